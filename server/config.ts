@@ -1,0 +1,197 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0"])
+  .transform((v) => v === "true" || v === "1");
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Placeholder secrets people paste from examples; refused everywhere. */
+const KNOWN_WEAK_SECRETS = new Set(["secret", "changeme", "change-me", "jwt_secret", "your-secret", "replace-me"]);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PORT: int(0, 65535).default(2567),
+  /** Address clients use to reach this process (seat reservations route here). */
+  PUBLIC_ADDRESS: z.string().min(1).optional(),
+  DATA_DIR: z.string().min(1).default(".data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  DB_POOL_SIZE: int(1, 200).default(10),
+  MIGRATE_ON_START: bool.optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
+  JWT_SECRET: z.string().optional(),
+  JWT_ISSUER: z.string().min(1).default("lobby"),
+  JWT_AUDIENCE: z.string().min(1).default("lobby-game"),
+  ACCESS_TOKEN_TTL_SECONDS: int(30, 3600).default(900),
+  SESSION_TTL_SECONDS: int(3600, 365 * 24 * 3600).default(30 * 24 * 3600),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: int(1, 1000).default(5),
+  LOGIN_ACCOUNT_IP_WINDOW_SECONDS: int(1, 86400).default(900),
+  LOGIN_ACCOUNT_IP_LOCK_SECONDS: int(1, 86400).default(60),
+  LOGIN_MAX_FAILURES_PER_IP: int(1, 100000).default(30),
+  LOGIN_IP_WINDOW_SECONDS: int(1, 86400).default(600),
+  LOGIN_IP_LOCK_SECONDS: int(1, 86400).default(600),
+  REGISTER_MAX_PER_IP_PER_HOUR: int(1, 100000).default(20),
+  /** Express "trust proxy": false (default), a hop count, or a list of trusted proxy addresses. */
+  TRUST_PROXY: z.string().default("false"),
+  /** If set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  LOBBY_SHARD_SIZE: int(1, 5000).default(250),
+  LOBBY_RECONNECT_SECONDS: int(0, 600).default(20),
+  LOBBY_SESSION_SWEEP_SECONDS: int(1, 3600).default(30),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SHUTDOWN_TIMEOUT_MS: int(0, 120000).default(10000),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  env: "development" | "production" | "test";
+  host: string;
+  port: number;
+  publicAddress: string | undefined;
+  dataDir: string;
+  database: { kind: "postgres"; url: string; poolSize: number } | { kind: "embedded"; dir: string };
+  migrateOnStart: boolean;
+  redisUrl: string | undefined;
+  jwt: { secret: string; issuer: string; audience: string; accessTtlSeconds: number };
+  sessionTtlSeconds: number;
+  loginLimits: {
+    accountIp: { maxFailures: number; windowSeconds: number; lockSeconds: number };
+    ip: { maxFailures: number; windowSeconds: number; lockSeconds: number };
+  };
+  registerMaxPerIpPerHour: number;
+  trustProxy: boolean | number | string;
+  metricsToken: string | undefined;
+  lobby: { shardSize: number; reconnectSeconds: number; sessionSweepSeconds: number };
+  logLevel: string;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** A secret is strong when long and not trivially patterned. */
+export function secretProblem(secret: string): string | undefined {
+  if (secret.length < 32) return "must be at least 32 characters";
+  if (KNOWN_WEAK_SECRETS.has(secret.toLowerCase())) return "is a well-known placeholder";
+  if (new Set(secret).size < 10) return "is too repetitive (use e.g. `openssl rand -base64 48`)";
+  return undefined;
+}
+
+/** Checks that span several variables; they read raw values so they run even when parsing failed. */
+function crossFieldProblems(raw: Record<string, string>): string[] {
+  const problems: string[] = [];
+  const production = raw.NODE_ENV === "production";
+  if (raw.JWT_SECRET !== undefined) {
+    const problem = secretProblem(raw.JWT_SECRET);
+    if (problem) problems.push(`JWT_SECRET: ${problem}`);
+  } else if (production) {
+    problems.push("JWT_SECRET: is required when NODE_ENV=production");
+  }
+  if (production && !raw.DATABASE_URL) {
+    problems.push("DATABASE_URL: is required when NODE_ENV=production (the embedded store is for development)");
+  }
+  if (raw.REDIS_URL && !raw.DATABASE_URL) {
+    problems.push("REDIS_URL: several processes need a shared PostgreSQL; set DATABASE_URL too");
+  }
+  if (production && raw.REDIS_URL && !raw.PUBLIC_ADDRESS) {
+    problems.push("PUBLIC_ADDRESS: is required with REDIS_URL in production so seat reservations reach this process");
+  }
+  return problems;
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === "false" || value === "") return false;
+  if (value === "true") return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+/**
+ * Reads, validates and freezes configuration. Every problem is reported at once. In development a
+ * missing JWT_SECRET is generated and kept in the data directory so tokens survive restarts.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const raw: Record<string, string> = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ""),
+  );
+  const parsed = EnvSchema.safeParse(raw);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  problems.push(...crossFieldProblems(raw));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+
+  const dataDir = path.resolve(e.DATA_DIR);
+  const config: Config = {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicAddress: e.PUBLIC_ADDRESS,
+    dataDir,
+    database: e.DATABASE_URL
+      ? { kind: "postgres", url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE }
+      : { kind: "embedded", dir: path.join(dataDir, "pglite") },
+    migrateOnStart: e.MIGRATE_ON_START ?? !production,
+    redisUrl: e.REDIS_URL,
+    jwt: {
+      secret: e.JWT_SECRET ?? developmentSecret(dataDir),
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    },
+    sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+    loginLimits: {
+      accountIp: {
+        maxFailures: e.LOGIN_MAX_FAILURES_PER_ACCOUNT_IP,
+        windowSeconds: e.LOGIN_ACCOUNT_IP_WINDOW_SECONDS,
+        lockSeconds: e.LOGIN_ACCOUNT_IP_LOCK_SECONDS,
+      },
+      ip: {
+        maxFailures: e.LOGIN_MAX_FAILURES_PER_IP,
+        windowSeconds: e.LOGIN_IP_WINDOW_SECONDS,
+        lockSeconds: e.LOGIN_IP_LOCK_SECONDS,
+      },
+    },
+    registerMaxPerIpPerHour: e.REGISTER_MAX_PER_IP_PER_HOUR,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    metricsToken: e.METRICS_TOKEN,
+    lobby: {
+      shardSize: e.LOBBY_SHARD_SIZE,
+      reconnectSeconds: e.LOBBY_RECONNECT_SECONDS,
+      sessionSweepSeconds: e.LOBBY_SESSION_SWEEP_SECONDS,
+    },
+    logLevel: e.LOG_LEVEL,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+  return deepFreeze(config);
+}
+
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, "jwt-secret");
+  try {
+    const existing = fs.readFileSync(file, "utf8").trim();
+    if (!secretProblem(existing)) return existing;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  const secret = crypto.randomBytes(48).toString("base64url");
+  fs.writeFileSync(file, secret + "\n", { mode: 0o600 });
+  return secret;
+}
+
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+  for (const v of Object.values(value)) if (v && typeof v === "object") deepFreeze(v as object);
+  return Object.freeze(value);
+}

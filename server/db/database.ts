@@ -1,0 +1,96 @@
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { Config } from "../config";
+import type { Logger } from "../lib/logger";
+import { lockDataDir } from "./data-dir-lock";
+import { PrismaClient } from "./generated/client";
+import { readMigrations } from "./migration-files";
+import { pgliteTarget, postgresTarget } from "./migration-targets";
+import { migrate } from "./migrator";
+
+export type { PrismaClient };
+
+export interface Database {
+  readonly kind: "postgres" | "embedded";
+  readonly prisma: PrismaClient;
+  /** Resolves when the database answers a trivial query within `timeoutMs`. */
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  migrate: boolean;
+  logger: Logger;
+}
+
+/** Opens the configured store: PostgreSQL through adapter-pg, or the embedded PGlite default. */
+export async function openDatabase(config: Config["database"], opts: OpenDatabaseOptions): Promise<Database> {
+  return config.kind === "postgres" ? openPostgres(config, opts) : openEmbedded(config.dir, opts);
+}
+
+async function openPostgres(
+  config: Extract<Config["database"], { kind: "postgres" }>,
+  opts: OpenDatabaseOptions,
+): Promise<Database> {
+  if (opts.migrate) await runMigrations(postgresTarget(config.url), opts.logger);
+  const adapter = new PrismaPg({
+    connectionString: config.url,
+    max: config.poolSize,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  const prisma = new PrismaClient({ adapter });
+  return {
+    kind: "postgres",
+    prisma,
+    ping: (timeoutMs = 2_000) => withTimeout(prisma.$queryRaw`SELECT 1`, timeoutMs),
+    close: () => prisma.$disconnect(),
+  };
+}
+
+async function openEmbedded(dir: string, opts: OpenDatabaseOptions): Promise<Database> {
+  const unlock = lockDataDir(path.dirname(dir));
+  let pglite: PGlite | undefined;
+  try {
+    pglite = await PGlite.create(dir);
+    // The embedded store has a single user; it always runs migrations (nothing else can).
+    await runMigrations(pgliteTarget(pglite), opts.logger);
+  } catch (err) {
+    await pglite?.close().catch(() => undefined);
+    unlock();
+    throw err;
+  }
+  const db = pglite;
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  return {
+    kind: "embedded",
+    prisma,
+    ping: (timeoutMs = 2_000) => withTimeout(db.query("SELECT 1"), timeoutMs),
+    close: async () => {
+      await prisma.$disconnect();
+      await db.close();
+      unlock();
+    },
+  };
+}
+
+async function runMigrations(target: Parameters<typeof migrate>[0], logger: Logger): Promise<void> {
+  const applied = await migrate(target, readMigrations());
+  if (applied.length > 0) logger.info({ applied }, "database migrations applied");
+}
+
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      promise,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`database did not answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

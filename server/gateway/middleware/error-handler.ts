@@ -1,0 +1,62 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import { isDatabaseUnavailable } from "../../db/db-errors";
+import { AppError, ErrorCode, isAppError } from "../../lib/errors";
+import type { Logger } from "../../lib/logger";
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new AppError(ErrorCode.NotFound, `No route for ${req.method} ${req.path}.`));
+};
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+/** Maps body-parser failures (they carry `type`) to stable codes. */
+function fromBodyParser(err: BodyParserError): AppError | undefined {
+  switch (err.type) {
+    case "entity.too.large":
+      return new AppError(ErrorCode.PayloadTooLarge, "The request body is too large.");
+    case "entity.parse.failed":
+      return new AppError(ErrorCode.InvalidRequest, "The request body is not valid JSON.");
+    case "charset.unsupported":
+    case "encoding.unsupported":
+      return new AppError(ErrorCode.UnsupportedMediaType, "Unsupported body encoding.");
+    default:
+      return err.type && err.status && err.status < 500
+        ? new AppError(ErrorCode.InvalidRequest, "The request body could not be read.")
+        : undefined;
+  }
+}
+
+/**
+ * Every error leaves as `{"error":{"code","message","requestId"}}`. Expected errors keep their
+ * code; database outages become 503; anything else is logged and answered with a generic 500.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, _req, res, _next) => {
+    const requestId = res.locals.requestId;
+    let appError = isAppError(err) ? err : fromBodyParser(err as BodyParserError);
+    if (!appError && isDatabaseUnavailable(err)) {
+      logger.error({ requestId, err }, "database unavailable");
+      appError = new AppError(ErrorCode.ServiceUnavailable, "The service is temporarily unavailable. Try again shortly.", {
+        retryAfterSeconds: 5,
+      });
+    }
+    if (!appError) {
+      logger.error({ requestId, err }, "unhandled error");
+      appError = new AppError(ErrorCode.Internal, "Internal server error.");
+    }
+    if (res.headersSent) return;
+    if (appError.extra.retryAfterSeconds !== undefined) res.setHeader("Retry-After", String(appError.extra.retryAfterSeconds));
+    res.status(appError.status).json({
+      error: {
+        code: appError.code,
+        message: appError.message,
+        requestId,
+        ...(appError.extra.fields ? { fields: appError.extra.fields } : {}),
+        ...(appError.extra.retryAfterSeconds !== undefined ? { retryAfterSeconds: appError.extra.retryAfterSeconds } : {}),
+      },
+    });
+  };
+}

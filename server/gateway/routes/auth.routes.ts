@@ -1,0 +1,56 @@
+import { Router, type Request } from "express";
+import {
+  LoginRequestSchema,
+  LogoutRequestSchema,
+  RefreshRequestSchema,
+  RegisterRequestSchema,
+} from "../../../shared/schemas/auth";
+import type { Limiter } from "../../lib/rate-limit/limiter";
+import type { AuthService, ClientInfo } from "../../modules/auth/auth.service";
+import { authOf, requireAuth } from "../middleware/authenticate";
+import { clientIp } from "../middleware/client-ip";
+import { rateLimit } from "../middleware/rate-limit";
+import { bodyOf, validateBody } from "../middleware/validate";
+
+export interface AuthRoutesDeps {
+  auth: AuthService;
+  registerLimiter: Limiter;
+  tokenLimiter: Limiter;
+}
+
+const clientInfo = (req: Request): ClientInfo => ({ ip: clientIp(req), userAgent: req.get("user-agent") });
+
+export function authRoutes({ auth, registerLimiter, tokenLimiter }: AuthRoutesDeps): Router {
+  const router = Router();
+  router.use((_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
+
+  router.post("/register", rateLimit(registerLimiter, clientIp), validateBody(RegisterRequestSchema), async (req, res) => {
+    const body = bodyOf(RegisterRequestSchema, req.body);
+    res.status(201).json(await auth.register(body.username, body.password, clientInfo(req)));
+  });
+
+  // Failed logins are throttled per account+IP and per IP inside AuthService.
+  router.post("/login", validateBody(LoginRequestSchema), async (req, res) => {
+    const body = bodyOf(LoginRequestSchema, req.body);
+    res.json(await auth.login(body.username, body.password, clientInfo(req)));
+  });
+
+  router.post("/refresh", rateLimit(tokenLimiter, clientIp), validateBody(RefreshRequestSchema), async (req, res) => {
+    res.json(await auth.refresh(bodyOf(RefreshRequestSchema, req.body).refreshToken));
+  });
+
+  router.post("/logout", rateLimit(tokenLimiter, clientIp), validateBody(LogoutRequestSchema), async (req, res) => {
+    await auth.logout(bodyOf(LogoutRequestSchema, req.body).refreshToken);
+    res.status(204).end();
+  });
+
+  router.post("/logout-all", requireAuth(auth), async (_req, res) => {
+    await auth.logoutAll(authOf(res.locals).accountId);
+    res.status(204).end();
+  });
+
+  return router;
+}

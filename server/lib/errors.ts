@@ -1,0 +1,43 @@
+import { ErrorCode } from "../../shared/codes";
+import type { FieldIssue } from "../../shared/schemas/common";
+
+export { ErrorCode };
+
+const DEFAULT_STATUS: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.InvalidRequest]: 400,
+  [ErrorCode.WeakPassword]: 400,
+  [ErrorCode.Unauthorized]: 401,
+  [ErrorCode.InvalidCredentials]: 401,
+  [ErrorCode.InvalidToken]: 401,
+  [ErrorCode.TokenExpired]: 401,
+  [ErrorCode.InvalidRefreshToken]: 401,
+  [ErrorCode.RefreshTokenReused]: 401,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.UsernameTaken]: 409,
+  [ErrorCode.PayloadTooLarge]: 413,
+  [ErrorCode.UnsupportedMediaType]: 415,
+  [ErrorCode.RateLimited]: 429,
+  [ErrorCode.LoginLocked]: 429,
+  [ErrorCode.ServiceUnavailable]: 503,
+  [ErrorCode.Internal]: 500,
+};
+
+/**
+ * An expected failure with a stable code. Services throw these; edges map them to HTTP statuses
+ * or WS error messages. Anything else reaching an edge is a bug and becomes a generic 500.
+ */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: { fields?: FieldIssue[]; retryAfterSeconds?: number; status?: number } = {},
+  ) {
+    super(message);
+    this.name = "AppError";
+    this.status = extra.status ?? DEFAULT_STATUS[code] ?? 400;
+  }
+}
+
+export const isAppError = (err: unknown): err is AppError => err instanceof AppError;

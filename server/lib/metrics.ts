@@ -1,0 +1,43 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** One registry per server instance (tests run several in a process). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "lobby_" });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: "lobby_http_requests_total",
+      help: "HTTP requests answered, by method, route and status code.",
+      labelNames: ["method", "route", "status"] as const,
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: "lobby_http_request_duration_seconds",
+      help: "HTTP request duration.",
+      labelNames: ["method", "route"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    connectedClients: new Gauge({
+      name: "lobby_connected_clients",
+      help: "Realtime clients connected to rooms on this process, by room name.",
+      labelNames: ["room"] as const,
+      registers: [registry],
+    }),
+    rooms: new Gauge({
+      name: "lobby_rooms",
+      help: "Rooms open on this process, by room name.",
+      labelNames: ["room"] as const,
+      registers: [registry],
+    }),
+    sessionsClosed: new Counter({
+      name: "lobby_connections_closed_by_server_total",
+      help: "Realtime connections the server closed, by reason.",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
+  };
+}

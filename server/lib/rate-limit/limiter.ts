@@ -1,0 +1,35 @@
+/**
+ * Counting rate limiter port: memory (one process) or Redis (shared by every process).
+ * A key may spend `points` within `durationSeconds`; spending more blocks it for
+ * `blockSeconds` (default: the rest of the window).
+ */
+export interface LimiterOptions {
+  /** Namespace of the keys; unique per use. */
+  name: string;
+  points: number;
+  durationSeconds: number;
+  blockSeconds?: number;
+}
+
+export interface LimitResult {
+  allowed: boolean;
+  /** Points left in the window (0 when blocked). */
+  remaining: number;
+  /** Milliseconds until the key is allowed again or its window resets. */
+  resetMs: number;
+}
+
+export interface Limiter {
+  /** Spends `points` (default 1) on `key`. */
+  consume(key: string, points?: number): Promise<LimitResult>;
+  /** The key's state without spending anything; `allowed` is false while it is blocked. */
+  peek(key: string): Promise<LimitResult>;
+  reset(key: string): Promise<void>;
+}
+
+export interface LimiterStore {
+  readonly kind: "memory" | "redis";
+  create(options: LimiterOptions): Limiter;
+}
+
+export const retryAfterSeconds = (result: LimitResult): number => Math.max(1, Math.ceil(result.resetMs / 1000));

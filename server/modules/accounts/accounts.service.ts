@@ -1,0 +1,28 @@
+import { AppError, ErrorCode } from "../../lib/errors";
+import type { Logger } from "../../lib/logger";
+import type { AuthService } from "../auth/auth.service";
+import type { SessionEvents } from "../auth/auth.types";
+import type { AccountProfile, AccountsRepo } from "./accounts.repo";
+
+export class AccountsService {
+  constructor(
+    private readonly repo: AccountsRepo,
+    private readonly auth: AuthService,
+    private readonly events: SessionEvents,
+    private readonly logger: Logger,
+  ) {}
+
+  async profile(accountId: string): Promise<AccountProfile> {
+    const profile = await this.repo.findProfile(accountId);
+    if (!profile) throw new AppError(ErrorCode.NotFound, "Account not found.");
+    return profile;
+  }
+
+  /** Deletes the account and all it owns after the password is confirmed; closes its connections. */
+  async deleteAccount(accountId: string, password: string, ip: string): Promise<void> {
+    await this.auth.confirmPassword(accountId, password, ip);
+    await this.repo.delete(accountId);
+    await this.events.sessionsEnded(accountId, "all", "account_deleted");
+    this.logger.info({ accountId }, "account deleted");
+  }
+}

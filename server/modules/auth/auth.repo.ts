@@ -1,0 +1,134 @@
+import type { PrismaClient } from "../../db/database";
+import type { AccountRecord, SessionRecord } from "./auth.types";
+
+export interface NewSession {
+  sessionId: string;
+  accountId: string;
+  expiresAt: Date;
+  tokenId: string;
+  tokenHash: string;
+  userAgent: string | undefined;
+  ip: string | undefined;
+}
+
+export interface RefreshTokenRecord {
+  id: string;
+  rotatedAt: Date | null;
+  session: SessionRecord & { account: { username: string; disabledAt: Date | null } };
+}
+
+export interface SessionAuthRecord extends SessionRecord {
+  account: { id: string; username: string; disabledAt: Date | null };
+}
+
+const accountSelect = {
+  id: true,
+  username: true,
+  usernameKey: true,
+  passwordHash: true,
+  disabledAt: true,
+  createdAt: true,
+} as const;
+
+const sessionSelect = { id: true, accountId: true, expiresAt: true, revokedAt: true } as const;
+
+/** Credentials, sessions and refresh tokens. */
+export class AuthRepo {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** Creates the account and its first session in one transaction. Throws P2002 on a taken name. */
+  async createAccountWithSession(
+    account: { id: string; username: string; usernameKey: string; passwordHash: string },
+    session: Omit<NewSession, "accountId">,
+  ): Promise<AccountRecord> {
+    return this.prisma.$transaction(async (tx) => {
+      const created = await tx.account.create({ data: account, select: accountSelect });
+      await tx.session.create({ data: sessionData({ ...session, accountId: created.id }) });
+      return created;
+    });
+  }
+
+  findAccountByUsernameKey(usernameKey: string): Promise<AccountRecord | null> {
+    return this.prisma.account.findUnique({ where: { usernameKey }, select: accountSelect });
+  }
+
+  findAccountById(id: string): Promise<AccountRecord | null> {
+    return this.prisma.account.findUnique({ where: { id }, select: accountSelect });
+  }
+
+  async createSession(session: NewSession): Promise<void> {
+    await this.prisma.session.create({ data: sessionData(session) });
+  }
+
+  findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | null> {
+    return this.prisma.refreshToken.findUnique({
+      where: { tokenHash },
+      select: {
+        id: true,
+        rotatedAt: true,
+        session: { select: { ...sessionSelect, account: { select: { username: true, disabledAt: true } } } },
+      },
+    });
+  }
+
+  /**
+   * Marks `tokenId` used and stores its successor, atomically. Returns false when the token was
+   * already rotated (a concurrent or replayed use), in which case nothing changes.
+   */
+  async rotateRefreshToken(
+    tokenId: string,
+    sessionId: string,
+    next: { id: string; tokenHash: string },
+    now: Date,
+  ): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const used = await tx.refreshToken.updateMany({ where: { id: tokenId, rotatedAt: null }, data: { rotatedAt: now } });
+      if (used.count !== 1) return false;
+      await tx.refreshToken.create({ data: { id: next.id, sessionId, tokenHash: next.tokenHash } });
+      await tx.session.update({ where: { id: sessionId }, data: { lastUsedAt: now } });
+      return true;
+    });
+  }
+
+  findSessionForAuth(sessionId: string): Promise<SessionAuthRecord | null> {
+    return this.prisma.session.findUnique({
+      where: { id: sessionId },
+      select: { ...sessionSelect, account: { select: { id: true, username: true, disabledAt: true } } },
+    });
+  }
+
+  /** The ids among `sessionIds` that are neither revoked nor expired at `now`. */
+  async findLiveSessionIds(sessionIds: string[], now: Date): Promise<string[]> {
+    if (sessionIds.length === 0) return [];
+    const rows = await this.prisma.session.findMany({
+      where: { id: { in: sessionIds }, revokedAt: null, expiresAt: { gt: now }, account: { disabledAt: null } },
+      select: { id: true },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  async revokeSession(sessionId: string, reason: string, now: Date): Promise<void> {
+    await this.prisma.session.updateMany({
+      where: { id: sessionId, revokedAt: null },
+      data: { revokedAt: now, revokedReason: reason },
+    });
+  }
+
+  async revokeAllSessions(accountId: string, reason: string, now: Date): Promise<void> {
+    await this.prisma.session.updateMany({
+      where: { accountId, revokedAt: null },
+      data: { revokedAt: now, revokedReason: reason },
+    });
+  }
+}
+
+function sessionData(s: NewSession) {
+  return {
+    id: s.sessionId,
+    accountId: s.accountId,
+    expiresAt: s.expiresAt,
+    userAgent: s.userAgent?.slice(0, 256),
+    ip: s.ip?.slice(0, 64),
+    refreshTokens: { create: { id: s.tokenId, tokenHash: s.tokenHash } },
+  };
+}

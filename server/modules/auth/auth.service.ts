@@ -1,0 +1,189 @@
+import type { Clock } from "../../lib/clock";
+import { AppError, ErrorCode } from "../../lib/errors";
+import { newId, randomSecret, sha256Hex } from "../../lib/ids";
+import type { Logger } from "../../lib/logger";
+import { isUniqueViolation } from "../../db/db-errors";
+import type { AccessTokens } from "./access-tokens";
+import type { AuthRepo } from "./auth.repo";
+import { usernameKeyOf, type AccountRecord, type AuthContext, type SessionEvents } from "./auth.types";
+import type { LoginThrottle } from "./login-throttle";
+import type { PasswordHasher } from "./password-hasher";
+import { passwordPolicyProblem } from "./password-policy";
+
+export interface ClientInfo {
+  ip: string;
+  userAgent: string | undefined;
+}
+
+export interface IssuedTokens {
+  account: { id: string; username: string };
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+export interface AuthServiceDeps {
+  repo: AuthRepo;
+  hasher: PasswordHasher;
+  tokens: AccessTokens;
+  throttle: LoginThrottle;
+  events: SessionEvents;
+  clock: Clock;
+  logger: Logger;
+  sessionTtlSeconds: number;
+}
+
+const INVALID_CREDENTIALS = "Invalid username or password.";
+
+/** Accounts' credentials and sessions: register, login, refresh rotation, logout, token checks. */
+export class AuthService {
+  constructor(private readonly d: AuthServiceDeps) {}
+
+  async register(username: string, password: string, client: ClientInfo): Promise<IssuedTokens> {
+    const problem = passwordPolicyProblem(password, username);
+    if (problem) {
+      throw new AppError(ErrorCode.WeakPassword, `Password ${problem}.`, {
+        fields: [{ path: "password", message: problem }],
+      });
+    }
+    const passwordHash = await this.d.hasher.hash(password);
+    const session = this.newSession(client);
+    let account: AccountRecord;
+    try {
+      account = await this.d.repo.createAccountWithSession(
+        { id: newId(), username, usernameKey: usernameKeyOf(username), passwordHash },
+        session.record,
+      );
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new AppError(ErrorCode.UsernameTaken, "That username is taken.", {
+          fields: [{ path: "username", message: "is taken" }],
+        });
+      }
+      throw err;
+    }
+    this.d.logger.info({ accountId: account.id }, "account registered");
+    return this.issue(account, session.record.sessionId, session.refreshToken);
+  }
+
+  /** Unknown user, wrong password and disabled account are indistinguishable, in body and timing. */
+  async login(username: string, password: string, client: ClientInfo): Promise<IssuedTokens> {
+    const key = usernameKeyOf(username);
+    await this.d.throttle.assertAllowed(key, client.ip);
+    const account = await this.d.repo.findAccountByUsernameKey(key);
+    const passwordOk = account
+      ? await this.d.hasher.verify(account.passwordHash, password)
+      : await this.d.hasher.verifyDummy(password);
+    if (!account || !passwordOk || account.disabledAt) {
+      await this.d.throttle.recordFailure(key, client.ip);
+      throw new AppError(ErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
+    }
+    await this.d.throttle.recordSuccess(key, client.ip);
+    const session = this.newSession(client);
+    await this.d.repo.createSession({ ...session.record, accountId: account.id });
+    return this.issue(account, session.record.sessionId, session.refreshToken);
+  }
+
+  /**
+   * Exchanges a refresh token for a new pair. Each token works once; presenting a used one again
+   * means it leaked, so the whole session (every token descended from that login) is revoked.
+   */
+  async refresh(refreshToken: string): Promise<IssuedTokens> {
+    const now = new Date(this.d.clock.now());
+    const found = await this.d.repo.findRefreshToken(sha256Hex(refreshToken));
+    const invalid = new AppError(ErrorCode.InvalidRefreshToken, "The refresh token is invalid or has expired.");
+    if (!found) throw invalid;
+    const { session } = found;
+    if (session.revokedAt || session.expiresAt <= now || session.account.disabledAt) throw invalid;
+    if (found.rotatedAt) return this.reuseDetected(session.accountId, session.id, now);
+
+    const next = { id: newId(), token: randomSecret() };
+    const rotated = await this.d.repo.rotateRefreshToken(found.id, session.id, { id: next.id, tokenHash: sha256Hex(next.token) }, now);
+    if (!rotated) return this.reuseDetected(session.accountId, session.id, now);
+    return this.issue({ id: session.accountId, username: session.account.username }, session.id, next.token);
+  }
+
+  /** Ends the session the refresh token belongs to. Unknown tokens are ignored (idempotent). */
+  async logout(refreshToken: string): Promise<void> {
+    const found = await this.d.repo.findRefreshToken(sha256Hex(refreshToken));
+    if (!found || found.session.revokedAt) return;
+    await this.endSessions(found.session.accountId, [found.session.id], "logout");
+  }
+
+  async logoutAll(accountId: string): Promise<void> {
+    await this.endSessions(accountId, "all", "logout_all");
+  }
+
+  /** Verifies an access token and that its session is still live. Used by HTTP and room joins. */
+  async authenticate(accessToken: string): Promise<AuthContext> {
+    const claims = this.d.tokens.verify(accessToken);
+    if (claims === "expired") throw new AppError(ErrorCode.TokenExpired, "The access token has expired.");
+    if (claims === "invalid") throw new AppError(ErrorCode.InvalidToken, "The access token is invalid.");
+    const session = await this.d.repo.findSessionForAuth(claims.sessionId);
+    const now = this.d.clock.now();
+    if (
+      !session ||
+      session.accountId !== claims.accountId ||
+      session.revokedAt ||
+      session.expiresAt.getTime() <= now ||
+      session.account.disabledAt
+    ) {
+      throw new AppError(ErrorCode.InvalidToken, "The session has ended.");
+    }
+    return { accountId: session.account.id, sessionId: session.id, username: session.account.username };
+  }
+
+  /** Of the given sessions, the ones still live (used to sweep long-lived connections). */
+  liveSessionIds(sessionIds: string[]): Promise<string[]> {
+    return this.d.repo.findLiveSessionIds(sessionIds, new Date(this.d.clock.now()));
+  }
+
+  /** Checks a password for an already authenticated account (e.g. to confirm deletion). */
+  async confirmPassword(accountId: string, password: string, ip: string): Promise<AccountRecord> {
+    const account = await this.d.repo.findAccountById(accountId);
+    if (!account) throw new AppError(ErrorCode.InvalidToken, "The session has ended.");
+    await this.d.throttle.assertAllowed(account.usernameKey, ip);
+    if (!(await this.d.hasher.verify(account.passwordHash, password))) {
+      await this.d.throttle.recordFailure(account.usernameKey, ip);
+      throw new AppError(ErrorCode.InvalidCredentials, "The password is incorrect.", { status: 403 });
+    }
+    return account;
+  }
+
+  private async reuseDetected(accountId: string, sessionId: string, now: Date): Promise<never> {
+    this.d.logger.warn({ accountId, sessionId, at: now.toISOString() }, "refresh token reuse: session revoked");
+    await this.endSessions(accountId, [sessionId], "refresh_reuse");
+    throw new AppError(ErrorCode.RefreshTokenReused, "The refresh token was already used; the session has been ended.");
+  }
+
+  private async endSessions(accountId: string, sessionIds: string[] | "all", reason: "logout" | "logout_all" | "refresh_reuse"): Promise<void> {
+    const now = new Date(this.d.clock.now());
+    if (sessionIds === "all") await this.d.repo.revokeAllSessions(accountId, reason, now);
+    else await Promise.all(sessionIds.map((id) => this.d.repo.revokeSession(id, reason, now)));
+    await this.d.events.sessionsEnded(accountId, sessionIds, reason);
+  }
+
+  private newSession(client: ClientInfo) {
+    const refreshToken = randomSecret();
+    return {
+      refreshToken,
+      record: {
+        sessionId: newId(),
+        expiresAt: new Date(this.d.clock.now() + this.d.sessionTtlSeconds * 1000),
+        tokenId: newId(),
+        tokenHash: sha256Hex(refreshToken),
+        userAgent: client.userAgent,
+        ip: client.ip,
+      },
+    };
+  }
+
+  private issue(account: { id: string; username: string }, sessionId: string, refreshToken: string): IssuedTokens {
+    return {
+      account: { id: account.id, username: account.username },
+      accessToken: this.d.tokens.sign(account.id, sessionId),
+      refreshToken,
+      expiresIn: this.d.tokens.ttlSeconds,
+    };
+  }
+}

@@ -1,0 +1,34 @@
+/** The identity an authenticated request or connection acts as. */
+export interface AuthContext {
+  accountId: string;
+  sessionId: string;
+  username: string;
+}
+
+export interface AccountRecord {
+  id: string;
+  username: string;
+  usernameKey: string;
+  passwordHash: string;
+  disabledAt: Date | null;
+  createdAt: Date;
+}
+
+export interface SessionRecord {
+  id: string;
+  accountId: string;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+export type SessionEndReason = "logout" | "logout_all" | "refresh_reuse" | "account_deleted" | "expired";
+
+/**
+ * Announces ended sessions so live connections can be closed on every process.
+ * `sessionIds: "all"` means every session of the account.
+ */
+export interface SessionEvents {
+  sessionsEnded(accountId: string, sessionIds: string[] | "all", reason: SessionEndReason): Promise<void>;
+}
+
+export const usernameKeyOf = (username: string): string => username.toLowerCase();

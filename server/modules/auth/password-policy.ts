@@ -1,0 +1,18 @@
+import { dictionary } from "@zxcvbn-ts/language-common";
+import { Limits } from "../../../shared/limits";
+
+/** The most common passwords (zxcvbn's ranked list), only those the length rule lets through. */
+const COMMON_PASSWORDS: ReadonlySet<string> = new Set(
+  (dictionary["passwords-common"] as string[])
+    .filter((p) => p.length >= Limits.passwordMinLength)
+    .map((p) => p.toLowerCase()),
+);
+
+/** Why a new password is refused, or undefined when acceptable. Length is checked by the schema. */
+export function passwordPolicyProblem(password: string, username: string): string | undefined {
+  const lower = password.toLowerCase();
+  if (COMMON_PASSWORDS.has(lower)) return "is one of the most commonly used passwords";
+  if (lower.includes(username.toLowerCase())) return "must not contain the username";
+  if (new Set(Array.from(password)).size < 3) return "is too repetitive";
+  return undefined;
+}

@@ -1,0 +1,55 @@
+import type { Client, Room } from "@colyseus/core";
+import type { z } from "zod";
+import { ErrorCode } from "../../shared/codes";
+import { LobbyServerMessage, type WsErrorMessage } from "../../shared/schemas/lobby";
+import { isAppError } from "../lib/errors";
+import type { Logger } from "../lib/logger";
+
+type Handler<S extends z.ZodType> = (client: Client, message: z.output<S>) => unknown;
+
+export function sendError(client: Client, code: string, message: string, type?: string): void {
+  const body: WsErrorMessage = { code, message, ...(type ? { type } : {}) };
+  client.send(LobbyServerMessage.Error, body);
+}
+
+/**
+ * Registers validated message handlers on a room. A message that fails its schema, names an
+ * unknown type or makes the handler throw gets an `error` message back; the connection stays
+ * open and the process never sees an uncaught exception.
+ */
+export class MessageRouter {
+  constructor(
+    private readonly room: Room,
+    private readonly logger: Logger,
+  ) {
+    room.onMessage("*", (client: Client, type: string | number) => {
+      sendError(client, ErrorCode.UnknownMessage, `Unknown message type.`, String(type).slice(0, 64));
+    });
+  }
+
+  on<S extends z.ZodType>(type: string, schema: S, handler: Handler<S>): void {
+    this.room.onMessage(type, (client: Client, raw: unknown) => {
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+        sendError(client, ErrorCode.InvalidMessage, `${where}${issue?.message ?? "invalid message"}`, type);
+        return;
+      }
+      void this.run(client, type, () => handler(client, parsed.data));
+    });
+  }
+
+  private async run(client: Client, type: string, fn: () => unknown): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      if (isAppError(err)) {
+        sendError(client, err.code, err.message, type);
+        return;
+      }
+      this.logger.error({ err, type, roomId: this.room.roomId }, "message handler failed");
+      sendError(client, ErrorCode.Internal, "Internal server error.", type);
+    }
+  }
+}

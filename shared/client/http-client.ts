@@ -1,0 +1,85 @@
+import type { AuthResponse, LoginRequest, MeResponse, RegisterRequest } from "../schemas/auth";
+import type { ErrorBody } from "../schemas/common";
+
+/** An HTTP error answered by the lobby server, with its stable code. */
+export class LobbyApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: ErrorBody | undefined,
+    readonly headers: Headers,
+  ) {
+    super(message);
+    this.name = "LobbyApiError";
+  }
+}
+
+export type FetchLike = typeof fetch;
+
+/** Typed calls to the lobby's HTTP gateway. Browser- and Node-compatible (uses fetch). */
+export class LobbyHttpClient {
+  private readonly baseUrl: string;
+
+  constructor(baseUrl: string, private readonly fetchImpl: FetchLike = globalThis.fetch.bind(globalThis)) {
+    this.baseUrl = baseUrl.replace(/\/+$/, "");
+  }
+
+  register(body: RegisterRequest): Promise<AuthResponse> {
+    return this.request("POST", "/auth/register", { body });
+  }
+
+  login(body: LoginRequest): Promise<AuthResponse> {
+    return this.request("POST", "/auth/login", { body });
+  }
+
+  refresh(refreshToken: string): Promise<AuthResponse> {
+    return this.request("POST", "/auth/refresh", { body: { refreshToken } });
+  }
+
+  logout(refreshToken: string): Promise<void> {
+    return this.request("POST", "/auth/logout", { body: { refreshToken } });
+  }
+
+  logoutAll(accessToken: string): Promise<void> {
+    return this.request("POST", "/auth/logout-all", { accessToken });
+  }
+
+  me(accessToken: string): Promise<MeResponse> {
+    return this.request("GET", "/me", { accessToken });
+  }
+
+  deleteAccount(accessToken: string, password: string): Promise<void> {
+    return this.request("DELETE", "/me", { accessToken, body: { password } });
+  }
+
+  /** Any JSON route; throws LobbyApiError on a non-2xx answer. */
+  async request<T>(
+    method: string,
+    path: string,
+    opts: { body?: unknown; accessToken?: string; headers?: Record<string, string> } = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: "application/json", ...opts.headers };
+    if (opts.body !== undefined) headers["content-type"] = "application/json";
+    if (opts.accessToken) headers.authorization = `Bearer ${opts.accessToken}`;
+    const res = await this.fetchImpl(this.baseUrl + path, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    const json: unknown = text ? JSON.parse(text) : undefined;
+    if (!res.ok) {
+      const body = json as ErrorBody | undefined;
+      throw new LobbyApiError(
+        res.status,
+        body?.error?.code ?? "http_error",
+        body?.error?.message ?? `HTTP ${res.status}`,
+        body,
+        res.headers,
+      );
+    }
+    return json as T;
+  }
+}

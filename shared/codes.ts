@@ -1,0 +1,53 @@
+/**
+ * Stable error codes. HTTP errors carry them as `error.code`; WS error messages as `code`.
+ * Clients switch on these strings: never rename one, only add.
+ */
+export const ErrorCode = {
+  InvalidRequest: "invalid_request",
+  PayloadTooLarge: "payload_too_large",
+  UnsupportedMediaType: "unsupported_media_type",
+  NotFound: "not_found",
+  MethodNotAllowed: "method_not_allowed",
+  Unauthorized: "unauthorized",
+  InvalidCredentials: "invalid_credentials",
+  InvalidToken: "invalid_token",
+  TokenExpired: "token_expired",
+  InvalidRefreshToken: "invalid_refresh_token",
+  RefreshTokenReused: "refresh_token_reused",
+  Forbidden: "forbidden",
+  UsernameTaken: "username_taken",
+  WeakPassword: "weak_password",
+  RateLimited: "rate_limited",
+  LoginLocked: "login_locked",
+  ServiceUnavailable: "service_unavailable",
+  Internal: "internal_error",
+  // realtime
+  InvalidMessage: "invalid_message",
+  UnknownMessage: "unknown_message",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * WebSocket close codes sent by the lobby server. 1000-1015 are standard; 4000-4010 are
+ * Colyseus' own (CONSENTED 4000, SERVER_SHUTDOWN 4001, WITH_ERROR 4002, FAILED_TO_RECONNECT 4003,
+ * MAY_TRY_RECONNECT 4010); 41xx are this service's. A client must not auto-reconnect on 41xx.
+ */
+export const CloseCode = {
+  Normal: 1000,
+  MessageTooBig: 1009,
+  Consented: 4000,
+  ServerShutdown: 4001,
+  WithError: 4002,
+  FailedToReconnect: 4003,
+  MayTryReconnect: 4010,
+  /** The session behind the connection ended: logout, logout-all, token family revoked. */
+  SessionRevoked: 4101,
+  /** The account was deleted or disabled. */
+  AccountClosed: 4102,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Colyseus matchmaking error code for a refused join (HTTP matchmake request). */
+export const MatchmakeErrorCode = {
+  AuthFailed: 525,
+} as const;

@@ -1,0 +1,16 @@
+/** Protocol limits shared by server and clients. */
+export const Limits = {
+  usernameMinLength: 3,
+  usernameMaxLength: 20,
+  /** Characters (code points), counted after NFC normalisation. */
+  passwordMinLength: 8,
+  passwordMaxLength: 128,
+  /** Bytes of an HTTP JSON body. */
+  httpBodyMaxBytes: 16 * 1024,
+  /** Bytes of a single WebSocket frame from a client. */
+  wsMaxPayloadBytes: 4 * 1024,
+  /** Messages a client may send to a room per second before it is disconnected. */
+  wsMaxMessagesPerSecond: 20,
+} as const;
+
+export const USERNAME_PATTERN = /^[A-Za-z0-9_]+$/;

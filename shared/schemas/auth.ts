@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { Limits, USERNAME_PATTERN } from "../limits";
+
+const codePoints = (s: string): number => Array.from(s).length;
+
+export const UsernameSchema = z
+  .string()
+  .min(Limits.usernameMinLength, `must be at least ${Limits.usernameMinLength} characters`)
+  .max(Limits.usernameMaxLength, `must be at most ${Limits.usernameMaxLength} characters`)
+  .regex(USERNAME_PATTERN, "may contain only letters, digits and underscores");
+
+/** Passwords are NFC-normalised, then measured in code points; never truncated. */
+export const NewPasswordSchema = z
+  .string()
+  .max(Limits.passwordMaxLength * 4, `must be at most ${Limits.passwordMaxLength} characters`)
+  .transform((s) => s.normalize("NFC"))
+  .refine((s) => codePoints(s) >= Limits.passwordMinLength, `must be at least ${Limits.passwordMinLength} characters`)
+  .refine((s) => codePoints(s) <= Limits.passwordMaxLength, `must be at most ${Limits.passwordMaxLength} characters`);
+
+/** A password presented for verification: only bounded, so an oversized one cannot cost a hash. */
+export const PasswordSchema = z
+  .string()
+  .min(1, "is required")
+  .max(Limits.passwordMaxLength * 4, "is too long")
+  .transform((s) => s.normalize("NFC"));
+
+export const RegisterRequestSchema = z.strictObject({
+  username: UsernameSchema,
+  password: NewPasswordSchema,
+});
+export type RegisterRequest = z.input<typeof RegisterRequestSchema>;
+
+export const LoginRequestSchema = z.strictObject({
+  // Login accepts any short string: a malformed name simply fails like an unknown one.
+  username: z.string().min(1, "is required").max(64, "is too long"),
+  password: PasswordSchema,
+});
+export type LoginRequest = z.input<typeof LoginRequestSchema>;
+
+export const RefreshTokenSchema = z.string().min(1, "is required").max(256, "is too long");
+
+export const RefreshRequestSchema = z.strictObject({ refreshToken: RefreshTokenSchema });
+export type RefreshRequest = z.input<typeof RefreshRequestSchema>;
+
+export const LogoutRequestSchema = z.strictObject({ refreshToken: RefreshTokenSchema });
+export type LogoutRequest = z.input<typeof LogoutRequestSchema>;
+
+export const DeleteAccountRequestSchema = z.strictObject({ password: PasswordSchema });
+export type DeleteAccountRequest = z.input<typeof DeleteAccountRequestSchema>;
+
+export const AccountSchema = z.object({
+  id: z.uuid(),
+  username: z.string(),
+});
+export type Account = z.infer<typeof AccountSchema>;
+
+export const MeResponseSchema = z.object({
+  account: AccountSchema.extend({ createdAt: z.iso.datetime() }),
+});
+export type MeResponse = z.infer<typeof MeResponseSchema>;
+
+export const AuthResponseSchema = z.object({
+  account: AccountSchema,
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  /** Seconds until the access token expires. */
+  expiresIn: z.number().int().positive(),
+});
+export type AuthResponse = z.infer<typeof AuthResponseSchema>;

@@ -1,0 +1,23 @@
+import { z } from "zod";
+
+export const FieldIssueSchema = z.object({
+  path: z.string(),
+  message: z.string(),
+});
+export type FieldIssue = z.infer<typeof FieldIssueSchema>;
+
+/** Every HTTP error body. */
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    requestId: z.string(),
+    /** Present on invalid_request: which fields were wrong. */
+    fields: z.array(FieldIssueSchema).optional(),
+    /** Present on rate limits: seconds until a retry can succeed (also in Retry-After). */
+    retryAfterSeconds: z.number().int().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+export const UuidSchema = z.uuid();
