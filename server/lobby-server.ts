@@ -17,7 +17,7 @@ import { AccessTokens } from "./modules/auth/access-tokens";
 import { AuthRepo } from "./modules/auth/auth.repo";
 import { AuthService } from "./modules/auth/auth.service";
 import { LoginThrottle } from "./modules/auth/login-throttle";
-import { createArgon2Hasher } from "./modules/auth/password-hasher";
+import { createArgon2Hasher, type PasswordHasher } from "./modules/auth/password-hasher";
 import { PresenceSessionEvents } from "./realtime/account-channel";
 import { createGameServer } from "./realtime/game-server";
 import { createBackplane } from "./realtime/presence-factory";
@@ -38,6 +38,7 @@ export interface StartOptions {
   logger?: Logger;
   clock?: Clock;
   limiterStore?: LimiterStore;
+  hasher?: PasswordHasher;
 }
 
 /** Composition root: config -> stores -> services -> gateway + game server -> listen. */
@@ -57,7 +58,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   const events = new PresenceSessionEvents(backplane.presence);
   const auth = new AuthService({
     repo: new AuthRepo(db.prisma),
-    hasher: createArgon2Hasher(),
+    hasher: opts.hasher ?? createArgon2Hasher(),
     tokens: new AccessTokens(
       {
         secret: config.jwt.secret,

@@ -1,0 +1,22 @@
+/** @type {import('jest').Config} */
+const swc = [
+  "@swc/jest",
+  {
+    jsc: { target: "es2022", parser: { syntax: "typescript" } },
+    module: { type: "commonjs" },
+  },
+];
+
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.(ts|js|mjs|cjs)$": swc },
+  // rou3 (Colyseus' router) is ESM-only: let swc turn it into CommonJS for Jest.
+  transformIgnorePatterns: ["/node_modules/(?!rou3/)"],
+  // Prisma's generated client imports its own .ts files with .js extensions.
+  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+  globalSetup: "<rootDir>/test/helpers/global-setup.ts",
+  testTimeout: 30_000,
+  maxWorkers: 2,
+};

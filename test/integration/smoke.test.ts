@@ -1,0 +1,14 @@
+import { startTestServer, uniqueUsername, GOOD_PASSWORD } from "../helpers/test-server";
+import { testRedisUrl } from "../helpers/redis";
+
+test("register then join lobby, twice in one file, local then redis", async () => {
+  for (const env of [{}, { REDIS_URL: await testRedisUrl() }]) {
+    const t = await startTestServer(env);
+    const c = t.client();
+    await c.register({ username: uniqueUsername(), password: GOOD_PASSWORD });
+    const { room, welcome } = await c.joinLobby();
+    expect(welcome.account.username).toBe(c.session!.account.username);
+    await room.leave();
+    await t.close();
+  }
+});
