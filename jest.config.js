@@ -12,8 +12,9 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.(ts|js|mjs|cjs)$": swc },
-  // rou3 (Colyseus' router) is ESM-only: let swc turn it into CommonJS for Jest.
-  transformIgnorePatterns: ["/node_modules/(?!rou3/)"],
+  // rou3 (Colyseus' router) is ESM-only, and PGlite's CommonJS build loads Node builtins with
+  // import(), which Jest's CommonJS runtime refuses: let swc turn both into plain CommonJS.
+  transformIgnorePatterns: ["/node_modules/(?!(rou3|@electric-sql/pglite)/)"],
   // Prisma's generated client imports its own .ts files with .js extensions.
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   globalSetup: "<rootDir>/test/helpers/global-setup.ts",

@@ -6,6 +6,8 @@
  *   npm run db:check                  exit 1 if schema.prisma and prisma/migrations disagree
  *   npm run db:migration -- <name>    write that SQL as prisma/migrations/<timestamp>_<name>/
  *
+ * `--schema <file>` and `--migrations <dir>` point it at another schema or migrations directory.
+ *
  * It applies the committed migrations to a scratch database on the PostgreSQL server named by
  * DIFF_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres), asks the engine for the
  * difference to schema.prisma, and drops the scratch database.
@@ -21,8 +23,31 @@ import { postgresTarget } from "../server/db/migration-targets";
 import { migrate } from "../server/db/migrator";
 
 const root = path.resolve(__dirname, "..");
-const schemaPath = path.join(root, "prisma", "schema.prisma");
-const migrationsDir = path.join(root, "prisma", "migrations");
+
+interface Options {
+  mode: "--check" | "--create" | "--print";
+  name: string | undefined;
+  schemaPath: string;
+  migrationsDir: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = {
+    mode: "--print",
+    name: undefined,
+    schemaPath: path.join(root, "prisma", "schema.prisma"),
+    migrationsDir: path.join(root, "prisma", "migrations"),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--check" || arg === "--create") options.mode = arg;
+    else if (arg === "--schema" && argv[i + 1]) options.schemaPath = path.resolve(argv[++i]!);
+    else if (arg === "--migrations" && argv[i + 1]) options.migrationsDir = path.resolve(argv[++i]!);
+    else if (!arg.startsWith("--") && options.name === undefined) options.name = arg;
+    else throw new Error(`unknown argument: ${arg}`);
+  }
+  return options;
+}
 const EMPTY = /^\s*(-- This is an empty migration\.)?\s*$/;
 
 /** pg's `"char"` (oid 18) trips the engine's introspection through adapter-pg; read it as text. */
@@ -50,7 +75,7 @@ async function loadEngine(): Promise<any> {
   return bg.SchemaEngine;
 }
 
-async function diffSql(): Promise<string> {
+async function diffSql({ schemaPath, migrationsDir }: Options): Promise<string> {
   const adminUrl = process.env.DIFF_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
   const scratch = `lobby_schema_diff_${crypto.randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -82,8 +107,12 @@ async function diffSql(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const [mode, name] = process.argv.slice(2);
-  const sql = await diffSql();
+  const options = parseArgs(process.argv.slice(2));
+  const { mode, name, migrationsDir } = options;
+  if (mode === "--create" && (!name || !/^[a-z0-9_]+$/.test(name))) {
+    throw new Error("usage: npm run db:migration -- <snake_case_name>");
+  }
+  const sql = await diffSql(options);
   const empty = EMPTY.test(sql);
   if (mode === "--check") {
     if (!empty) {
@@ -92,7 +121,6 @@ async function main(): Promise<void> {
     }
     console.log("schema.prisma matches the migrations");
   } else if (mode === "--create") {
-    if (!name || !/^[a-z0-9_]+$/.test(name)) throw new Error("usage: db:migration -- <snake_case_name>");
     if (empty) {
       console.log("nothing to migrate: schema.prisma matches the migrations");
       return;

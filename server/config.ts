@@ -8,23 +8,35 @@ const bool = z
   .transform((v) => v === "true" || v === "1");
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-/** Placeholder secrets people paste from examples; refused everywhere. */
-const KNOWN_WEAK_SECRETS = new Set(["secret", "changeme", "change-me", "jwt_secret", "your-secret", "replace-me"]);
+/**
+ * Words found in placeholder secrets copied from examples ("your-jwt-secret-change-me-in-production").
+ * Compared with the secret lower-cased and stripped of everything but letters and digits; a random
+ * secret contains none of them by chance.
+ */
+const PLACEHOLDER_WORDS = ["changeme", "changethis", "replaceme", "yoursecret", "yourjwt", "placeholder", "example", "secretkey", "jwtsecret", "notsecret", "insecure", "password"];
 
-const EnvSchema = z.object({
+/** A URL of one of `protocols` that the WHATWG URL parser accepts. */
+const urlOf = (protocols: string[], label: string) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a valid ${label} URL`);
+
+/** Every environment variable the server reads. README.md and .env.example document each key (a test checks). */
+export const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("0.0.0.0"),
   PORT: int(0, 65535).default(2567),
   /** Address clients use to reach this process (seat reservations route here). */
   PUBLIC_ADDRESS: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default(".data"),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
-    .optional(),
+  DATABASE_URL: urlOf(["postgres:", "postgresql:"], "postgres:// or postgresql://").optional(),
   DB_POOL_SIZE: int(1, 200).default(10),
   MIGRATE_ON_START: bool.optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
+  REDIS_URL: urlOf(["redis:", "rediss:"], "redis:// or rediss://").optional(),
   JWT_SECRET: z.string().optional(),
   JWT_ISSUER: z.string().min(1).default("lobby"),
   JWT_AUDIENCE: z.string().min(1).default("lobby-game"),
@@ -80,11 +92,24 @@ export class ConfigError extends Error {
   }
 }
 
-/** A secret is strong when long and not trivially patterned. */
+const GENERATE_HINT = "generate one with `openssl rand -base64 48`";
+
+/** The shortest unit that `s` repeats (a prefix of it), or s.length when it repeats nothing. */
+function repeatingUnit(s: string): number {
+  for (let unit = 1; unit <= s.length / 2; unit++) {
+    let periodic = true;
+    for (let i = unit; i < s.length && periodic; i++) periodic = s[i] === s[i - unit];
+    if (periodic) return unit;
+  }
+  return s.length;
+}
+
+/** A secret is strong when long, not a placeholder and not trivially patterned. */
 export function secretProblem(secret: string): string | undefined {
-  if (secret.length < 32) return "must be at least 32 characters";
-  if (KNOWN_WEAK_SECRETS.has(secret.toLowerCase())) return "is a well-known placeholder";
-  if (new Set(secret).size < 10) return "is too repetitive (use e.g. `openssl rand -base64 48`)";
+  if (secret.length < 32) return `must be at least 32 characters (${GENERATE_HINT})`;
+  const letters = secret.toLowerCase().replace(/[^a-z0-9]/g, "");
+  if (PLACEHOLDER_WORDS.some((word) => letters.includes(word))) return `looks like a placeholder (${GENERATE_HINT})`;
+  if (new Set(secret).size < 10 || repeatingUnit(secret) <= 16) return `is too repetitive (${GENERATE_HINT})`;
   return undefined;
 }
 

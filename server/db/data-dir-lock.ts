@@ -3,18 +3,33 @@ import path from "node:path";
 
 export class DataDirLockedError extends Error {
   constructor(dir: string, pid: number) {
-    super(`the data directory ${dir} is in use by process ${pid}; the embedded store serves one process`);
+    super(
+      `the data directory ${dir} is in use by process ${pid}; the embedded store serves one process ` +
+        `(use another DATA_DIR, or set DATABASE_URL to share PostgreSQL; if no server is running, delete ${path.join(dir, LOCK_FILE)})`,
+    );
     this.name = "DataDirLockedError";
   }
 }
 
-const isAlive = (pid: number): boolean => {
+const LOCK_FILE = "lobby.lock";
+
+/** A process that exited but was not reaped yet (a zombie) still answers kill(pid, 0): read its state. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "Z";
+  } catch {
+    return false;
+  }
+}
+
+export const isProcessAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EPERM";
   }
+  return !isZombie(pid);
 };
 
 /**
@@ -23,7 +38,7 @@ const isAlive = (pid: number): boolean => {
  */
 export function lockDataDir(dir: string): () => void {
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, "lobby.lock");
+  const file = path.join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(file, String(process.pid), { flag: "wx" });
@@ -37,7 +52,7 @@ export function lockDataDir(dir: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const holder = Number(fs.readFileSync(file, "utf8"));
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isProcessAlive(holder)) {
         throw new DataDirLockedError(dir, holder);
       }
       fs.unlinkSync(file);

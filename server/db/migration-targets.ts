@@ -9,6 +9,9 @@ export function postgresTarget(url: string): MigrationTarget {
   return {
     async withLock(fn) {
       const client = new pg.Client({ connectionString: url });
+      // A connection lost mid-run also fails the query in flight; without a listener the client's
+      // 'error' event would crash the process instead.
+      client.on("error", () => undefined);
       await client.connect();
       try {
         await client.query("SELECT pg_advisory_lock($1)", [ADVISORY_LOCK_KEY]);
@@ -21,10 +24,11 @@ export function postgresTarget(url: string): MigrationTarget {
         try {
           return await fn(session);
         } finally {
-          await client.query("SELECT pg_advisory_unlock($1)", [ADVISORY_LOCK_KEY]);
+          // Ending the session releases the lock too, so a failed unlock must not hide fn's error.
+          await client.query("SELECT pg_advisory_unlock($1)", [ADVISORY_LOCK_KEY]).catch(() => undefined);
         }
       } finally {
-        await client.end();
+        await client.end().catch(() => undefined);
       }
     },
   };

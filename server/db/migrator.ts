@@ -81,22 +81,33 @@ export async function migrate(target: MigrationTarget, migrations: MigrationFile
   });
 }
 
+/**
+ * The migration and its `_prisma_migrations` row commit together: a process that dies mid-way
+ * (killed deploy, lost connection) leaves neither behind, so the next run simply applies it again.
+ * A migration that fails is rolled back and then recorded as rolled back, with its error in `logs`.
+ */
 async function applyOne(db: MigrationSession, m: MigrationFile): Promise<void> {
   const id = crypto.randomUUID();
-  await db.query(
-    `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count)
-     VALUES ($1, $2, $3, now(), 0)`,
-    [id, m.checksum, m.name],
-  );
   try {
     await db.exec("BEGIN");
+    await db.query(
+      `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count)
+       VALUES ($1, $2, $3, now(), 0)`,
+      [id, m.checksum, m.name],
+    );
     await db.exec(m.sql);
     await db.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
     await db.exec("COMMIT");
   } catch (err) {
-    await db.exec("ROLLBACK").catch(() => undefined);
     const message = err instanceof Error ? err.message : String(err);
-    await db.query(`UPDATE "_prisma_migrations" SET logs = $2, rolled_back_at = now() WHERE id = $1`, [id, message]);
+    await db.exec("ROLLBACK").catch(() => undefined);
+    await db
+      .query(
+        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, logs, rolled_back_at, applied_steps_count)
+         VALUES ($1, $2, $3, now(), $4, now(), 0)`,
+        [id, m.checksum, m.name, message],
+      )
+      .catch(() => undefined);
     throw new MigrationError(`migration ${m.name} failed and was rolled back: ${message}`);
   }
 }

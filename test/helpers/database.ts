@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { readMigrations } from "../../server/db/migration-files";
 import { postgresTarget } from "../../server/db/migration-targets";
 import { migrate } from "../../server/db/migrator";
-import { databaseUrl, TEST_DB_PREFIX, withAdmin } from "./pg-admin";
+import { databaseUrl, TEST_DB_PREFIX, TEST_RUN_ENV, withAdmin } from "./pg-admin";
 
 export interface TestDatabase {
   name: string;
@@ -12,7 +12,8 @@ export interface TestDatabase {
 
 /** A fresh, migrated PostgreSQL database for one test file. */
 export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
-  const name = `${TEST_DB_PREFIX}${process.env.JEST_WORKER_ID ?? "0"}_${crypto.randomBytes(4).toString("hex")}`;
+  const run = process.env[TEST_RUN_ENV] ?? String(process.pid);
+  const name = `${TEST_DB_PREFIX}r${run}_${process.env.JEST_WORKER_ID ?? "0"}_${crypto.randomBytes(4).toString("hex")}`;
   await withAdmin((admin) => admin.query(`CREATE DATABASE "${name}"`));
   const url = databaseUrl(name);
   if (options.migrate !== false) await migrate(postgresTarget(url), readMigrations());
