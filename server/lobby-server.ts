@@ -19,7 +19,7 @@ import { AuthService } from "./modules/auth/auth.service";
 import { LoginThrottle } from "./modules/auth/login-throttle";
 import { createArgon2Hasher, type PasswordHasher } from "./modules/auth/password-hasher";
 import { PresenceSessionEvents } from "./realtime/account-channel";
-import { createGameServer } from "./realtime/game-server";
+import { createGameServer, shutdownGameServer, type HeartbeatOptions } from "./realtime/game-server";
 import { createBackplane } from "./realtime/presence-factory";
 
 export interface LobbyServer {
@@ -39,6 +39,8 @@ export interface StartOptions {
   clock?: Clock;
   limiterStore?: LimiterStore;
   hasher?: PasswordHasher;
+  /** WebSocket ping cadence (default: every 3 s, 2 misses). Tests shorten it. */
+  heartbeat?: HeartbeatOptions;
 }
 
 /** Composition root: config -> stores -> services -> gateway + game server -> listen. */
@@ -95,6 +97,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   httpServer.requestTimeout = 30_000;
   const gameServer: Server = createGameServer({
     httpServer,
+    heartbeat: opts.heartbeat,
     backplane,
     publicAddress: config.publicAddress,
     lobby: {
@@ -132,7 +135,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     closing ??= (async () => {
       draining = true;
       logger.info("shutting down: closing rooms and connections");
-      await gameServer.gracefullyShutdown(false);
+      await shutdownGameServer(gameServer, backplane);
       httpServer.closeIdleConnections();
       await new Promise<void>((resolve) => {
         if (!httpServer.listening) resolve();

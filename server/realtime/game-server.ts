@@ -6,8 +6,18 @@ import { RoomName } from "../../shared/rooms";
 import type { RealtimeBackplane } from "./presence-factory";
 import { createLobbyRoom, type LobbyRoomDeps } from "./rooms/lobby.room";
 
+/** The transport's ping: a connection that misses `maxRetries` pongs in a row is terminated. */
+export interface HeartbeatOptions {
+  intervalMs: number;
+  maxRetries: number;
+}
+
+/** Colyseus' defaults: ping every 3 s, terminate after 2 unanswered. */
+export const DEFAULT_HEARTBEAT: HeartbeatOptions = { intervalMs: 3_000, maxRetries: 2 };
+
 export interface GameServerOptions {
   httpServer: http.Server;
+  heartbeat?: HeartbeatOptions;
   backplane: RealtimeBackplane;
   publicAddress: string | undefined;
   lobby: LobbyRoomDeps;
@@ -19,8 +29,8 @@ export function createGameServer(opts: GameServerOptions): Server {
     server: opts.httpServer,
     maxPayload: Limits.wsMaxPayloadBytes,
     perMessageDeflate: false,
-    pingInterval: 3_000,
-    pingMaxRetries: 2,
+    pingInterval: (opts.heartbeat ?? DEFAULT_HEARTBEAT).intervalMs,
+    pingMaxRetries: (opts.heartbeat ?? DEFAULT_HEARTBEAT).maxRetries,
   });
   const server = new Server({
     transport,
@@ -37,4 +47,17 @@ export function createGameServer(opts: GameServerOptions): Server {
     "Access-Control-Allow-Credentials": "false",
   });
   return server;
+}
+
+/**
+ * Closes every room with SERVER_SHUTDOWN (4001) and waits for their onLeave/onDispose, then stops
+ * the transport, presence and driver. Colyseus leaves two short timers behind (its stats
+ * debounce and LocalPresence key expiry, both 1 s): they are released here so a stopped server
+ * lets its process exit at once (a test worker, or main.ts before its own exit).
+ */
+export async function shutdownGameServer(server: Server, backplane: RealtimeBackplane): Promise<void> {
+  await server.gracefullyShutdown(false);
+  matchMaker.stats.reset(true);
+  const timers = (backplane.presence as unknown as { timeouts?: Record<string, NodeJS.Timeout> }).timeouts;
+  for (const timer of Object.values(timers ?? {})) clearTimeout(timer);
 }

@@ -2,16 +2,30 @@ import { ErrorCode as ColyseusErrorCode, ServerError } from "@colyseus/core";
 import { isAppError } from "../lib/errors";
 import type { Logger } from "../lib/logger";
 import type { AuthService } from "../modules/auth/auth.service";
-import type { AuthContext } from "../modules/auth/auth.types";
+
+/**
+ * What a lobby connection carries as `client.auth`.
+ *
+ * Never give it a `sessionId` field: Colyseus takes `auth.sessionId` as the id of the seat it
+ * reserves (MatchMaker.reserveSeatFor), so two connections of one login would share a seat and
+ * the login's id would be shown to other clients as the connection's id.
+ */
+export interface LobbyAuth {
+  accountId: string;
+  username: string;
+  /** The login session (the `sid` of the access token) this connection belongs to. */
+  authSessionId: string;
+}
 
 /**
  * Authenticates a room join from the token @colyseus/sdk sends (`client.auth.token`). Runs in the
  * matchmaking request, before any seat is reserved, so a refused join leaves nothing behind.
  */
-export async function authenticateJoin(auth: AuthService, logger: Logger, token: string | undefined): Promise<AuthContext> {
+export async function authenticateJoin(auth: AuthService, logger: Logger, token: string | undefined): Promise<LobbyAuth> {
   if (!token) throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "An access token is required.");
   try {
-    return await auth.authenticate(token);
+    const ctx = await auth.authenticate(token);
+    return { accountId: ctx.accountId, username: ctx.username, authSessionId: ctx.sessionId };
   } catch (err) {
     if (isAppError(err)) throw new ServerError(ColyseusErrorCode.AUTH_FAILED, err.message);
     logger.error({ err }, "room authentication failed unexpectedly");

@@ -49,11 +49,23 @@ export class LobbyClient {
     return this.adopt(await this.http.refresh(this.auth.refreshToken));
   }
 
+  /** Ends this login session; its lobby connection is closed by the server (4101). */
   async logout(): Promise<void> {
     if (!this.auth) return;
     await this.http.logout(this.auth.refreshToken);
-    this.auth = undefined;
-    this.colyseus.auth.token = undefined as unknown as string;
+    this.forget();
+  }
+
+  /** Ends every session of the account; all its lobby connections are closed (4101). */
+  async logoutAll(): Promise<void> {
+    await this.http.logoutAll(this.accessToken);
+    this.forget();
+  }
+
+  /** Deletes the account; all its lobby connections are closed (4102). */
+  async deleteAccount(password: string): Promise<void> {
+    await this.http.deleteAccount(this.accessToken, password);
+    this.forget();
   }
 
   /**
@@ -64,16 +76,21 @@ export class LobbyClient {
     this.colyseus.auth.token = this.accessToken;
     const room = await this.colyseus.joinOrCreate(RoomName.Lobby, options);
     const welcome = await new Promise<WelcomeMessage>((resolve, reject) => {
-      const onLeave = (code: number): void => {
-        offWelcome();
-        reject(new Error(`lobby connection closed before welcome (code ${code})`));
-      };
+      // Settles once. (The SDK's signal `remove()` only knows callbacks registered without
+      // `once()`, and drops the last handler when given another, so nothing is removed here.)
+      let settled = false;
       const offWelcome = room.onMessage(LobbyServerMessage.Welcome, (message: WelcomeMessage) => {
         offWelcome();
-        room.onLeave.remove(onLeave);
+        if (settled) return;
+        settled = true;
         resolve(message);
       });
-      room.onLeave.once(onLeave);
+      room.onLeave((code: number) => {
+        if (settled) return;
+        settled = true;
+        offWelcome();
+        reject(new Error(`lobby connection closed before welcome (code ${code})`));
+      });
     });
     return { room, welcome };
   }
@@ -82,5 +99,10 @@ export class LobbyClient {
     this.auth = auth;
     this.colyseus.auth.token = auth.accessToken;
     return auth;
+  }
+
+  private forget(): void {
+    this.auth = undefined;
+    this.colyseus.http.authToken = undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { Room, type Client } from "@colyseus/core";
+import { ClientState, ErrorCode as ColyseusErrorCode, Room, ServerError, type Client, type Deferred } from "@colyseus/core";
 import { CloseCode } from "../../../shared/codes";
 import { Limits } from "../../../shared/limits";
 import { LobbyServerMessage, type WelcomeMessage } from "../../../shared/schemas/lobby";
@@ -6,11 +6,11 @@ import type { Clock } from "../../lib/clock";
 import type { Logger } from "../../lib/logger";
 import type { Metrics } from "../../lib/metrics";
 import type { AuthService } from "../../modules/auth/auth.service";
-import type { AuthContext } from "../../modules/auth/auth.types";
 import type { AccountEvent } from "../account-channel";
 import { AccountSubscriptions } from "../account-subscriptions";
 import { MessageRouter } from "../message-router";
-import { authenticateJoin } from "../room-auth";
+import { holdsSeatAfter, reconnectDeadline } from "../reconnect-policy";
+import { authenticateJoin, type LobbyAuth } from "../room-auth";
 import { LobbyState } from "./lobby.state";
 
 export interface LobbyRoomDeps {
@@ -26,10 +26,33 @@ export interface LobbyRoomDeps {
   sessionSweepMs: number;
 }
 
-type LobbyClient = Client<{ auth: AuthContext; userData: { closedByServer?: boolean } }>;
+interface LobbyUserData {
+  closedByServer?: boolean;
+  /**
+   * The transport refused a frame (too big, not WebSocket). ws then stops reading, so the close
+   * code it reports is 1006, the same as a network loss: this flag tells them apart.
+   */
+  brokeProtocol?: boolean;
+  /** Set while a dropped connection's seat is held (epoch ms on the injected clock). */
+  reconnectDeadline?: number;
+}
 
-/** onAuth ran before any join, so every lobby client carries its AuthContext. */
-const authOf = (client: LobbyClient): AuthContext => client.auth as AuthContext;
+type LobbyClient = Client<{ auth: LobbyAuth; userData: LobbyUserData }>;
+
+/** A seat held for a dropped connection; rejecting `reconnection` frees it at once. */
+interface HeldSeat {
+  client: LobbyClient;
+  reconnection: Deferred;
+}
+
+/**
+ * How long a connection the server closed may take to answer the close frame before its socket is
+ * destroyed (ws alone would wait 30 s, keeping the seat and the account's subscription).
+ */
+export const CLOSE_GRACE_MS = 1_000;
+
+/** onAuth ran before any join, so every lobby client carries its LobbyAuth. */
+const authOf = (client: LobbyClient): LobbyAuth => client.auth as LobbyAuth;
 
 /**
  * A player's realtime session. Many instances (shards) run side by side; each player gets their
@@ -37,7 +60,7 @@ const authOf = (client: LobbyClient): AuthContext => client.auth as AuthContext;
  */
 export function createLobbyRoom(deps: LobbyRoomDeps) {
   return class LobbyRoom extends Room<{ state: InstanceType<typeof LobbyState>; client: LobbyClient }> {
-    static override async onAuth(token: string | undefined): Promise<AuthContext> {
+    static override async onAuth(token: string | undefined): Promise<LobbyAuth> {
       return authenticateJoin(deps.auth, deps.logger, token);
     }
 
@@ -46,6 +69,8 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
     override state = new LobbyState();
     private subscriptions!: AccountSubscriptions;
     private log!: Logger;
+    /** Seats held for dropped connections, by Colyseus session id. */
+    private readonly held = new Map<string, HeldSeat>();
 
     override onCreate(): void {
       this.log = deps.logger.child({ room: "lobby", roomId: this.roomId });
@@ -58,11 +83,12 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
     override async onJoin(client: LobbyClient): Promise<void> {
       const auth = authOf(client);
       client.userData = {};
+      this.watchTransport(client);
       await this.subscriptions.add(auth.accountId);
       this.state.clients = this.clients.length;
       deps.metrics.connectedClients.inc({ room: "lobby" });
       // A revocation published between onAuth and the subscription above would be missed.
-      if ((await deps.auth.liveSessionIds([auth.sessionId])).length === 0) {
+      if ((await deps.auth.liveSessionIds([auth.authSessionId])).length === 0) {
         this.closeByServer(client, CloseCode.SessionRevoked, "session_ended_during_join");
         return;
       }
@@ -73,21 +99,43 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
       client.send(LobbyServerMessage.Welcome, welcome);
     }
 
-    override onDrop(client: LobbyClient): void {
-      if (client.userData?.closedByServer) return;
-      this.allowReconnection(client, deps.reconnectSeconds);
+    override onDrop(client: LobbyClient, code?: number): void {
+      this.state.clients = this.clients.length;
+      // Only a network loss keeps the seat: not a server close, a consented leave or a broken limit.
+      const { closedByServer, brokeProtocol } = client.userData ?? {};
+      if (closedByServer || brokeProtocol || !holdsSeatAfter(code, deps.reconnectSeconds)) return;
+      client.userData = { ...client.userData, reconnectDeadline: reconnectDeadline(deps.clock.now(), deps.reconnectSeconds) };
+      const reconnection = this.allowReconnection(client, deps.reconnectSeconds);
+      // Expiry, refusal or shutdown rejects it; Colyseus then calls onLeave.
+      reconnection.catch(() => undefined);
+      if (typeof reconnection.reject === "function") this.held.set(client.sessionId, { client, reconnection });
     }
 
     override async onReconnect(client: LobbyClient): Promise<void> {
+      this.held.delete(client.sessionId);
+      // The window follows the injected clock (Colyseus' own timer frees the seat in real time).
+      if (deps.clock.now() >= (client.userData?.reconnectDeadline ?? 0)) {
+        throw new ServerError(ColyseusErrorCode.MATCHMAKE_EXPIRED, "The reconnection window has closed.");
+      }
       // A session revoked while the connection was away must not come back.
-      const live = await deps.auth.liveSessionIds([authOf(client).sessionId]);
-      if (live.length === 0) throw new Error("session ended");
+      if ((await deps.auth.liveSessionIds([authOf(client).authSessionId])).length === 0) {
+        throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "The session has ended.");
+      }
+      client.userData = { ...client.userData, reconnectDeadline: undefined };
+      this.watchTransport(client);
+      this.state.clients = this.clients.length;
     }
 
     override onLeave(client: LobbyClient): void {
+      this.held.delete(client.sessionId);
       this.subscriptions.remove(authOf(client).accountId);
       this.state.clients = this.clients.length;
       deps.metrics.connectedClients.dec({ room: "lobby" });
+    }
+
+    override onBeforeShutdown(): void {
+      for (const sessionId of [...this.held.keys()]) this.forgetHeldSeat(sessionId);
+      super.onBeforeShutdown(); // disconnects everyone with SERVER_SHUTDOWN (4001)
     }
 
     override onDispose(): void {
@@ -97,23 +145,52 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
 
     private onAccountEvent(accountId: string, event: AccountEvent): void {
       if (event.kind !== "sessions_ended") return;
-      for (const client of this.clients as Iterable<LobbyClient>) {
-        if (authOf(client).accountId !== accountId) continue;
-        if (event.sessionIds === null || event.sessionIds.includes(authOf(client).sessionId)) {
-          this.closeByServer(client, event.closeCode, event.reason);
-        }
-      }
+      const ended = event.sessionIds === null ? null : new Set(event.sessionIds);
+      this.endSessions(
+        (auth) => auth.accountId === accountId && (ended === null || ended.has(auth.authSessionId)),
+        event.closeCode,
+        event.reason,
+      );
     }
 
     private async sweepSessions(): Promise<void> {
-      const clients = [...(this.clients as Iterable<LobbyClient>)];
-      if (clients.length === 0) return;
+      const auths = [...(this.clients as Iterable<LobbyClient>), ...[...this.held.values()].map((h) => h.client)].map(authOf);
+      if (auths.length === 0) return;
       try {
-        const live = new Set(await deps.auth.liveSessionIds([...new Set(clients.map((c) => authOf(c).sessionId))]));
-        for (const c of clients) if (!live.has(authOf(c).sessionId)) this.closeByServer(c, CloseCode.SessionRevoked, "sweep");
+        const live = new Set(await deps.auth.liveSessionIds([...new Set(auths.map((a) => a.authSessionId))]));
+        this.endSessions((auth) => !live.has(auth.authSessionId), CloseCode.SessionRevoked, "sweep");
       } catch (err) {
         this.log.warn({ err }, "session sweep failed; will retry");
       }
+    }
+
+    /** Closes the matching live connections and gives up the matching held seats. */
+    private endSessions(matches: (auth: LobbyAuth) => boolean, code: number, reason: string): void {
+      for (const client of [...(this.clients as Iterable<LobbyClient>)]) {
+        if (matches(authOf(client))) this.closeByServer(client, code, reason);
+      }
+      for (const [sessionId, seat] of this.held) {
+        if (!matches(authOf(seat.client))) continue;
+        this.forgetHeldSeat(sessionId);
+        seat.reconnection.reject(new ServerError(ColyseusErrorCode.AUTH_FAILED, reason));
+      }
+    }
+
+    /**
+     * Colyseus forgets, but does not clear, a held seat's expiry timer when the reconnection is
+     * rejected early (here or on shutdown): clear it, or it keeps the process alive for the rest
+     * of the window.
+     */
+    private forgetHeldSeat(sessionId: string): void {
+      this.held.delete(sessionId);
+      clearTimeout(this["_reservedSeatTimeouts"][sessionId]);
+    }
+
+    /** The socket's 'error' event is only emitted for frames the transport refused. */
+    private watchTransport(client: LobbyClient): void {
+      client.ref.once("error", () => {
+        client.userData = { ...client.userData, brokeProtocol: true };
+      });
     }
 
     private closeByServer(client: LobbyClient, code: number, reason: string): void {
@@ -121,6 +198,10 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
       client.userData = { ...client.userData, closedByServer: true };
       deps.metrics.sessionsClosed.inc({ reason });
       client.leave(code);
+      // ws keeps delivering frames until the peer answers the close: act on none of them.
+      client.state = ClientState.LEAVING;
+      const socket = client.ref as typeof client.ref & { terminate?: () => void };
+      this.clock.setTimeout(() => socket.terminate?.(), CLOSE_GRACE_MS);
     }
   };
 }

@@ -1,0 +1,34 @@
+import { lobbyListings, localRoom, REALTIME_TEST_ENV } from "../helpers/realtime";
+import { castOf, expectClosedBy, expectStillOpen, leaveAll, NO_SWEEP, revocationCases, REVOCATION_TIMEOUT_MS } from "../helpers/revocation-cases";
+import { CloseCode } from "../../shared/codes";
+import { startTestServer, type TestServer } from "../helpers/test-server";
+
+// One process, LocalPresence: the revocation event goes from the HTTP route to the room in memory.
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer({ ...REALTIME_TEST_ENV, ...NO_SWEEP });
+});
+afterAll(() => t.close());
+
+revocationCases(() => t);
+
+test(
+  "the closed connection leaves the room: its seat and its count are gone",
+  async () => {
+    const { alice1, alice2, bob } = await castOf(t);
+    const room = localRoom(alice1.room.roomId);
+    const countBefore = room.clients.length;
+
+    await alice1.client.http.logoutAll(alice1.client.accessToken);
+    await expectClosedBy(alice1, CloseCode.SessionRevoked);
+    await expectClosedBy(alice2, CloseCode.SessionRevoked);
+    await expectStillOpen(bob);
+
+    expect(room.clients.length).toBe(countBefore - 2);
+    expect([...room.clients].map((c) => c.sessionId)).toEqual([bob.room.sessionId]);
+    const listing = (await lobbyListings()).find((l) => l.roomId === room.roomId);
+    expect(listing?.clients).toBe(countBefore - 2);
+    await leaveAll(bob);
+  },
+  REVOCATION_TIMEOUT_MS,
+);
