@@ -7,7 +7,7 @@ import { LobbyHttpClient } from "../../shared/client/http-client";
 import { loadConfig } from "../../server/config";
 import type { Clock } from "../../server/lib/clock";
 import { createLogger } from "../../server/lib/logger";
-import { startLobbyServer, type LobbyServer } from "../../server/lobby-server";
+import { startLobbyServer, type LobbyServer, type StartOptions } from "../../server/lobby-server";
 import { createTestDatabase, type TestDatabase } from "./database";
 
 export interface TestServer {
@@ -30,7 +30,12 @@ export function testDataDir(): string {
 /** Starts the real server on an ephemeral port over a fresh PostgreSQL database. */
 export async function startTestServer(
   env: Record<string, string> = {},
-  opts: { clock?: Clock; db?: TestDatabase } = {},
+  opts: {
+    clock?: Clock;
+    db?: TestDatabase;
+    /** Passed through to startLobbyServer (e.g. a counting `hasher` or a capturing `logger`). */
+    start?: StartOptions;
+  } = {},
 ): Promise<TestServer> {
   const db = opts.db ?? (await createTestDatabase());
   const fullEnv: Record<string, string> = {
@@ -45,7 +50,11 @@ export async function startTestServer(
     ...env,
   };
   const config = loadConfig(fullEnv);
-  const server = await startLobbyServer(config, { clock: opts.clock, logger: createLogger(config.logLevel) });
+  const server = await startLobbyServer(config, {
+    logger: createLogger(config.logLevel),
+    ...opts.start,
+    clock: opts.clock ?? opts.start?.clock,
+  });
   return {
     server,
     url: server.url,

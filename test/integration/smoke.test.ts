@@ -2,7 +2,8 @@ import { startTestServer, uniqueUsername, GOOD_PASSWORD } from "../helpers/test-
 import { testRedisUrl } from "../helpers/redis";
 
 test("register then join lobby, twice in one file, local then redis", async () => {
-  for (const env of [{}, { REDIS_URL: await testRedisUrl() }]) {
+  const envs: Record<string, string>[] = [{}, { REDIS_URL: await testRedisUrl() }];
+  for (const env of envs) {
     const t = await startTestServer(env);
     const c = t.client();
     await c.register({ username: uniqueUsername(), password: GOOD_PASSWORD });

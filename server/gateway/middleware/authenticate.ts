@@ -2,20 +2,28 @@ import type { RequestHandler } from "express";
 import { AppError, ErrorCode } from "../../lib/errors";
 import type { AuthService } from "../../modules/auth/auth.service";
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+/** The auth scheme is case-insensitive (RFC 7235); the credential is whatever follows it. */
+const BEARER_SCHEME = /^Bearer +(.*)$/is;
+/** RFC 6750 b64token: anything else cannot be a token this server issued. */
+const B64TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
 
-/** Requires `Authorization: Bearer <access token>` of a live session; sets res.locals.auth. */
+/**
+ * Requires `Authorization: Bearer <access token>` of a live session; sets res.locals.auth.
+ * No Bearer credential at all is 401 unauthorized; a Bearer credential that is malformed, forged,
+ * expired or of an ended session is 401 invalid_token / token_expired.
+ */
 export function requireAuth(auth: AuthService): RequestHandler {
   return async (req, res, next) => {
     const header = req.get("authorization");
-    const match = header ? BEARER.exec(header) : null;
-    if (!match?.[1]) {
+    const credential = header ? BEARER_SCHEME.exec(header)?.[1]?.trim() : undefined;
+    if (!credential) {
       res.setHeader("WWW-Authenticate", 'Bearer realm="lobby"');
       next(new AppError(ErrorCode.Unauthorized, "An access token is required."));
       return;
     }
     try {
-      res.locals.auth = await auth.authenticate(match[1]);
+      if (!B64TOKEN.test(credential)) throw new AppError(ErrorCode.InvalidToken, "The access token is invalid.");
+      res.locals.auth = await auth.authenticate(credential);
       next();
     } catch (err) {
       res.setHeader("WWW-Authenticate", 'Bearer realm="lobby", error="invalid_token"');

@@ -1,9 +1,17 @@
 import type { RequestHandler } from "express";
 import type { z } from "zod";
+import type { FieldIssue } from "../../../shared/schemas/common";
 import { AppError, ErrorCode } from "../../lib/errors";
 
-export function fieldIssues(error: z.ZodError) {
-  return error.issues.map((i) => ({ path: i.path.join(".") || "(body)", message: i.message }));
+/** One entry per offending field; an unknown key is named itself rather than blamed on the body. */
+export function fieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.flatMap((i) => {
+    const at = i.path.join(".");
+    if (i.code === "unrecognized_keys") {
+      return i.keys.map((key) => ({ path: at ? `${at}.${key}` : key, message: "is not a known field" }));
+    }
+    return [{ path: at || "(body)", message: i.message }];
+  });
 }
 
 /** Parses the JSON body with `schema`; on failure answers 400 with every offending field. */

@@ -29,6 +29,9 @@ function wrap(limiter: RateLimiterAbstract, points: number): Limiter {
     async reset(key) {
       await limiter.delete(key);
     },
+    async reward(key, points = 1) {
+      await limiter.reward(key, points);
+    },
   };
 }
 

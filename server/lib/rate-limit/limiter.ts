@@ -25,6 +25,8 @@ export interface Limiter {
   /** The key's state without spending anything; `allowed` is false while it is blocked. */
   peek(key: string): Promise<LimitResult>;
   reset(key: string): Promise<void>;
+  /** Gives back `points` (default 1) spent on `key` in its current window (e.g. a reserved attempt that succeeded). */
+  reward(key: string, points?: number): Promise<void>;
 }
 
 export interface LimiterStore {

@@ -69,16 +69,19 @@ export class AuthService {
   /** Unknown user, wrong password and disabled account are indistinguishable, in body and timing. */
   async login(username: string, password: string, client: ClientInfo): Promise<IssuedTokens> {
     const key = usernameKeyOf(username);
-    await this.d.throttle.assertAllowed(key, client.ip);
-    const account = await this.d.repo.findAccountByUsernameKey(key);
-    const passwordOk = account
-      ? await this.d.hasher.verify(account.passwordHash, password)
-      : await this.d.hasher.verifyDummy(password);
+    // Counted as a failure unless the password proves right (concurrent guesses cannot outrun it).
+    await this.d.throttle.beginAttempt(key, client.ip);
+    const { account, passwordOk } = await this.judgeAttempt(key, client.ip, async () => {
+      const account = await this.d.repo.findAccountByUsernameKey(key);
+      const passwordOk = account
+        ? await this.d.hasher.verify(account.passwordHash, password)
+        : await this.d.hasher.verifyDummy(password);
+      return { account, passwordOk };
+    });
     if (!account || !passwordOk || account.disabledAt) {
-      await this.d.throttle.recordFailure(key, client.ip);
       throw new AppError(ErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
     }
-    await this.d.throttle.recordSuccess(key, client.ip);
+    await this.d.throttle.succeeded(key, client.ip);
     const session = this.newSession(client);
     await this.d.repo.createSession({ ...session.record, accountId: account.id });
     return this.issue(account, session.record.sessionId, session.refreshToken);
@@ -142,12 +145,22 @@ export class AuthService {
   async confirmPassword(accountId: string, password: string, ip: string): Promise<AccountRecord> {
     const account = await this.d.repo.findAccountById(accountId);
     if (!account) throw new AppError(ErrorCode.InvalidToken, "The session has ended.");
-    await this.d.throttle.assertAllowed(account.usernameKey, ip);
-    if (!(await this.d.hasher.verify(account.passwordHash, password))) {
-      await this.d.throttle.recordFailure(account.usernameKey, ip);
+    await this.d.throttle.beginAttempt(account.usernameKey, ip);
+    if (!(await this.judgeAttempt(account.usernameKey, ip, () => this.d.hasher.verify(account.passwordHash, password)))) {
       throw new AppError(ErrorCode.InvalidCredentials, "The password is incorrect.", { status: 403 });
     }
+    await this.d.throttle.succeeded(account.usernameKey, ip);
     return account;
+  }
+
+  /** Runs the check of a reserved login attempt; an unexpected failure gives the attempt back. */
+  private async judgeAttempt<T>(usernameKey: string, ip: string, check: () => Promise<T>): Promise<T> {
+    try {
+      return await check();
+    } catch (err) {
+      await this.d.throttle.cancelAttempt(usernameKey, ip).catch(() => undefined);
+      throw err;
+    }
   }
 
   private async reuseDetected(accountId: string, sessionId: string, now: Date): Promise<never> {

@@ -1,0 +1,46 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { createGatewayApp, type GatewayDeps } from "../../server/gateway/app";
+import { createMetrics } from "../../server/lib/metrics";
+import { memoryLimiterStore } from "../../server/lib/rate-limit/flexible-limiter-store";
+import type { AccountsService } from "../../server/modules/accounts/accounts.service";
+import type { AuthService } from "../../server/modules/auth/auth.service";
+import { captureLogs, type LogCapture } from "./log-capture";
+
+export interface StubGateway {
+  url: string;
+  logs: LogCapture;
+  close(): Promise<void>;
+}
+
+/**
+ * The real HTTP edge (createGatewayApp: middleware, routes, error mapping) in front of stub
+ * services, listening on port 0. For edge behaviour a real service cannot be made to show, such
+ * as an unexpected exception. Stubbed methods not given throw "not stubbed".
+ */
+export async function startStubGateway(stubs: { auth?: Partial<AuthService>; accounts?: Partial<AccountsService> }): Promise<StubGateway> {
+  const notStubbed = (what: string) =>
+    new Proxy({}, { get: (target, prop) => (prop in target ? Reflect.get(target, prop) : () => Promise.reject(new Error(`${what}.${String(prop)} not stubbed`))) });
+  const logs = captureLogs();
+  const limiters = memoryLimiterStore();
+  const deps: GatewayDeps = {
+    logger: logs.logger,
+    metrics: createMetrics(),
+    trustProxy: false,
+    auth: Object.assign(notStubbed("auth"), stubs.auth) as AuthService,
+    accounts: Object.assign(notStubbed("accounts"), stubs.accounts) as AccountsService,
+    limiters: {
+      register: limiters.create({ name: "register", points: 1000, durationSeconds: 60 }),
+      token: limiters.create({ name: "token", points: 1000, durationSeconds: 60 }),
+    },
+    health: { pingDatabase: async () => undefined, isDraining: () => false, metricsToken: undefined },
+  };
+  const server = http.createServer(createGatewayApp(deps));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    logs,
+    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+  };
+}
