@@ -53,6 +53,7 @@ export const EnvSchema = z.object({
   TRUST_PROXY: z.string().default("false"),
   /** If set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  FRIEND_LIMIT: int(1, 10_000).default(500),
   LOBBY_SHARD_SIZE: int(1, 5000).default(250),
   LOBBY_RECONNECT_SECONDS: int(0, 600).default(20),
   LOBBY_SESSION_SWEEP_SECONDS: int(1, 3600).default(30),
@@ -80,6 +81,7 @@ export interface Config {
   registerMaxPerIpPerHour: number;
   trustProxy: boolean | number | string;
   metricsToken: string | undefined;
+  friendLimit: number;
   lobby: { shardSize: number; reconnectSeconds: number; sessionSweepSeconds: number };
   logLevel: string;
   shutdownTimeoutMs: number;
@@ -191,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     registerMaxPerIpPerHour: e.REGISTER_MAX_PER_IP_PER_HOUR,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     metricsToken: e.METRICS_TOKEN,
+    friendLimit: e.FRIEND_LIMIT,
     lobby: {
       shardSize: e.LOBBY_SHARD_SIZE,
       reconnectSeconds: e.LOBBY_RECONNECT_SECONDS,

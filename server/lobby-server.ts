@@ -11,14 +11,11 @@ import { createMetrics, type Metrics } from "./lib/metrics";
 import { memoryLimiterStore, redisLimiterStore } from "./lib/rate-limit/flexible-limiter-store";
 import type { LimiterStore } from "./lib/rate-limit/limiter";
 import { connectRedis, redactUrl } from "./lib/redis";
-import { AccountsRepo } from "./modules/accounts/accounts.repo";
-import { AccountsService } from "./modules/accounts/accounts.service";
-import { AccessTokens } from "./modules/auth/access-tokens";
-import { AuthRepo } from "./modules/auth/auth.repo";
-import { AuthService } from "./modules/auth/auth.service";
-import { LoginThrottle } from "./modules/auth/login-throttle";
-import { createArgon2Hasher, type PasswordHasher } from "./modules/auth/password-hasher";
-import { PresenceSessionEvents } from "./realtime/account-channel";
+import type { PasswordHasher } from "./modules/auth/password-hasher";
+import { PresenceAccountEventBus } from "./realtime/account-channel";
+import { PresenceApiStore } from "./realtime/presence-store";
+import { LobbySocial } from "./realtime/rooms/lobby-social";
+import { createServices, type Services } from "./services";
 import { createGameServer, shutdownGameServer, type HeartbeatOptions } from "./realtime/game-server";
 import { createBackplane } from "./realtime/presence-factory";
 
@@ -29,7 +26,7 @@ export interface LobbyServer {
   readonly db: Database;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly services: { auth: AuthService; accounts: AccountsService };
+  readonly services: Services;
   /** Stops accepting, closes rooms with SERVER_SHUTDOWN, finishes in-flight work, closes stores. */
   close(): Promise<void>;
 }
@@ -42,6 +39,9 @@ export interface StartOptions {
   /** WebSocket ping cadence (default: every 3 s, 2 misses). Tests shorten it. */
   heartbeat?: HeartbeatOptions;
 }
+
+/** Idle presence hashes in Redis expire after this long (30 days). */
+const PRESENCE_TTL_SECONDS = 30 * 24 * 3600;
 
 /** Composition root: config -> stores -> services -> gateway + game server -> listen. */
 export async function startLobbyServer(config: Config, opts: StartOptions = {}): Promise<LobbyServer> {
@@ -57,26 +57,10 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   const backplane = createBackplane(config.redisUrl);
   const limiterStore = opts.limiterStore ?? (redis ? redisLimiterStore(redis) : memoryLimiterStore());
 
-  const events = new PresenceSessionEvents(backplane.presence);
-  const auth = new AuthService({
-    repo: new AuthRepo(db.prisma),
-    hasher: opts.hasher ?? createArgon2Hasher(),
-    tokens: new AccessTokens(
-      {
-        secret: config.jwt.secret,
-        issuer: config.jwt.issuer,
-        audience: config.jwt.audience,
-        ttlSeconds: config.jwt.accessTtlSeconds,
-      },
-      clock,
-    ),
-    throttle: new LoginThrottle(limiterStore, config.loginLimits),
-    events,
-    clock,
-    logger,
-    sessionTtlSeconds: config.sessionTtlSeconds,
-  });
-  const accounts = new AccountsService(new AccountsRepo(db.prisma), auth, events, logger);
+  const bus = new PresenceAccountEventBus(backplane.presence);
+  const presenceStore = new PresenceApiStore(backplane.presence, backplane.kind === "redis" ? PRESENCE_TTL_SECONDS : undefined);
+  const services = createServices({ config, db, bus, presenceStore, limiterStore, clock, logger, hasher: opts.hasher });
+  const { auth, accounts, friends, presence, notifications } = services;
 
   let draining = false;
   const app = createGatewayApp({
@@ -85,9 +69,12 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     trustProxy: config.trustProxy,
     auth,
     accounts,
+    friends,
+    notifications,
     limiters: {
       register: limiterStore.create({ name: "register_ip", points: config.registerMaxPerIpPerHour, durationSeconds: 3600 }),
       token: limiterStore.create({ name: "token_ip", points: 60, durationSeconds: 60 }),
+      socialWrite: limiterStore.create({ name: "social_write_account", points: 60, durationSeconds: 60 }),
     },
     health: { pingDatabase: () => db.ping(), isDraining: () => draining, metricsToken: config.metricsToken },
   });
@@ -108,6 +95,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       shardSize: config.lobby.shardSize,
       reconnectSeconds: config.lobby.reconnectSeconds,
       sessionSweepMs: config.lobby.sessionSweepSeconds * 1000,
+      social: new LobbySocial({ presence, notifications, logger, clock }),
     },
   });
 
@@ -152,5 +140,5 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     return closing;
   };
 
-  return { port, url: `http://${host}:${port}`, db, logger, metrics, services: { auth, accounts }, close };
+  return { port, url: `http://${host}:${port}`, db, logger, metrics, services, close };
 }

@@ -20,6 +20,14 @@ export const ErrorCode = {
   RateLimited: "rate_limited",
   LoginLocked: "login_locked",
   ServiceUnavailable: "service_unavailable",
+  InvalidCursor: "invalid_cursor",
+  AccountNotFound: "account_not_found",
+  CannotTargetSelf: "cannot_target_self",
+  FriendRequestNotFound: "friend_request_not_found",
+  FriendRequestNotAllowed: "friend_request_not_allowed",
+  FriendLimitReached: "friend_limit_reached",
+  /** The caller blocked that player: unblock first. */
+  PlayerBlocked: "player_blocked",
   Internal: "internal_error",
   // realtime
   InvalidMessage: "invalid_message",

@@ -11,6 +11,10 @@ export const Limits = {
   wsMaxPayloadBytes: 4 * 1024,
   /** Messages a client may send to a room per second before it is disconnected. */
   wsMaxMessagesPerSecond: 20,
+  /** Code points of a player's custom presence text. */
+  presenceTextMaxLength: 64,
+  /** Page size bounds of every paginated list. */
+  pageMaxLimit: 100,
 } as const;
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_]+$/;

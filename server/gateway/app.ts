@@ -6,12 +6,16 @@ import type { Metrics } from "../lib/metrics";
 import type { Limiter } from "../lib/rate-limit/limiter";
 import type { AccountsService } from "../modules/accounts/accounts.service";
 import type { AuthService } from "../modules/auth/auth.service";
+import type { NotificationsService } from "../modules/notifications/notifications.service";
+import type { FriendsService } from "../modules/social/friends.service";
 import { accessLog } from "./middleware/access-log";
 import { errorHandler, notFound } from "./middleware/error-handler";
 import { requestId } from "./middleware/request-id";
 import { authRoutes } from "./routes/auth.routes";
 import { healthRoutes, type HealthDeps } from "./routes/health.routes";
 import { meRoutes } from "./routes/me.routes";
+import { blocksRoutes, friendsRoutes } from "./routes/friends.routes";
+import { notificationsRoutes } from "./routes/notifications.routes";
 
 export interface GatewayDeps {
   logger: Logger;
@@ -19,7 +23,9 @@ export interface GatewayDeps {
   trustProxy: boolean | number | string;
   auth: AuthService;
   accounts: AccountsService;
-  limiters: { register: Limiter; token: Limiter };
+  friends: FriendsService;
+  notifications: NotificationsService;
+  limiters: { register: Limiter; token: Limiter; socialWrite: Limiter };
   health: Omit<HealthDeps, "metrics">;
 }
 
@@ -40,6 +46,10 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use(healthRoutes({ ...deps.health, metrics: deps.metrics }));
   app.use("/auth", authRoutes({ auth: deps.auth, registerLimiter: deps.limiters.register, tokenLimiter: deps.limiters.token }));
   app.use("/me", meRoutes({ auth: deps.auth, accounts: deps.accounts }));
+  const social = { auth: deps.auth, friends: deps.friends, writeLimiter: deps.limiters.socialWrite };
+  app.use("/friends", friendsRoutes(social));
+  app.use("/blocks", blocksRoutes(social));
+  app.use("/notifications", notificationsRoutes({ auth: deps.auth, notifications: deps.notifications }));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

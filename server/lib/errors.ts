@@ -21,6 +21,13 @@ const DEFAULT_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.LoginLocked]: 429,
   [ErrorCode.ServiceUnavailable]: 503,
   [ErrorCode.Internal]: 500,
+  [ErrorCode.InvalidCursor]: 400,
+  [ErrorCode.CannotTargetSelf]: 400,
+  [ErrorCode.AccountNotFound]: 404,
+  [ErrorCode.FriendRequestNotFound]: 404,
+  [ErrorCode.FriendRequestNotAllowed]: 403,
+  [ErrorCode.PlayerBlocked]: 409,
+  [ErrorCode.FriendLimitReached]: 409,
 };
 
 /**

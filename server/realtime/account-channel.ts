@@ -1,6 +1,7 @@
 import type { Presence } from "@colyseus/core";
-import { CloseCode } from "../../shared/codes";
-import type { SessionEndReason, SessionEvents } from "../modules/auth/auth.types";
+import type { AccountEvent, AccountEventBus } from "../modules/events/account-events";
+
+export type { AccountEvent };
 
 /**
  * Every process subscribes, through the Colyseus Presence API, to the channels of the accounts it
@@ -9,28 +10,10 @@ import type { SessionEndReason, SessionEvents } from "../modules/auth/auth.types
  */
 export const accountChannel = (accountId: string): string => `lobby:acct:${accountId}`;
 
-export type AccountEvent = {
-  kind: "sessions_ended";
-  /** null: every session of the account. */
-  sessionIds: string[] | null;
-  closeCode: number;
-  reason: SessionEndReason;
-};
-
-export function closeCodeFor(reason: SessionEndReason): number {
-  return reason === "account_deleted" ? CloseCode.AccountClosed : CloseCode.SessionRevoked;
-}
-
-export class PresenceSessionEvents implements SessionEvents {
+export class PresenceAccountEventBus implements AccountEventBus {
   constructor(private readonly presence: Presence) {}
 
-  async sessionsEnded(accountId: string, sessionIds: string[] | "all", reason: SessionEndReason): Promise<void> {
-    const event: AccountEvent = {
-      kind: "sessions_ended",
-      sessionIds: sessionIds === "all" ? null : sessionIds,
-      closeCode: closeCodeFor(reason),
-      reason,
-    };
+  async publish(accountId: string, event: AccountEvent): Promise<void> {
     await this.presence.publish(accountChannel(accountId), event);
   }
 }

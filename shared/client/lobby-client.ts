@@ -2,11 +2,17 @@ import { Client, type Room } from "@colyseus/sdk";
 import type { AuthResponse, LoginRequest, RegisterRequest } from "../schemas/auth";
 import { RoomName } from "../rooms";
 import { LobbyServerMessage, type WelcomeMessage } from "../schemas/lobby";
+import type { UnreadNotificationsMessage } from "../schemas/notifications";
+import type { PresenceSnapshotMessage } from "../schemas/presence";
 import { LobbyHttpClient, type FetchLike } from "./http-client";
 
 export interface LobbySession {
   room: Room;
   welcome: WelcomeMessage;
+  /** Every friend's presence at join time (then `presence.update` messages). */
+  presence: PresenceSnapshotMessage;
+  /** Unread notifications at join time (then `notification` messages). */
+  notifications: UnreadNotificationsMessage;
 }
 
 export interface LobbyClientOptions {
@@ -69,30 +75,42 @@ export class LobbyClient {
   }
 
   /**
-   * Join the player's realtime session. Resolves once the server's welcome (which follows the first
-   * state) has arrived; rejects if the join is refused or the connection closes first.
+   * Join the player's realtime session. `setup` runs as soon as the room exists, before any
+   * message is dispatched: register your handlers there (presence.update, notification, ...) so
+   * none is missed. Resolves once the welcome, the friends' presence snapshot and the unread
+   * notifications have arrived; rejects if the join is refused or the connection closes first.
    */
-  async joinLobby(options: Record<string, unknown> = {}): Promise<LobbySession> {
+  async joinLobby(options: Record<string, unknown> = {}, setup?: (room: Room) => void): Promise<LobbySession> {
     this.colyseus.auth.token = this.accessToken;
     const room = await this.colyseus.joinOrCreate(RoomName.Lobby, options);
-    const welcome = await new Promise<WelcomeMessage>((resolve, reject) => {
-      // Settles once. (The SDK's signal `remove()` only knows callbacks registered without
-      // `once()`, and drops the last handler when given another, so nothing is removed here.)
-      let settled = false;
-      const offWelcome = room.onMessage(LobbyServerMessage.Welcome, (message: WelcomeMessage) => {
-        offWelcome();
-        if (settled) return;
-        settled = true;
-        resolve(message);
-      });
-      room.onLeave((code: number) => {
-        if (settled) return;
-        settled = true;
-        offWelcome();
-        reject(new Error(`lobby connection closed before welcome (code ${code})`));
-      });
-    });
-    return { room, welcome };
+    setup?.(room);
+    const [welcome, presence, notifications] = await new Promise<[WelcomeMessage, PresenceSnapshotMessage, UnreadNotificationsMessage]>(
+      (resolve, reject) => {
+        // Settles once. (The SDK's signal `remove()` only knows callbacks registered without
+        // `once()`, and drops the last handler when given another, so nothing is removed here.)
+        let settled = false;
+        const got: Partial<{ welcome: WelcomeMessage; presence: PresenceSnapshotMessage; unread: UnreadNotificationsMessage }> = {};
+        const offs: (() => void)[] = [];
+        const done = () => {
+          if (settled || !got.welcome || !got.presence || !got.unread) return;
+          settled = true;
+          offs.forEach((off) => off());
+          resolve([got.welcome, got.presence, got.unread]);
+        };
+        offs.push(
+          room.onMessage(LobbyServerMessage.Welcome, (m: WelcomeMessage) => ((got.welcome = m), done())),
+          room.onMessage(LobbyServerMessage.PresenceSnapshot, (m: PresenceSnapshotMessage) => ((got.presence = m), done())),
+          room.onMessage(LobbyServerMessage.NotificationsUnread, (m: UnreadNotificationsMessage) => ((got.unread = m), done())),
+        );
+        room.onLeave((code: number) => {
+          if (settled) return;
+          settled = true;
+          offs.forEach((off) => off());
+          reject(new Error(`lobby connection closed before the join completed (code ${code})`));
+        });
+      },
+    );
+    return { room, welcome, presence, notifications };
   }
 
   private adopt(auth: AuthResponse): AuthResponse {

@@ -5,6 +5,8 @@ import { createMetrics } from "../../server/lib/metrics";
 import { memoryLimiterStore } from "../../server/lib/rate-limit/flexible-limiter-store";
 import type { AccountsService } from "../../server/modules/accounts/accounts.service";
 import type { AuthService } from "../../server/modules/auth/auth.service";
+import type { NotificationsService } from "../../server/modules/notifications/notifications.service";
+import type { FriendsService } from "../../server/modules/social/friends.service";
 import { captureLogs, type LogCapture } from "./log-capture";
 
 export interface StubGateway {
@@ -29,9 +31,12 @@ export async function startStubGateway(stubs: { auth?: Partial<AuthService>; acc
     trustProxy: false,
     auth: Object.assign(notStubbed("auth"), stubs.auth) as AuthService,
     accounts: Object.assign(notStubbed("accounts"), stubs.accounts) as AccountsService,
+    friends: notStubbed("friends") as FriendsService,
+    notifications: notStubbed("notifications") as NotificationsService,
     limiters: {
       register: limiters.create({ name: "register", points: 1000, durationSeconds: 60 }),
       token: limiters.create({ name: "token", points: 1000, durationSeconds: 60 }),
+      socialWrite: limiters.create({ name: "social", points: 1000, durationSeconds: 60 }),
     },
     health: { pingDatabase: async () => undefined, isDraining: () => false, metricsToken: undefined },
   };

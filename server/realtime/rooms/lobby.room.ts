@@ -11,6 +11,7 @@ import { AccountSubscriptions } from "../account-subscriptions";
 import { MessageRouter } from "../message-router";
 import { holdsSeatAfter, reconnectDeadline } from "../reconnect-policy";
 import { authenticateJoin, type LobbyAuth } from "../room-auth";
+import type { LobbySocial, SocialConnection } from "./lobby-social";
 import { LobbyState } from "./lobby.state";
 
 export interface LobbyRoomDeps {
@@ -24,6 +25,7 @@ export interface LobbyRoomDeps {
   reconnectSeconds: number;
   /** How often live connections' sessions are re-checked, in case a revocation event was lost. */
   sessionSweepMs: number;
+  social: LobbySocial;
 }
 
 interface LobbyUserData {
@@ -35,6 +37,7 @@ interface LobbyUserData {
   brokeProtocol?: boolean;
   /** Set while a dropped connection's seat is held (epoch ms on the injected clock). */
   reconnectDeadline?: number;
+  social?: SocialConnection;
 }
 
 type LobbyClient = Client<{ auth: LobbyAuth; userData: LobbyUserData }>;
@@ -53,6 +56,11 @@ export const CLOSE_GRACE_MS = 1_000;
 
 /** onAuth ran before any join, so every lobby client carries its LobbyAuth. */
 const authOf = (client: LobbyClient): LobbyAuth => client.auth as LobbyAuth;
+
+const identityOf = (client: LobbyClient) => {
+  const auth = authOf(client);
+  return { accountId: auth.accountId, username: auth.username };
+};
 
 /**
  * A player's realtime session. Many instances (shards) run side by side; each player gets their
@@ -75,14 +83,21 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
     override onCreate(): void {
       this.log = deps.logger.child({ room: "lobby", roomId: this.roomId });
       this.subscriptions = new AccountSubscriptions(this.presence, (accountId, event) => this.onAccountEvent(accountId, event));
-      new MessageRouter(this, this.log);
+      const router = new MessageRouter(this, this.log);
+      deps.social.register(router, (client) => {
+        const c = client as LobbyClient;
+        const state = c.userData?.social;
+        if (!state) throw new Error("lobby client without social state");
+        return { who: identityOf(c), state };
+      });
       this.clock.setInterval(() => void this.sweepSessions(), deps.sessionSweepMs);
       deps.metrics.rooms.inc({ room: "lobby" });
     }
 
     override async onJoin(client: LobbyClient): Promise<void> {
       const auth = authOf(client);
-      client.userData = {};
+      const social = deps.social.newConnection(client);
+      client.userData = { social };
       this.watchTransport(client);
       await this.subscriptions.add(auth.accountId);
       this.state.clients = this.clients.length;
@@ -97,10 +112,13 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
         serverTime: deps.clock.now(),
       };
       client.send(LobbyServerMessage.Welcome, welcome);
+      await deps.social.start(client, identityOf(client), social);
     }
 
     override onDrop(client: LobbyClient, code?: number): void {
       this.state.clients = this.clients.length;
+      // A dropped connection is offline for its friends at once; a reconnect brings it back.
+      deps.social.stop(client, identityOf(client), client.userData?.social);
       // Only a network loss keeps the seat: not a server close, a consented leave or a broken limit.
       const { closedByServer, brokeProtocol } = client.userData ?? {};
       if (closedByServer || brokeProtocol || !holdsSeatAfter(code, deps.reconnectSeconds)) return;
@@ -124,10 +142,13 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
       client.userData = { ...client.userData, reconnectDeadline: undefined };
       this.watchTransport(client);
       this.state.clients = this.clients.length;
+      const social = client.userData.social;
+      if (social) await deps.social.start(client, identityOf(client), social);
     }
 
     override onLeave(client: LobbyClient): void {
       this.held.delete(client.sessionId);
+      deps.social.stop(client, identityOf(client), client.userData?.social);
       this.subscriptions.remove(authOf(client).accountId);
       this.state.clients = this.clients.length;
       deps.metrics.connectedClients.dec({ room: "lobby" });
@@ -144,7 +165,14 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
     }
 
     private onAccountEvent(accountId: string, event: AccountEvent): void {
-      if (event.kind !== "sessions_ended") return;
+      if (event.kind === "deliver") {
+        for (const client of this.clients as Iterable<LobbyClient>) {
+          if (authOf(client).accountId === accountId && !client.userData?.closedByServer) {
+            deps.social.deliver(client.userData?.social, event);
+          }
+        }
+        return;
+      }
       const ended = event.sessionIds === null ? null : new Set(event.sessionIds);
       this.endSessions(
         (auth) => auth.accountId === accountId && (ended === null || ended.has(auth.authSessionId)),

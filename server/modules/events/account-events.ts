@@ -1,0 +1,28 @@
+/**
+ * Events addressed to one account, delivered to every live connection it has, on whichever
+ * process holds them. Services publish through this port; the realtime edge implements it with
+ * the Colyseus Presence API.
+ */
+export type AccountEvent =
+  | {
+      kind: "sessions_ended";
+      /** null: every session of the account. */
+      sessionIds: string[] | null;
+      closeCode: number;
+      reason: string;
+    }
+  | {
+      kind: "deliver";
+      /** A server -> client lobby message type and its payload. */
+      type: string;
+      payload: unknown;
+      /**
+       * Ordering for updates about one subject (e.g. a friend's presence): a connection forwards
+       * an update only if `version` is newer than the last one it forwarded for `key`.
+       */
+      order?: { key: string; version: number };
+    };
+
+export interface AccountEventBus {
+  publish(accountId: string, event: AccountEvent): Promise<void>;
+}

@@ -1,0 +1,95 @@
+import { z } from "zod";
+import type { Notification, NotificationListResponse, NotificationType, UnreadNotificationsMessage } from "../../../shared/schemas/notifications";
+import { LobbyServerMessage } from "../../../shared/schemas/lobby";
+import type { Clock } from "../../lib/clock";
+import type { CursorCodec } from "../../lib/cursor";
+import { newId } from "../../lib/ids";
+import type { AccountEventBus } from "../events/account-events";
+import type { PresenceStore } from "../presence/presence.store";
+import type { NotificationRow, NotificationsRepo } from "./notifications.repo";
+
+const CursorSchema = z.object({ t: z.number().int(), id: z.uuid() });
+const UNREAD_ON_JOIN = 50;
+
+export interface NotifyOptions {
+  /** Only stored when the recipient is offline; an online recipient gets it live only. */
+  storeOnlyIfOffline?: boolean;
+  /** Merge with an unread notification of the same key instead of piling up. */
+  dedupeKey?: string;
+}
+
+/** Social notifications: stored until read, delivered live to connected recipients. */
+export class NotificationsService {
+  constructor(
+    private readonly repo: NotificationsRepo,
+    private readonly bus: AccountEventBus,
+    private readonly presence: PresenceStore,
+    private readonly cursors: CursorCodec,
+    private readonly clock: Clock,
+  ) {}
+
+  async notify(
+    recipientId: string,
+    type: NotificationType,
+    actor: { id: string; username: string },
+    opts: NotifyOptions = {},
+  ): Promise<void> {
+    const createdAt = new Date(this.clock.now());
+    let notification: Notification;
+    if (opts.storeOnlyIfOffline && (await this.presence.read(recipientId)).connections > 0) {
+      notification = { id: newId(), type, actor, createdAt: createdAt.toISOString(), read: false };
+    } else {
+      const row =
+        (opts.dedupeKey ? await this.repo.refreshUnread(recipientId, opts.dedupeKey, createdAt) : null) ??
+        (await this.repo.insert({
+          id: newId(),
+          recipientId,
+          actorId: actor.id,
+          type,
+          dedupeKey: opts.dedupeKey ?? null,
+          createdAt,
+        }));
+      notification = toWire(row);
+    }
+    await this.bus.publish(recipientId, { kind: "deliver", type: LobbyServerMessage.Notification, payload: notification });
+  }
+
+  async list(recipientId: string, q: { limit: number; cursor?: string; unread?: boolean }): Promise<NotificationListResponse> {
+    const after = q.cursor ? this.cursors.decode(q.cursor, CursorSchema) : undefined;
+    const rows = await this.repo.list(recipientId, {
+      unreadOnly: q.unread ?? false,
+      after: after ? { createdAt: new Date(after.t), id: after.id } : undefined,
+      limit: q.limit + 1,
+    });
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toWire),
+      unreadCount: await this.repo.unreadCount(recipientId),
+      ...(rows.length > q.limit && last ? { nextCursor: this.cursors.encode({ t: last.createdAt.getTime(), id: last.id }) } : {}),
+    };
+  }
+
+  /** The unread count and newest unread notifications, sent when a player joins the lobby. */
+  async unreadSummary(recipientId: string): Promise<UnreadNotificationsMessage> {
+    const [rows, count] = await Promise.all([
+      this.repo.list(recipientId, { unreadOnly: true, limit: UNREAD_ON_JOIN }),
+      this.repo.unreadCount(recipientId),
+    ]);
+    return { count, items: rows.map(toWire) };
+  }
+
+  markRead(recipientId: string, ids: string[] | "all"): Promise<number> {
+    return this.repo.markRead(recipientId, ids, new Date(this.clock.now()));
+  }
+}
+
+function toWire(row: NotificationRow): Notification {
+  return {
+    id: row.id,
+    type: row.type as NotificationType,
+    ...(row.actor ? { actor: row.actor } : {}),
+    createdAt: row.createdAt.toISOString(),
+    read: row.readAt !== null,
+  };
+}

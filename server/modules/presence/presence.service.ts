@@ -1,0 +1,169 @@
+import type { Activity, ChosenStatus, FriendPresence, PresenceSnapshotMessage } from "../../../shared/schemas/presence";
+import { LobbyServerMessage } from "../../../shared/schemas/lobby";
+import type { Clock } from "../../lib/clock";
+import type { AccountEventBus } from "../events/account-events";
+import type { NotificationsService } from "../notifications/notifications.service";
+import type { FriendsRepo } from "../social/friends.repo";
+import type { PresencePatch, PresenceStore } from "./presence.store";
+import type { PresenceRepo } from "./presence.repo";
+import { visiblePresence } from "./presence-view";
+
+export interface PresenceServiceDeps {
+  store: PresenceStore;
+  repo: PresenceRepo;
+  friends: FriendsRepo;
+  bus: AccountEventBus;
+  notifications: NotificationsService;
+  clock: Clock;
+  processId: string;
+  /** A player hidden for less than this is not announced as "came online" again (reconnects). */
+  onlineNotificationDebounceMs: number;
+}
+
+export interface Identity {
+  accountId: string;
+  username: string;
+}
+
+/**
+ * Live presence: connections, chosen status, activity. Every change is announced to the player's
+ * friends only, through their account channels; strangers and blocked players learn nothing.
+ */
+export class PresenceService {
+  constructor(private readonly d: PresenceServiceDeps) {}
+
+  /** A lobby connection opened. Returns the friends' presence for the joining connection. */
+  async connected(who: Identity, connectionId: string): Promise<{ snapshot: PresenceSnapshotMessage; versions: Map<string, number> }> {
+    await this.d.store.addConnection(who.accountId, connectionId, this.d.processId);
+    const record = await this.d.store.read(who.accountId);
+    const patch: PresencePatch = {};
+    if (record.status === undefined) {
+      const pref = await this.d.repo.loadPreference(who.accountId);
+      patch.status = pref?.status ?? "online";
+      if (pref?.text) patch.text = pref.text;
+    }
+    if (!record.activity) patch.activity = { kind: "lobby" };
+    if (Object.keys(patch).length > 0) await this.d.store.update(who.accountId, patch);
+    await this.announce(who);
+    return this.snapshot(who.accountId);
+  }
+
+  async disconnected(who: Identity, connectionId: string): Promise<void> {
+    await this.d.store.removeConnection(who.accountId, connectionId);
+    await this.announce(who);
+  }
+
+  async setStatus(who: Identity, change: { status?: ChosenStatus; text?: string | null }): Promise<void> {
+    const current = await this.d.store.read(who.accountId);
+    const status = change.status ?? current.status ?? "online";
+    const text = change.text === undefined ? current.text : (change.text ?? undefined);
+    await this.d.store.update(who.accountId, { status, text: text ?? null });
+    await this.d.repo.savePreference(who.accountId, status, text);
+    await this.announce(who);
+  }
+
+  /** Server-side activity changes (party, queue, match) announce like any other change. */
+  async setActivity(who: Identity, activity: Activity): Promise<void> {
+    await this.d.store.update(who.accountId, { activity });
+    await this.announce(who);
+  }
+
+  /** The presence of `friendId` as `viewerId`'s friend sees it (call only for friends). */
+  async friendPresence(friend: { id: string; username: string; lastSeenAt: Date | null }): Promise<{ presence: FriendPresence; version: number }> {
+    const record = await this.d.store.read(friend.id);
+    return {
+      presence: { accountId: friend.id, username: friend.username, ...visiblePresence(record, friend.lastSeenAt) },
+      version: record.version,
+    };
+  }
+
+  /** Visible presence of many friends at once (friend lists). */
+  async friendsPresence(friends: { id: string; username: string; lastSeenAt: Date | null }[]): Promise<Map<string, { presence: FriendPresence; version: number }>> {
+    const records = await this.d.store.readMany(friends.map((f) => f.id));
+    const out = new Map<string, { presence: FriendPresence; version: number }>();
+    for (const f of friends) {
+      const record = records.get(f.id) ?? { connections: 0, version: 0 };
+      out.set(f.id, {
+        presence: { accountId: f.id, username: f.username, ...visiblePresence(record, f.lastSeenAt) },
+        version: record.version,
+      });
+    }
+    return out;
+  }
+
+  /** Sends `viewerId` the current presence of `friend` (after they became friends). */
+  async sendPresenceOf(viewerId: string, friend: { id: string; username: string }): Promise<void> {
+    const lastSeenAt = await this.d.repo.lastSeen(friend.id);
+    const { presence, version } = await this.friendPresence({ ...friend, lastSeenAt });
+    await this.d.bus.publish(viewerId, {
+      kind: "deliver",
+      type: LobbyServerMessage.PresenceUpdate,
+      payload: presence,
+      order: { key: `presence:${friend.id}`, version },
+    });
+  }
+
+  private async snapshot(accountId: string): Promise<{ snapshot: PresenceSnapshotMessage; versions: Map<string, number> }> {
+    const [self, friends] = await Promise.all([this.d.store.read(accountId), this.d.friends.friends(accountId)]);
+    const presences = await this.friendsPresence(friends);
+    const versions = new Map<string, number>();
+    for (const [id, p] of presences) versions.set(`presence:${id}`, p.version);
+    return {
+      snapshot: {
+        self: { status: self.status ?? "online", ...(self.text ? { text: self.text } : {}) },
+        friends: [...presences.values()].map((p) => p.presence),
+      },
+      versions,
+    };
+  }
+
+  /**
+   * Re-reads the account's presence and tells its friends what they now see. The version orders
+   * concurrent announcements; going hidden records "last seen"; coming back into view notifies.
+   */
+  private async announce(who: Identity): Promise<void> {
+    const version = await this.d.store.nextVersion(who.accountId);
+    const record = await this.d.store.read(who.accountId);
+    const now = this.d.clock.now();
+    const wasVisible = record.announced !== undefined && record.announced !== "offline";
+    const hidden = record.connections === 0 || record.status === "invisible";
+    let lastSeenAt: Date | null;
+    if (hidden && wasVisible) {
+      lastSeenAt = new Date(now);
+      await this.d.repo.setLastSeen(who.accountId, lastSeenAt);
+    } else {
+      lastSeenAt = hidden ? await this.d.repo.lastSeen(who.accountId) : null;
+    }
+    const visible = visiblePresence(record, lastSeenAt);
+    const patch: PresencePatch = { announced: visible.status };
+    if (hidden && wasVisible) patch.hiddenAt = now;
+    if (record.connections === 0 && record.activity) patch.activity = null;
+    await this.d.store.update(who.accountId, patch);
+
+    const friendIds = await this.d.friends.friendIds(who.accountId);
+    const payload: FriendPresence = { accountId: who.accountId, username: who.username, ...visible };
+    await Promise.all(
+      friendIds.map((id) =>
+        this.d.bus.publish(id, {
+          kind: "deliver",
+          type: LobbyServerMessage.PresenceUpdate,
+          payload,
+          order: { key: `presence:${who.accountId}`, version },
+        }),
+      ),
+    );
+
+    const cameOnline = !hidden && !wasVisible;
+    const hiddenLongEnough = record.hiddenAt === undefined || now - record.hiddenAt >= this.d.onlineNotificationDebounceMs;
+    if (cameOnline && hiddenLongEnough) {
+      await Promise.all(
+        friendIds.map((id) =>
+          this.d.notifications.notify(id, "friend_online", { id: who.accountId, username: who.username }, {
+            storeOnlyIfOffline: true,
+            dedupeKey: `friend_online:${who.accountId}`,
+          }),
+        ),
+      );
+    }
+  }
+}

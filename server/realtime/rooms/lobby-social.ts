@@ -1,0 +1,93 @@
+import type { Client } from "@colyseus/core";
+import { ErrorCode } from "../../../shared/codes";
+import { LobbyClientMessage, LobbyServerMessage } from "../../../shared/schemas/lobby";
+import { MarkReadBodySchema } from "../../../shared/schemas/notifications";
+import { PresenceSetMessageSchema } from "../../../shared/schemas/presence";
+import type { Clock } from "../../lib/clock";
+import { AppError } from "../../lib/errors";
+import type { Logger } from "../../lib/logger";
+import { TokenBucket } from "../../lib/token-bucket";
+import type { AccountEvent } from "../../modules/events/account-events";
+import type { NotificationsService } from "../../modules/notifications/notifications.service";
+import type { Identity, PresenceService } from "../../modules/presence/presence.service";
+import { ClientDelivery } from "../client-delivery";
+import type { MessageRouter } from "../message-router";
+
+export interface LobbySocialDeps {
+  presence: PresenceService;
+  notifications: NotificationsService;
+  logger: Logger;
+  clock: Clock;
+}
+
+/** What the social side keeps per connection (in client.userData.social). */
+export interface SocialConnection {
+  delivery: ClientDelivery;
+  /** The connection counts towards the account's presence. */
+  registered: boolean;
+  presenceBucket: TokenBucket;
+  /** Presence registration changes of this connection, in order (a reconnect keeps its id). */
+  pending: Promise<void>;
+}
+
+/** presence.set: a burst of 5, then one every 2 seconds (each change reaches every friend). */
+const PRESENCE_BURST = 5;
+const PRESENCE_REFILL_PER_SECOND = 0.5;
+
+/**
+ * The lobby's social features for one connection: presence registration, the join snapshot,
+ * notifications, and forwarding of account events (presence updates, friend changes).
+ */
+export class LobbySocial {
+  constructor(private readonly d: LobbySocialDeps) {}
+
+  register(router: MessageRouter, social: (client: Client) => { who: Identity; state: SocialConnection }): void {
+    router.on(LobbyClientMessage.PresenceSet, PresenceSetMessageSchema, async (client, message) => {
+      const { who, state } = social(client);
+      if (!state.presenceBucket.tryTake()) {
+        throw new AppError(ErrorCode.RateLimited, "Presence changes are too frequent; try again shortly.");
+      }
+      await this.d.presence.setStatus(who, message);
+    });
+    router.on(LobbyClientMessage.NotificationsRead, MarkReadBodySchema, async (client, message) => {
+      const { who } = social(client);
+      await this.d.notifications.markRead(who.accountId, "ids" in message ? message.ids : "all");
+    });
+  }
+
+  newConnection(client: Client): SocialConnection {
+    return {
+      delivery: new ClientDelivery((type, payload) => client.send(type, payload)),
+      registered: false,
+      presenceBucket: new TokenBucket(PRESENCE_BURST, PRESENCE_REFILL_PER_SECOND, this.d.clock),
+      pending: Promise.resolve(),
+    };
+  }
+
+  /** Registers the connection's presence, then sends the friends snapshot and unread notifications. */
+  async start(client: Client, who: Identity, state: SocialConnection): Promise<void> {
+    state.delivery.pause();
+    await state.pending;
+    const { snapshot, versions } = await this.d.presence.connected(who, client.sessionId);
+    state.registered = true;
+    client.send(LobbyServerMessage.PresenceSnapshot, snapshot);
+    client.send(LobbyServerMessage.NotificationsUnread, await this.d.notifications.unreadSummary(who.accountId));
+    state.delivery.open(versions);
+  }
+
+  /** The connection no longer counts towards presence (dropped or left). Never throws. */
+  stop(client: Client, who: Identity, state: SocialConnection | undefined): void {
+    if (!state?.registered) return;
+    state.registered = false;
+    state.delivery.pause();
+    state.pending = state.pending
+      .then(() => this.d.presence.disconnected(who, client.sessionId))
+      .catch((err: unknown) => {
+        this.d.logger.error({ err, accountId: who.accountId }, "presence disconnect failed");
+      });
+  }
+
+  deliver(state: SocialConnection | undefined, event: Extract<AccountEvent, { kind: "deliver" }>): void {
+    state?.delivery.deliver(event);
+  }
+}

@@ -1,0 +1,98 @@
+import crypto from "node:crypto";
+import os from "node:os";
+import type { Config } from "./config";
+import type { Database } from "./db/database";
+import type { Clock } from "./lib/clock";
+import { CursorCodec } from "./lib/cursor";
+import type { Logger } from "./lib/logger";
+import type { LimiterStore } from "./lib/rate-limit/limiter";
+import { AccountsRepo } from "./modules/accounts/accounts.repo";
+import { AccountsService } from "./modules/accounts/accounts.service";
+import { AccessTokens } from "./modules/auth/access-tokens";
+import { AuthRepo } from "./modules/auth/auth.repo";
+import { AuthService } from "./modules/auth/auth.service";
+import { LoginThrottle } from "./modules/auth/login-throttle";
+import { createArgon2Hasher, type PasswordHasher } from "./modules/auth/password-hasher";
+import { BusSessionEvents } from "./modules/auth/session-events";
+import type { AccountEventBus } from "./modules/events/account-events";
+import { NotificationsRepo } from "./modules/notifications/notifications.repo";
+import { NotificationsService } from "./modules/notifications/notifications.service";
+import { PresenceRepo } from "./modules/presence/presence.repo";
+import { PresenceService } from "./modules/presence/presence.service";
+import type { PresenceStore } from "./modules/presence/presence.store";
+import { FriendsRepo } from "./modules/social/friends.repo";
+import { FriendsService } from "./modules/social/friends.service";
+
+export interface Services {
+  /** This process' id in shared presence (connection registry). */
+  processId: string;
+  auth: AuthService;
+  accounts: AccountsService;
+  friends: FriendsService;
+  presence: PresenceService;
+  notifications: NotificationsService;
+}
+
+export interface ServiceInputs {
+  config: Config;
+  db: Database;
+  bus: AccountEventBus;
+  presenceStore: PresenceStore;
+  limiterStore: LimiterStore;
+  clock: Clock;
+  logger: Logger;
+  hasher?: PasswordHasher;
+}
+
+/** A player hidden for less than this is not announced as "came online" again (a reconnect). */
+const ONLINE_NOTIFICATION_DEBOUNCE_MS = 60_000;
+
+/** Builds every service from its stores. No transport here: the edges get the result. */
+export function createServices(i: ServiceInputs): Services {
+  const { config, db, bus, clock, logger } = i;
+  const processId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
+  const cursors = new CursorCodec(config.jwt.secret);
+  const sessionEvents = new BusSessionEvents(bus);
+
+  const auth = new AuthService({
+    repo: new AuthRepo(db.prisma),
+    hasher: i.hasher ?? createArgon2Hasher(),
+    tokens: new AccessTokens(
+      {
+        secret: config.jwt.secret,
+        issuer: config.jwt.issuer,
+        audience: config.jwt.audience,
+        ttlSeconds: config.jwt.accessTtlSeconds,
+      },
+      clock,
+    ),
+    throttle: new LoginThrottle(i.limiterStore, config.loginLimits),
+    events: sessionEvents,
+    clock,
+    logger,
+    sessionTtlSeconds: config.sessionTtlSeconds,
+  });
+  const friendsRepo = new FriendsRepo(db.prisma);
+  const notifications = new NotificationsService(new NotificationsRepo(db.prisma), bus, i.presenceStore, cursors, clock);
+  const presence = new PresenceService({
+    store: i.presenceStore,
+    repo: new PresenceRepo(db.prisma),
+    friends: friendsRepo,
+    bus,
+    notifications,
+    clock,
+    processId,
+    onlineNotificationDebounceMs: ONLINE_NOTIFICATION_DEBOUNCE_MS,
+  });
+  const friends = new FriendsService({
+    repo: friendsRepo,
+    presence,
+    notifications,
+    bus,
+    cursors,
+    clock,
+    friendLimit: config.friendLimit,
+  });
+  const accounts = new AccountsService(new AccountsRepo(db.prisma), auth, friends, sessionEvents, logger);
+  return { processId, auth, accounts, friends, presence, notifications };
+}

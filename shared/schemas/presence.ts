@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { Limits } from "../limits";
+
+/** Statuses a player chooses. `invisible` shows them offline to everyone else. */
+export const ChosenStatusSchema = z.enum(["online", "away", "busy", "invisible"]);
+export type ChosenStatus = z.infer<typeof ChosenStatusSchema>;
+
+/** Statuses others see. */
+export const VisibleStatusSchema = z.enum(["online", "away", "busy", "offline"]);
+export type VisibleStatus = z.infer<typeof VisibleStatusSchema>;
+
+/** What the player is doing, set by the server as they move through the lobby. */
+export const ActivitySchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("lobby") }),
+  z.object({ kind: z.literal("party"), partyId: z.string(), size: z.number().int(), joinable: z.boolean() }),
+  z.object({ kind: z.literal("queue"), mode: z.string() }),
+  z.object({ kind: z.literal("match"), mode: z.string(), matchId: z.string(), joinable: z.boolean() }),
+]);
+export type Activity = z.infer<typeof ActivitySchema>;
+
+export const PresenceSchema = z.object({
+  status: VisibleStatusSchema,
+  /** Absent when offline. */
+  activity: ActivitySchema.optional(),
+  /** The player's custom text; absent when offline or unset. */
+  text: z.string().optional(),
+  /** When they were last seen online (ISO time); absent while online or if never seen. */
+  lastSeenAt: z.iso.datetime().optional(),
+});
+export type Presence = z.infer<typeof PresenceSchema>;
+
+export const FriendPresenceSchema = PresenceSchema.extend({
+  accountId: z.uuid(),
+  username: z.string(),
+});
+export type FriendPresence = z.infer<typeof FriendPresenceSchema>;
+
+const codePoints = (s: string): number => Array.from(s).length;
+
+/** Client -> server `presence.set`. */
+export const PresenceSetMessageSchema = z.strictObject({
+  status: ChosenStatusSchema.optional(),
+  text: z
+    .string()
+    .max(Limits.presenceTextMaxLength * 4)
+    .transform((s) => s.normalize("NFC").replace(/[\p{Cc}\p{Cf}]/gu, "").trim())
+    .refine((s) => codePoints(s) <= Limits.presenceTextMaxLength, `must be at most ${Limits.presenceTextMaxLength} characters`)
+    .nullable()
+    .optional(),
+});
+export type PresenceSetMessage = z.input<typeof PresenceSetMessageSchema>;
+
+/** Server -> client `presence.snapshot`: every friend's presence, once, right after joining. */
+export const PresenceSnapshotMessageSchema = z.object({
+  self: z.object({ status: ChosenStatusSchema, text: z.string().optional() }),
+  friends: z.array(FriendPresenceSchema),
+});
+export type PresenceSnapshotMessage = z.infer<typeof PresenceSnapshotMessageSchema>;
+
+/** Server -> client `presence.update`: one friend's presence changed (or a friend was added). */
+export const PresenceUpdateMessageSchema = FriendPresenceSchema;
+export type PresenceUpdateMessage = z.infer<typeof PresenceUpdateMessageSchema>;
