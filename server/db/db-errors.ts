@@ -35,3 +35,8 @@ export function isUniqueViolation(err: unknown): boolean {
 export function isRecordNotFound(err: unknown): boolean {
   return !!err && typeof err === "object" && (err as ErrorShape).code === "P2025";
 }
+
+/** A foreign key was violated (Prisma P2003): a referenced row, e.g. an account, is gone. */
+export function isForeignKeyViolation(err: unknown): boolean {
+  return !!err && typeof err === "object" && (err as ErrorShape).code === "P2003";
+}

@@ -15,7 +15,9 @@ export function sendError(client: Client, code: string, message: string, type?: 
 /**
  * Registers validated message handlers on a room. A message that fails its schema, names an
  * unknown type or makes the handler throw gets an `error` message back; the connection stays
- * open and the process never sees an uncaught exception.
+ * open and the process never sees an uncaught exception. Sent as a request (`room.request`), a
+ * message is answered once its handler has finished, with the handler's result (nothing after a
+ * refusal, which still comes as the `error` message).
  */
 export class MessageRouter {
   constructor(
@@ -36,20 +38,21 @@ export class MessageRouter {
         sendError(client, ErrorCode.InvalidMessage, `${where}${issue?.message ?? "invalid message"}`, type);
         return;
       }
-      void this.run(client, type, () => handler(client, parsed.data));
+      return this.run(client, type, () => handler(client, parsed.data));
     });
   }
 
-  private async run(client: Client, type: string, fn: () => unknown): Promise<void> {
+  private async run(client: Client, type: string, fn: () => unknown): Promise<unknown> {
     try {
-      await fn();
+      return await fn();
     } catch (err) {
       if (isAppError(err)) {
         sendError(client, err.code, err.message, type);
-        return;
+        return undefined;
       }
       this.logger.error({ err, type, roomId: this.room.roomId }, "message handler failed");
       sendError(client, ErrorCode.Internal, "Internal server error.", type);
+      return undefined;
     }
   }
 }

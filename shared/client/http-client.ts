@@ -1,5 +1,7 @@
 import type { AuthResponse, LoginRequest, MeResponse, RegisterRequest } from "../schemas/auth";
 import type { ErrorBody } from "../schemas/common";
+import type { MarkReadBody, NotificationListResponse } from "../schemas/notifications";
+import type { BlockListResponse, FriendListResponse, FriendListState, FriendRequestResult } from "../schemas/social";
 
 /** An HTTP error answered by the lobby server, with its stable code. */
 export class LobbyApiError extends Error {
@@ -53,6 +55,52 @@ export class LobbyHttpClient {
     return this.request("DELETE", "/me", { accessToken, body: { password } });
   }
 
+  // Social graph (the lobby connection announces every change as `friends.update`).
+
+  sendFriendRequest(accessToken: string, username: string): Promise<FriendRequestResult> {
+    return this.request("POST", "/friends/requests", { accessToken, body: { username } });
+  }
+
+  acceptFriendRequest(accessToken: string, accountId: string): Promise<FriendRequestResult> {
+    return this.request("POST", `/friends/requests/${encodeURIComponent(accountId)}/accept`, { accessToken });
+  }
+
+  declineFriendRequest(accessToken: string, accountId: string): Promise<void> {
+    return this.request("POST", `/friends/requests/${encodeURIComponent(accountId)}/decline`, { accessToken });
+  }
+
+  cancelFriendRequest(accessToken: string, accountId: string): Promise<void> {
+    return this.request("DELETE", `/friends/requests/${encodeURIComponent(accountId)}`, { accessToken });
+  }
+
+  removeFriend(accessToken: string, accountId: string): Promise<void> {
+    return this.request("DELETE", `/friends/${encodeURIComponent(accountId)}`, { accessToken });
+  }
+
+  friends(accessToken: string, query: { limit?: number; cursor?: string; state?: FriendListState } = {}): Promise<FriendListResponse> {
+    return this.request("GET", `/friends${queryString(query)}`, { accessToken });
+  }
+
+  block(accessToken: string, accountId: string): Promise<void> {
+    return this.request("POST", "/blocks", { accessToken, body: { accountId } });
+  }
+
+  unblock(accessToken: string, accountId: string): Promise<void> {
+    return this.request("DELETE", `/blocks/${encodeURIComponent(accountId)}`, { accessToken });
+  }
+
+  blocks(accessToken: string, query: { limit?: number; cursor?: string } = {}): Promise<BlockListResponse> {
+    return this.request("GET", `/blocks${queryString(query)}`, { accessToken });
+  }
+
+  notifications(accessToken: string, query: { limit?: number; cursor?: string; unread?: boolean } = {}): Promise<NotificationListResponse> {
+    return this.request("GET", `/notifications${queryString(query)}`, { accessToken });
+  }
+
+  markNotificationsRead(accessToken: string, body: MarkReadBody): Promise<{ updated: number }> {
+    return this.request("POST", "/notifications/read", { accessToken, body });
+  }
+
   /** Any JSON route; throws LobbyApiError on a non-2xx answer. */
   async request<T>(
     method: string,
@@ -82,4 +130,11 @@ export class LobbyHttpClient {
     }
     return json as T;
   }
+}
+
+function queryString(query: Record<string, string | number | boolean | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : "";
 }

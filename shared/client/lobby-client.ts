@@ -82,7 +82,16 @@ export class LobbyClient {
    */
   async joinLobby(options: Record<string, unknown> = {}, setup?: (room: Room) => void): Promise<LobbySession> {
     this.colyseus.auth.token = this.accessToken;
-    const room = await this.colyseus.joinOrCreate(RoomName.Lobby, options);
+    return this.opened(await this.colyseus.joinOrCreate(RoomName.Lobby, options), setup);
+  }
+
+  /** Like joinLobby, into one given lobby instance (e.g. a shard on a chosen process). */
+  async joinLobbyById(roomId: string, setup?: (room: Room) => void): Promise<LobbySession> {
+    this.colyseus.auth.token = this.accessToken;
+    return this.opened(await this.colyseus.joinById(roomId), setup);
+  }
+
+  private async opened(room: Room, setup?: (room: Room) => void): Promise<LobbySession> {
     setup?.(room);
     const [welcome, presence, notifications] = await new Promise<[WelcomeMessage, PresenceSnapshotMessage, UnreadNotificationsMessage]>(
       (resolve, reject) => {

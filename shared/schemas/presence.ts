@@ -36,6 +36,11 @@ export const FriendPresenceSchema = PresenceSchema.extend({
 export type FriendPresence = z.infer<typeof FriendPresenceSchema>;
 
 const codePoints = (s: string): number => Array.from(s).length;
+/** Line breaks and tabs become spaces; other control and format characters (bidi overrides, zero-width) go. */
+const LINE_BREAKS = /[\t\n\r\v\f\u0085\u2028\u2029]/g;
+const INVISIBLE = /[\p{Cc}\p{Cf}]/gu;
+/** Stripped first, then normalised: removing a character can leave a sequence that NFC composes. */
+const cleanPresenceText = (s: string): string => s.replace(LINE_BREAKS, " ").replace(INVISIBLE, "").normalize("NFC").trim();
 
 /** Client -> server `presence.set`. */
 export const PresenceSetMessageSchema = z.strictObject({
@@ -43,7 +48,7 @@ export const PresenceSetMessageSchema = z.strictObject({
   text: z
     .string()
     .max(Limits.presenceTextMaxLength * 4)
-    .transform((s) => s.normalize("NFC").replace(/[\p{Cc}\p{Cf}]/gu, "").trim())
+    .transform(cleanPresenceText)
     .refine((s) => codePoints(s) <= Limits.presenceTextMaxLength, `must be at most ${Limits.presenceTextMaxLength} characters`)
     .nullable()
     .optional(),

@@ -6,6 +6,8 @@ export interface RawLobbySocket {
   ws: WebSocket;
   sessionId: string;
   roomId: string;
+  /** `roomId:token`, as `client.reconnect()` of @colyseus/sdk takes it. */
+  reconnectionToken: string;
   /** Resolves with the close code once the socket is closed (by either side). */
   closed: Promise<number>;
 }
@@ -33,15 +35,16 @@ export async function openRawLobbySocket(baseUrl: string, accessToken: string, o
   const wsUrl = `${baseUrl.replace(/^http/, "ws")}/${seat.processId}/${seat.roomId}?sessionId=${encodeURIComponent(seat.sessionId)}&_authToken=${encodeURIComponent(accessToken)}`;
   const ws = new WebSocket(wsUrl, { autoPong: opts.autoPong });
   const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
+  const token = await new Promise<string>((resolve, reject) => {
     ws.once("error", reject);
     ws.on("message", (data: Buffer) => {
       if (data[0] !== Protocol.JOIN_ROOM) return;
       // Acknowledge the join, as the SDK does; the server then sends the state.
       ws.send(Uint8Array.of(Protocol.JOIN_ROOM));
-      resolve();
+      // The frame starts with the reconnection token: one length byte, then UTF-8.
+      resolve(data.subarray(2, 2 + (data[1] ?? 0)).toString("utf8"));
     });
     ws.once("close", (code) => reject(new Error(`closed during join (${code})`)));
   });
-  return { ws, sessionId: seat.sessionId, roomId: seat.roomId, closed };
+  return { ws, sessionId: seat.sessionId, roomId: seat.roomId, reconnectionToken: `${seat.roomId}:${token}`, closed };
 }

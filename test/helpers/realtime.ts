@@ -136,6 +136,24 @@ export function localRoom(roomId: string): ServerRoom {
   return room;
 }
 
+/**
+ * Resolves once the server room has finished with each of these sessions (onDrop/onLeave done,
+ * listing count updated: Colyseus' internal "leave" event). Call before the action that ends them.
+ */
+export function departures(room: ServerRoom, sessionIds: string[]): Promise<void> {
+  const events = (room as unknown as { _events: NodeJS.EventEmitter })._events;
+  const waiting = new Set(sessionIds);
+  return new Promise((resolve) => {
+    const onLeave = (client: { sessionId: string }) => {
+      waiting.delete(client.sessionId);
+      if (waiting.size > 0) return;
+      events.off("leave", onLeave);
+      resolve();
+    };
+    events.on("leave", onLeave);
+  });
+}
+
 /** Seats a room holds for clients that have not (re)connected yet. */
 export function reservedSeats(room: ServerRoom): string[] {
   // Private in Colyseus; joined clients' entries are made non-enumerable, so list own names.

@@ -5,6 +5,7 @@ import { createMetrics } from "../../server/lib/metrics";
 import { memoryLimiterStore } from "../../server/lib/rate-limit/flexible-limiter-store";
 import type { AccountsService } from "../../server/modules/accounts/accounts.service";
 import type { AuthService } from "../../server/modules/auth/auth.service";
+import type { ChatService } from "../../server/modules/chat/chat.service";
 import type { NotificationsService } from "../../server/modules/notifications/notifications.service";
 import type { FriendsService } from "../../server/modules/social/friends.service";
 import { captureLogs, type LogCapture } from "./log-capture";
@@ -33,6 +34,7 @@ export async function startStubGateway(stubs: { auth?: Partial<AuthService>; acc
     accounts: Object.assign(notStubbed("accounts"), stubs.accounts) as AccountsService,
     friends: notStubbed("friends") as FriendsService,
     notifications: notStubbed("notifications") as NotificationsService,
+    chat: notStubbed("chat") as ChatService,
     limiters: {
       register: limiters.create({ name: "register", points: 1000, durationSeconds: 60 }),
       token: limiters.create({ name: "token", points: 1000, durationSeconds: 60 }),

@@ -2,6 +2,7 @@ import { Protocol } from "@colyseus/sdk";
 import { CloseCode, ErrorCode } from "../../shared/codes";
 import { Limits } from "../../shared/limits";
 import {
+  departures,
   joinedPair,
   lobbyListings,
   localRoom,
@@ -44,14 +45,20 @@ async function expectServerHealthy(bystander: Player): Promise<void> {
   await newcomer.room.leave();
 }
 
-/** The abuser's connection is gone from the room, and no seat is held for it. */
+/**
+ * The abuser's connection is gone from the room, and no seat is held for it. Call it right after
+ * the abuse, before any await: the server (in this process) has not read the frames yet.
+ */
 async function expectCutWithoutSeat(bystander: Player, abuser: Player, code: number): Promise<void> {
+  const room = localRoom(bystander.room.roomId);
+  const departed = departures(room, [abuser.room.sessionId]);
   expect(await abuser.watch.left).toBe(code);
   expect(abuser.watch.drops).toEqual([]);
   await waitForState(bystander.room, (s) => s.clients === 1);
-  const room = localRoom(bystander.room.roomId);
   expect([...room.clients].map((c) => c.sessionId)).toEqual([bystander.room.sessionId]);
   expect(reservedSeats(room)).toEqual([]);
+  // The listing's count drops once the room is done with the connection (presence recorded first).
+  await departed;
   expect((await lobbyListings()).find((l) => l.roomId === room.roomId)?.clients).toBe(1);
 }
 

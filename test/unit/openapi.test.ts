@@ -108,7 +108,11 @@ describe("docs/openapi.yaml", () => {
   });
 
   test("routes behind Bearer auth declare it", () => {
-    for (const route of ["post /auth/logout-all", "get /me", "delete /me"]) {
+    const social = Object.entries(doc.paths)
+      .filter(([p]) => /^\/(friends|blocks|notifications)(\/|$)/.test(p))
+      .flatMap(([p, item]) => METHODS.filter((m) => item[m]).map((m) => `${m} ${p}`));
+    expect(social.length).toBeGreaterThanOrEqual(11);
+    for (const route of ["post /auth/logout-all", "get /me", "delete /me", ...social]) {
       const [method, p] = route.split(" ") as [string, string];
       expect(doc.paths[p]?.[method]?.security).toEqual([{ bearerAuth: [] }]);
     }

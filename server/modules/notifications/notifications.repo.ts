@@ -30,14 +30,19 @@ export class NotificationsRepo {
     return this.prisma.notification.create({ data: n, select });
   }
 
-  /** Moves an unread notification with the same dedupe key to `createdAt`; null if none. */
+  /**
+   * Moves an unread notification with the same dedupe key to `createdAt`; null if none (or if it
+   * was read or deleted meanwhile).
+   */
   async refreshUnread(recipientId: string, dedupeKey: string, createdAt: Date): Promise<NotificationRow | null> {
     const existing = await this.prisma.notification.findFirst({
       where: { recipientId, dedupeKey, readAt: null },
       select: { id: true },
     });
     if (!existing) return null;
-    return this.prisma.notification.update({ where: { id: existing.id }, data: { createdAt }, select });
+    const moved = await this.prisma.notification.updateMany({ where: { id: existing.id, readAt: null }, data: { createdAt } });
+    if (moved.count === 0) return null;
+    return this.prisma.notification.findUnique({ where: { id: existing.id }, select });
   }
 
   /** Newest first; `after` is the last row of the previous page. */

@@ -1,14 +1,17 @@
 import { z } from "zod";
 import type { Notification, NotificationListResponse, NotificationType, UnreadNotificationsMessage } from "../../../shared/schemas/notifications";
 import { LobbyServerMessage } from "../../../shared/schemas/lobby";
+import { isForeignKeyViolation } from "../../db/db-errors";
 import type { Clock } from "../../lib/clock";
 import type { CursorCodec } from "../../lib/cursor";
+import { AppError, ErrorCode } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { AccountEventBus } from "../events/account-events";
 import type { PresenceStore } from "../presence/presence.store";
 import type { NotificationRow, NotificationsRepo } from "./notifications.repo";
 
-const CursorSchema = z.object({ t: z.number().int(), id: z.uuid() });
+/** `f` names the list the cursor pages (all or unread only): a cursor of one is refused by the other. */
+const CursorSchema = z.object({ t: z.number().int(), id: z.uuid(), f: z.enum(["all", "unread"]) });
 const UNREAD_ON_JOIN = 50;
 
 export interface NotifyOptions {
@@ -41,23 +44,25 @@ export class NotificationsService {
     } else {
       const row =
         (opts.dedupeKey ? await this.repo.refreshUnread(recipientId, opts.dedupeKey, createdAt) : null) ??
-        (await this.repo.insert({
-          id: newId(),
-          recipientId,
-          actorId: actor.id,
-          type,
-          dedupeKey: opts.dedupeKey ?? null,
-          createdAt,
-        }));
+        (await this.repo
+          .insert({ id: newId(), recipientId, actorId: actor.id, type, dedupeKey: opts.dedupeKey ?? null, createdAt })
+          // The recipient or the actor deleted their account since the change being notified
+          // (it committed before the deletion): there is no one left to tell.
+          .catch((err: unknown) => (isForeignKeyViolation(err) ? null : Promise.reject(err))));
+      if (!row) return;
       notification = toWire(row);
     }
     await this.bus.publish(recipientId, { kind: "deliver", type: LobbyServerMessage.Notification, payload: notification });
   }
 
   async list(recipientId: string, q: { limit: number; cursor?: string; unread?: boolean }): Promise<NotificationListResponse> {
+    const filter = q.unread ? "unread" : "all";
     const after = q.cursor ? this.cursors.decode(q.cursor, CursorSchema) : undefined;
+    if (after && after.f !== filter) {
+      throw new AppError(ErrorCode.InvalidCursor, "The cursor belongs to another list.", { fields: [{ path: "cursor", message: "belongs to another list" }] });
+    }
     const rows = await this.repo.list(recipientId, {
-      unreadOnly: q.unread ?? false,
+      unreadOnly: filter === "unread",
       after: after ? { createdAt: new Date(after.t), id: after.id } : undefined,
       limit: q.limit + 1,
     });
@@ -66,7 +71,7 @@ export class NotificationsService {
     return {
       items: page.map(toWire),
       unreadCount: await this.repo.unreadCount(recipientId),
-      ...(rows.length > q.limit && last ? { nextCursor: this.cursors.encode({ t: last.createdAt.getTime(), id: last.id }) } : {}),
+      ...(rows.length > q.limit && last ? { nextCursor: this.cursors.encode({ t: last.createdAt.getTime(), id: last.id, f: filter }) } : {}),
     };
   }
 

@@ -20,6 +20,12 @@ export interface PresenceServiceDeps {
   onlineNotificationDebounceMs: number;
 }
 
+/** The join snapshot, and per order key the version and payload it holds (for ClientDelivery). */
+export interface JoinSnapshot {
+  snapshot: PresenceSnapshotMessage;
+  entries: Map<string, { version: number; payload: FriendPresence }>;
+}
+
 export interface Identity {
   accountId: string;
   username: string;
@@ -30,10 +36,16 @@ export interface Identity {
  * friends only, through their account channels; strangers and blocked players learn nothing.
  */
 export class PresenceService {
+  /** Per account, the announcement in progress in this process (see `announce`). */
+  private readonly announcing = new Map<string, Promise<void>>();
+
   constructor(private readonly d: PresenceServiceDeps) {}
 
-  /** A lobby connection opened. Returns the friends' presence for the joining connection. */
-  async connected(who: Identity, connectionId: string): Promise<{ snapshot: PresenceSnapshotMessage; versions: Map<string, number> }> {
+  /**
+   * A lobby connection opened. Returns the friends' presence for the joining connection, and per
+   * order key (`presence:<friendId>`) the version and payload the snapshot holds.
+   */
+  async connected(who: Identity, connectionId: string): Promise<JoinSnapshot> {
     await this.d.store.addConnection(who.accountId, connectionId, this.d.processId);
     const record = await this.d.store.read(who.accountId);
     const patch: PresencePatch = {};
@@ -91,29 +103,34 @@ export class PresenceService {
     return out;
   }
 
-  /** Sends `viewerId` the current presence of `friend` (after they became friends). */
+  /**
+   * Sends `viewerId` the current presence of `friend` (after they became friends). A fresh version,
+   * sent even if unchanged: the viewer's connection may hold this presence from an earlier
+   * friendship with the same player, and would otherwise drop it as already seen.
+   */
   async sendPresenceOf(viewerId: string, friend: { id: string; username: string }): Promise<void> {
+    const version = await this.d.store.nextVersion(friend.id);
     const lastSeenAt = await this.d.repo.lastSeen(friend.id);
-    const { presence, version } = await this.friendPresence({ ...friend, lastSeenAt });
+    const { presence } = await this.friendPresence({ ...friend, lastSeenAt });
     await this.d.bus.publish(viewerId, {
       kind: "deliver",
       type: LobbyServerMessage.PresenceUpdate,
       payload: presence,
-      order: { key: `presence:${friend.id}`, version },
+      order: { key: `presence:${friend.id}`, version, resend: true },
     });
   }
 
-  private async snapshot(accountId: string): Promise<{ snapshot: PresenceSnapshotMessage; versions: Map<string, number> }> {
+  private async snapshot(accountId: string): Promise<JoinSnapshot> {
     const [self, friends] = await Promise.all([this.d.store.read(accountId), this.d.friends.friends(accountId)]);
     const presences = await this.friendsPresence(friends);
-    const versions = new Map<string, number>();
-    for (const [id, p] of presences) versions.set(`presence:${id}`, p.version);
+    const entries = new Map<string, { version: number; payload: FriendPresence }>();
+    for (const [id, p] of presences) entries.set(`presence:${id}`, { version: p.version, payload: p.presence });
     return {
       snapshot: {
         self: { status: self.status ?? "online", ...(self.text ? { text: self.text } : {}) },
         friends: [...presences.values()].map((p) => p.presence),
       },
-      versions,
+      entries,
     };
   }
 
@@ -121,7 +138,21 @@ export class PresenceService {
    * Re-reads the account's presence and tells its friends what they now see. The version orders
    * concurrent announcements; going hidden records "last seen"; coming back into view notifies.
    */
-  private async announce(who: Identity): Promise<void> {
+  private announce(who: Identity): Promise<void> {
+    // One at a time per account in this process: each decides "came online" / "went hidden" from
+    // what the previous one recorded (concurrent joins of one account would all see it offline
+    // and announce it coming online several times).
+    const previous = this.announcing.get(who.accountId) ?? Promise.resolve();
+    const current = previous.catch(() => undefined).then(() => this.announceNow(who));
+    this.announcing.set(who.accountId, current);
+    const forget = () => {
+      if (this.announcing.get(who.accountId) === current) this.announcing.delete(who.accountId);
+    };
+    current.then(forget, forget);
+    return current;
+  }
+
+  private async announceNow(who: Identity): Promise<void> {
     const version = await this.d.store.nextVersion(who.accountId);
     const record = await this.d.store.read(who.accountId);
     const now = this.d.clock.now();

@@ -39,6 +39,8 @@ export class FriendsRepo {
   /**
    * Runs `fn` with both accounts' rows locked (in id order, so two operations on one pair, or on
    * pairs sharing an account, serialise instead of racing). Returns null if either account is gone.
+   * FOR NO KEY UPDATE, not FOR UPDATE: foreign-key checks of rows referencing these accounts (a
+   * notification insert) take KEY SHARE locks, which FOR UPDATE would deadlock with.
    */
   async inPairTransaction<T>(
     actorId: string,
@@ -48,7 +50,7 @@ export class FriendsRepo {
   ): Promise<T | null> {
     return this.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id::text AS id FROM accounts WHERE id IN (${actorId}::uuid, ${targetId}::uuid) ORDER BY id FOR UPDATE`;
+        SELECT id::text AS id FROM accounts WHERE id IN (${actorId}::uuid, ${targetId}::uuid) ORDER BY id FOR NO KEY UPDATE`;
       if (locked.length !== 2) return null;
       const edges = await tx.friendEdge.findMany({
         where: {
@@ -138,6 +140,15 @@ export class FriendsRepo {
       select: { other: { select: { id: true, username: true, lastSeenAt: true } } },
     });
     return rows.map((r) => r.other);
+  }
+
+  /** Accounts `accountId` blocked, and accounts that blocked `accountId`. */
+  async blockedEitherWay(accountId: string): Promise<string[]> {
+    const rows = await this.prisma.friendEdge.findMany({
+      where: { state: "BLOCKED", OR: [{ accountId }, { otherId: accountId }] },
+      select: { accountId: true, otherId: true },
+    });
+    return rows.map((r) => (r.accountId === accountId ? r.otherId : r.accountId));
   }
 
   /** Accounts with an edge towards `accountId` other than a block. */

@@ -67,17 +67,22 @@ export class LobbySocial {
   /** Registers the connection's presence, then sends the friends snapshot and unread notifications. */
   async start(client: Client, who: Identity, state: SocialConnection): Promise<void> {
     state.delivery.pause();
+    state.delivery.retarget((type, payload) => client.send(type, payload));
     await state.pending;
-    const { snapshot, versions } = await this.d.presence.connected(who, client.sessionId);
+    const { snapshot, entries } = await this.d.presence.connected(who, client.sessionId);
     state.registered = true;
     client.send(LobbyServerMessage.PresenceSnapshot, snapshot);
     client.send(LobbyServerMessage.NotificationsUnread, await this.d.notifications.unreadSummary(who.accountId));
-    state.delivery.open(versions);
+    state.delivery.open(entries);
   }
 
-  /** The connection no longer counts towards presence (dropped or left). Never throws. */
-  stop(client: Client, who: Identity, state: SocialConnection | undefined): void {
-    if (!state?.registered) return;
+  /**
+   * The connection no longer counts towards presence (dropped or left). Resolves once that is
+   * recorded and announced (or once an earlier stop of this connection is). Never rejects.
+   */
+  stop(client: Client, who: Identity, state: SocialConnection | undefined): Promise<void> {
+    if (!state) return Promise.resolve();
+    if (!state.registered) return state.pending;
     state.registered = false;
     state.delivery.pause();
     state.pending = state.pending
@@ -85,6 +90,7 @@ export class LobbySocial {
       .catch((err: unknown) => {
         this.d.logger.error({ err, accountId: who.accountId }, "presence disconnect failed");
       });
+    return state.pending;
   }
 
   deliver(state: SocialConnection | undefined, event: Extract<AccountEvent, { kind: "deliver" }>): void {

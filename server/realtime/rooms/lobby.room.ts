@@ -115,18 +115,14 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
       await deps.social.start(client, identityOf(client), social);
     }
 
-    override onDrop(client: LobbyClient, code?: number): void {
+    override async onDrop(client: LobbyClient, code?: number): Promise<void> {
       this.state.clients = this.clients.length;
       // A dropped connection is offline for its friends at once; a reconnect brings it back.
-      deps.social.stop(client, identityOf(client), client.userData?.social);
-      // Only a network loss keeps the seat: not a server close, a consented leave or a broken limit.
-      const { closedByServer, brokeProtocol } = client.userData ?? {};
-      if (closedByServer || brokeProtocol || !holdsSeatAfter(code, deps.reconnectSeconds)) return;
-      client.userData = { ...client.userData, reconnectDeadline: reconnectDeadline(deps.clock.now(), deps.reconnectSeconds) };
-      const reconnection = this.allowReconnection(client, deps.reconnectSeconds);
-      // Expiry, refusal or shutdown rejects it; Colyseus then calls onLeave.
-      reconnection.catch(() => undefined);
-      if (typeof reconnection.reject === "function") this.held.set(client.sessionId, { client, reconnection });
+      const offline = deps.social.stop(client, identityOf(client), client.userData?.social);
+      this.holdSeat(client, code);
+      // Colyseus waits for this before it closes the socket or disposes the room (shutdown):
+      // the account's presence is updated before the process lets go of its stores.
+      await offline;
     }
 
     override async onReconnect(client: LobbyClient): Promise<void> {
@@ -146,12 +142,13 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
       if (social) await deps.social.start(client, identityOf(client), social);
     }
 
-    override onLeave(client: LobbyClient): void {
+    override async onLeave(client: LobbyClient): Promise<void> {
       this.held.delete(client.sessionId);
-      deps.social.stop(client, identityOf(client), client.userData?.social);
+      const offline = deps.social.stop(client, identityOf(client), client.userData?.social);
       this.subscriptions.remove(authOf(client).accountId);
       this.state.clients = this.clients.length;
       deps.metrics.connectedClients.dec({ room: "lobby" });
+      await offline;
     }
 
     override onBeforeShutdown(): void {
@@ -173,6 +170,7 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
         }
         return;
       }
+      if (event.kind !== "sessions_ended") return;
       const ended = event.sessionIds === null ? null : new Set(event.sessionIds);
       this.endSessions(
         (auth) => auth.accountId === accountId && (ended === null || ended.has(auth.authSessionId)),
@@ -190,6 +188,17 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
       } catch (err) {
         this.log.warn({ err }, "session sweep failed; will retry");
       }
+    }
+
+    /** Only a network loss keeps the seat: not a server close, a consented leave or a broken limit. */
+    private holdSeat(client: LobbyClient, code: number | undefined): void {
+      const { closedByServer, brokeProtocol } = client.userData ?? {};
+      if (closedByServer || brokeProtocol || !holdsSeatAfter(code, deps.reconnectSeconds)) return;
+      client.userData = { ...client.userData, reconnectDeadline: reconnectDeadline(deps.clock.now(), deps.reconnectSeconds) };
+      const reconnection = this.allowReconnection(client, deps.reconnectSeconds);
+      // Expiry, refusal or shutdown rejects it; Colyseus then calls onLeave.
+      reconnection.catch(() => undefined);
+      if (typeof reconnection.reject === "function") this.held.set(client.sessionId, { client, reconnection });
     }
 
     /** Closes the matching live connections and gives up the matching held seats. */

@@ -1,0 +1,26 @@
+import { matchMaker } from "@colyseus/core";
+import type { LobbyServer } from "../../server/lobby-server";
+import type { StatsWindow } from "./process-stats";
+
+/**
+ * Times the steps of a presence change inside the server, without touching server code: the
+ * service call as a whole, and (reaching into the service's dependencies) the database and
+ * presence-store calls it makes. Only names that exist are wrapped, so a refactor of the service
+ * drops a timing rather than breaking the benchmark.
+ */
+export function instrumentLobby(server: LobbyServer, stats: StatsWindow): void {
+  stats.describe(() => ({ rooms: matchMaker.stats.local.roomCount, clients: matchMaker.stats.local.ccu }));
+  const presence = server.services.presence;
+  stats.timeMethod(presence, "setStatus", "presence.setStatus (whole change)");
+  const deps = (presence as unknown as { d?: Record<string, Record<string, unknown>> }).d;
+  if (!deps) return;
+  const wrap = (holder: string, method: string, label: string) => {
+    const target = deps[holder];
+    if (target && typeof target[method] === "function") stats.timeMethod(target, method, label);
+  };
+  wrap("repo", "savePreference", "db: save status (UPDATE accounts)");
+  wrap("friends", "friendIds", "db: friend ids (SELECT friend_edges)");
+  wrap("store", "read", "store: read presence hash");
+  wrap("store", "update", "store: update presence hash");
+  wrap("store", "nextVersion", "store: next version (HINCRBY)");
+}

@@ -1,0 +1,73 @@
+import { forkBenchChild } from "./child";
+import { sleep } from "./concurrency";
+import { FanoutTracker, runFanoutLoop } from "./fanout";
+import { StatsWindow } from "./process-stats";
+import { openListeners, openSender, rawMessage, type RawClientKind } from "./raw-clients";
+import type { BenchContext, ScenarioResult } from "./report";
+
+export interface RawRelayOptions {
+  recipients: number;
+  warmup: number;
+  measured: number;
+  gapMs: number;
+  timeoutMs: number;
+  /** The size of the system's frame, so both carry the same bytes. */
+  frameBytes: number;
+  clients: RawClientKind;
+}
+
+/**
+ * The baseline of a fan-out benchmark, measured in the same run: a plain `ws` server in its own
+ * process (bench/lib/relay-entry.ts) forwards each frame from one sender to every listener, and
+ * the listeners (in this process, like the system's clients) decode it. Same pacing, same
+ * tracker, same statistics as the system under test.
+ */
+export async function measureRawRelay(ctx: BenchContext, o: RawRelayOptions): Promise<ScenarioResult> {
+  const label = o.clients === "ws" ? "raw ws relay -> ws clients (baseline)" : "raw ws relay -> Node WebSocket clients (baseline)";
+  ctx.log(`${label}: ${o.recipients} listeners, ${o.frameBytes}-byte frames`);
+  const relay = await forkBenchChild("lib/relay-entry.ts", {});
+  const tracker = new FanoutTracker(o.recipients);
+  const sockets: Array<{ close(): void }> = [];
+  try {
+    sockets.push(...(await openListeners(relay.port, o.recipients, o.clients, (id) => tracker.arrived(id))));
+    const sender = await openSender(relay.port);
+    sockets.push(sender);
+    await sleep(500);
+    const clientStats = new StatsWindow();
+    const measured = await runFanoutLoop({
+      warmup: o.warmup,
+      measured: o.measured,
+      tracker,
+      gapMs: o.gapMs,
+      timeoutMs: o.timeoutMs,
+      onMeasureStart: async () => {
+        await relay.resetStats();
+        clientStats.reset();
+      },
+      send: (id) => {
+        const frame = rawMessage(id, o.frameBytes);
+        tracker.sent(id);
+        sender.send(frame);
+      },
+    });
+    const server = await relay.readStats();
+    const clients = clientStats.read();
+    clientStats.stop();
+    const s = tracker.summary(measured);
+    return {
+      scenario: label,
+      kind: "baseline",
+      expectedDeliveries: s.expected,
+      lost: s.lost,
+      frameBytes: o.frameBytes,
+      latencyMs: s.latencyMs,
+      firstDeliveryMs: s.firstDeliveryMs,
+      allDeliveredMs: s.allDeliveredMs,
+      server,
+      clients,
+    };
+  } finally {
+    for (const socket of sockets) socket.close();
+    await relay.stop();
+  }
+}

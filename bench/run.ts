@@ -1,0 +1,87 @@
+/**
+ * npm run bench                          every benchmark, quick profile (about two minutes)
+ * npm run bench -- presence-fanout       one benchmark by name
+ * npm run bench -- --long                longer runs (also BENCH_PROFILE=long)
+ * npm run bench -- --list                names and descriptions
+ *
+ * Each benchmark writes bench/results/<name>.json (machine, date, parameters, every summary) and
+ * prints a table. Speed is measured and recorded, never asserted.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { presenceFanout } from "./benchmarks/presence-fanout";
+import { machineInfo } from "./lib/machine";
+import type { BenchResultFile, Benchmark, Profile } from "./lib/report";
+import { rounded } from "./lib/stats";
+import { markdownTable, textTable, timingsTable } from "./lib/table";
+
+const BENCHMARKS: Benchmark[] = [presenceFanout];
+const RESULTS_DIR = path.join(__dirname, "results");
+
+function usage(): string {
+  return [
+    "usage: npm run bench -- [name ...] [--long] [--list]",
+    "",
+    ...BENCHMARKS.map((b) => `  ${b.name.padEnd(20)} ${b.description}`),
+    "",
+    "env: BENCH_PROFILE=quick|long, BENCH_FRIENDS (500), BENCH_CHANGES (10 quick, 60 long), BENCH_SERVER_MODE=child|in-process,",
+    "     BENCH_REDIS_URL (redis://127.0.0.1:6379/14), BENCH_DATABASE_ADMIN_URL, BENCH_SERVER_LOG_LEVEL (warn)",
+  ].join("\n");
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h") || args.includes("--list")) {
+    console.log(usage());
+    return;
+  }
+  const unknownFlags = args.filter((a) => a.startsWith("-") && a !== "--long" && a !== "--quick");
+  if (unknownFlags.length > 0) throw new Error(`unknown option ${unknownFlags.join(", ")}\n\n${usage()}`);
+  const profile: Profile = args.includes("--long") ? "long" : args.includes("--quick") ? "quick" : process.env.BENCH_PROFILE === "long" ? "long" : "quick";
+  const names = args.filter((a) => !a.startsWith("-"));
+  const unknown = names.filter((n) => !BENCHMARKS.some((b) => b.name === n));
+  if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(", ")}\n\n${usage()}`);
+  const selected = names.length > 0 ? BENCHMARKS.filter((b) => names.includes(b.name)) : BENCHMARKS;
+
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const machine = machineInfo();
+  console.log(
+    `machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.ramGb} GB RAM, Node ${machine.node}, load ${machine.loadAverage1m}; profile ${profile}`,
+  );
+
+  for (const bench of selected) {
+    const started = performance.now();
+    const date = new Date().toISOString();
+    console.log(`\n== ${bench.name} ==`);
+    const report = await bench.run({
+      profile,
+      log: (message) => console.log(`  [${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${message}`),
+    });
+    const file: BenchResultFile = {
+      ...report,
+      date,
+      command: `npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}`,
+      profile,
+      durationSeconds: Math.round((performance.now() - started) / 100) / 10,
+      machine: { ...machine },
+      loadAverage1mAtEnd: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
+    };
+    const out = path.join(RESULTS_DIR, `${bench.name}.json`);
+    fs.writeFileSync(out, JSON.stringify(rounded(file, 3), null, 2) + "\n");
+    console.log(`\n${textTable(report.scenarios)}`);
+    console.log(`\nMarkdown:\n\n${markdownTable(report.scenarios)}`);
+    console.log(timingsTable(report.scenarios));
+    for (const s of report.scenarios) for (const note of s.notes ?? []) console.log(`  note (${s.scenario}): ${note}`);
+    console.log(`\nwrote ${path.relative(process.cwd(), out)} (${file.durationSeconds} s; load average ${machine.loadAverage1m} -> ${file.loadAverage1mAtEnd})`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  },
+);

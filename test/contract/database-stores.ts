@@ -1,0 +1,60 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { openDatabase, type Database } from "../../server/db/database";
+import { createLogger } from "../../server/lib/logger";
+import { createTestDatabase } from "../helpers/database";
+
+/**
+ * The two database stores a deployment can run on: PostgreSQL through adapter-pg (production,
+ * tests) and the embedded PGlite default (`npm start` with no DATABASE_URL). Repository contract
+ * suites run once against each.
+ */
+export interface StoreUnderTest {
+  db: Database;
+  close(): Promise<void>;
+}
+
+const logger = createLogger("silent");
+
+export async function openPostgres(): Promise<StoreUnderTest> {
+  const testDb = await createTestDatabase();
+  const db = await openDatabase({ kind: "postgres", url: testDb.url, poolSize: 8 }, { migrate: false, logger });
+  return {
+    db,
+    close: async () => {
+      await db.close();
+      await testDb.drop();
+    },
+  };
+}
+
+export async function openEmbedded(): Promise<StoreUnderTest> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "lobby-contract-"));
+  const db = await openDatabase({ kind: "embedded", dir: path.join(dataDir, "pglite") }, { migrate: true, logger });
+  return {
+    db,
+    close: async () => {
+      await db.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const DATABASE_STORES: Array<[string, () => Promise<StoreUnderTest>]> = [
+  ["PostgreSQL", openPostgres],
+  ["embedded PGlite", openEmbedded],
+];
+
+let counter = 0;
+
+/** Inserts an account (as registration would, minus the password work) and returns it. */
+export async function createAccount(db: Database, username?: string): Promise<{ id: string; username: string }> {
+  counter += 1;
+  const name = username ?? `u${counter}_${crypto.randomBytes(3).toString("hex")}`;
+  return db.prisma.account.create({
+    data: { id: crypto.randomUUID(), username: name, usernameKey: name.toLowerCase(), passwordHash: `$argon2id$fake$${name}` },
+    select: { id: true, username: true },
+  });
+}

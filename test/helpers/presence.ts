@@ -1,0 +1,117 @@
+import { matchMaker } from "@colyseus/core";
+import type { Room } from "@colyseus/sdk";
+import { accountChannel } from "../../server/realtime/account-channel";
+import type { AccountEvent } from "../../server/modules/events/account-events";
+import { LobbyClient, type LobbySession } from "../../shared/client/lobby-client";
+import { LobbyClientMessage, LobbyServerMessage, type FriendsUpdateMessage, type WsErrorMessage } from "../../shared/schemas/lobby";
+import type { Notification } from "../../shared/schemas/notifications";
+import type { FriendPresence, PresenceSetMessage } from "../../shared/schemas/presence";
+import { MessageLog } from "./message-log";
+import { GOOD_PASSWORD, uniqueUsername } from "./test-server";
+
+/** A registered account and the game client (HTTP + SDK) of its first session. */
+export interface Account {
+  id: string;
+  username: string;
+  client: LobbyClient;
+}
+
+/** One open lobby connection and everything it received. */
+export interface Connection {
+  account: Account;
+  room: Room;
+  session: LobbySession;
+  log: MessageLog;
+}
+
+export async function newAccount(baseUrl: string, prefix = "p"): Promise<Account> {
+  const client = new LobbyClient(baseUrl);
+  const auth = await client.register({ username: uniqueUsername(prefix), password: GOOD_PASSWORD });
+  return { id: auth.account.id, username: auth.account.username, client };
+}
+
+/** A second login of the account (another session, e.g. another device), optionally on another process. */
+export async function loginAgain(account: Account, baseUrl: string): Promise<Account> {
+  const client = new LobbyClient(baseUrl);
+  await client.login({ username: account.username, password: GOOD_PASSWORD });
+  return { ...account, client };
+}
+
+/** Opens a lobby connection (into `roomId` when given), recording every message from the first. */
+export async function connect(account: Account, opts: { roomId?: string } = {}): Promise<Connection> {
+  const log = new MessageLog();
+  const setup = (room: Room) => log.listen(room);
+  const session = opts.roomId
+    ? await account.client.joinLobbyById(opts.roomId, setup)
+    : await account.client.joinLobby({}, setup);
+  return { account, room: session.room, session, log };
+}
+
+export async function leave(...connections: Connection[]): Promise<void> {
+  await Promise.all(connections.map((c) => (c.room.connection.isOpen ? c.room.leave() : undefined)));
+}
+
+/** Sends a friend request from `a` and has `b` accept it (over HTTP). */
+export async function befriend(a: Account, b: Account): Promise<void> {
+  await a.client.http.sendFriendRequest(a.client.accessToken, b.username);
+  await b.client.http.acceptFriendRequest(b.client.accessToken, a.id);
+}
+
+/** `presence.set` sent as a request: resolves once the server has applied and announced it. */
+export async function setPresence(conn: Connection, change: PresenceSetMessage): Promise<void> {
+  await conn.room.request(LobbyClientMessage.PresenceSet, change);
+}
+
+/** `presence.update` messages about `subject` that `conn` received (from position `from`). */
+export function updatesAbout(conn: Connection, subject: Account, from = 0): FriendPresence[] {
+  return conn.log.of<FriendPresence>(LobbyServerMessage.PresenceUpdate, (p) => p.accountId === subject.id, from);
+}
+
+/** Waits for a `presence.update` about `subject` that satisfies `where` (at or after `from`). */
+export function presenceUpdate(conn: Connection, subject: Account, where: (p: FriendPresence) => boolean = () => true, from = 0): Promise<FriendPresence> {
+  return conn.log.waitFor<FriendPresence>(LobbyServerMessage.PresenceUpdate, (p) => p.accountId === subject.id && where(p), from);
+}
+
+export const isStatus =
+  (status: FriendPresence["status"]) =>
+  (p: FriendPresence): boolean =>
+    p.status === status;
+
+/** Waits for a `friends.update` about `subject` with `state` (at or after `from`). */
+export function friendsUpdate(conn: Connection, subject: Account, state: FriendsUpdateMessage["state"], from = 0): Promise<FriendsUpdateMessage> {
+  return conn.log.waitFor<FriendsUpdateMessage>(LobbyServerMessage.FriendsUpdate, (u) => u.account.id === subject.id && u.state === state, from);
+}
+
+/** Waits for a live `notification` of `type` about `actor` (at or after `from`). */
+export function notification(conn: Connection, type: Notification["type"], actor: Account, from = 0): Promise<Notification> {
+  return conn.log.waitFor<Notification>(LobbyServerMessage.Notification, (n) => n.type === type && n.actor?.id === actor.id, from);
+}
+
+export function errorsFor(conn: Connection, type: string, from = 0): WsErrorMessage[] {
+  return conn.log.of<WsErrorMessage>(LobbyServerMessage.Error, (e) => e.type === type, from);
+}
+
+/** Snapshot entry for `subject`, if the snapshot holds one. */
+export function inSnapshot(conn: Connection, subject: Account): FriendPresence | undefined {
+  return conn.session.presence.friends.find((f) => f.accountId === subject.id);
+}
+
+const MARKER = "test.marker";
+let markers = 0;
+
+/**
+ * Publishes a marker on `conn`'s account channel (through this process' Presence backplane: local,
+ * or Redis shared with other processes) and waits until `conn` receives it. Whatever was published
+ * to the account before it has been delivered by then, so a test can assert what did NOT arrive.
+ */
+export async function settle(...connections: Connection[]): Promise<void> {
+  await Promise.all(
+    connections.map(async (conn) => {
+      markers += 1;
+      const n = markers;
+      const event: AccountEvent = { kind: "deliver", type: MARKER, payload: { n } };
+      await matchMaker.presence.publish(accountChannel(conn.account.id), event);
+      await conn.log.waitFor<{ n: number }>(MARKER, (p) => p.n === n);
+    }),
+  );
+}
