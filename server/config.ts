@@ -2,11 +2,19 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import type { ChatConfig } from "./modules/chat/chat-config";
 
 const bool = z
   .enum(["true", "false", "1", "0"])
   .transform((v) => v === "true" || v === "1");
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A comma-separated list; blanks dropped. */
+const list = (item: z.ZodString = z.string()) =>
+  z
+    .string()
+    .transform((v) => v.split(",").map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(item));
+const CHANNEL_NAME = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "channel names are 1-32 of a-z 0-9 _ - (starting with a letter or digit)");
 
 /**
  * Words found in placeholder secrets copied from examples ("your-jwt-secret-change-me-in-production").
@@ -54,6 +62,20 @@ export const EnvSchema = z.object({
   /** If set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   FRIEND_LIMIT: int(1, 10_000).default(500),
+  CHAT_CHANNELS: list(CHANNEL_NAME).default(["general"]),
+  CHAT_UNFILTERED_CHANNELS: list(CHANNEL_NAME).default([]),
+  CHAT_FILTER_DIRECT_MESSAGES: bool.default(true),
+  CHAT_FILTER_PARTY: bool.default(true),
+  CHAT_BLOCKED_WORDS: list().default([]),
+  CHAT_ALLOWED_WORDS: list().default([]),
+  CHAT_HISTORY_ON_JOIN: int(0, 200).default(50),
+  CHAT_FLOOD_BURST: int(1, 100).default(5),
+  CHAT_FLOOD_PER_SECOND: z.coerce.number().positive().max(100).default(1),
+  CHAT_REPEAT_COOLDOWN_SECONDS: int(0, 3600).default(30),
+  CHAT_FLOOD_VIOLATIONS_TO_MUTE: int(1, 100).default(3),
+  CHAT_RETENTION_DAYS_PUBLIC: int(1, 3650).default(30),
+  CHAT_RETENTION_DAYS_DM: int(1, 3650).default(365),
+  CHAT_RETENTION_DAYS_PARTY: int(1, 3650).default(7),
   LOBBY_SHARD_SIZE: int(1, 5000).default(250),
   LOBBY_RECONNECT_SECONDS: int(0, 600).default(20),
   LOBBY_SESSION_SWEEP_SECONDS: int(1, 3600).default(30),
@@ -82,6 +104,7 @@ export interface Config {
   trustProxy: boolean | number | string;
   metricsToken: string | undefined;
   friendLimit: number;
+  chat: ChatConfig;
   lobby: { shardSize: number; reconnectSeconds: number; sessionSweepSeconds: number };
   logLevel: string;
   shutdownTimeoutMs: number;
@@ -194,6 +217,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     metricsToken: e.METRICS_TOKEN,
     friendLimit: e.FRIEND_LIMIT,
+    chat: {
+      publicChannels: e.CHAT_CHANNELS,
+      unfilteredChannels: e.CHAT_UNFILTERED_CHANNELS,
+      filterDirectMessages: e.CHAT_FILTER_DIRECT_MESSAGES,
+      filterPartyChat: e.CHAT_FILTER_PARTY,
+      extraBlockedWords: e.CHAT_BLOCKED_WORDS,
+      allowedWords: e.CHAT_ALLOWED_WORDS,
+      historyOnJoin: e.CHAT_HISTORY_ON_JOIN,
+      flood: {
+        burst: e.CHAT_FLOOD_BURST,
+        refillPerSecond: e.CHAT_FLOOD_PER_SECOND,
+        repeatCooldownMs: e.CHAT_REPEAT_COOLDOWN_SECONDS * 1000,
+        violationsToMute: e.CHAT_FLOOD_VIOLATIONS_TO_MUTE,
+        violationWindowMs: 60_000,
+      },
+      retentionDays: { public: e.CHAT_RETENTION_DAYS_PUBLIC, dm: e.CHAT_RETENTION_DAYS_DM, party: e.CHAT_RETENTION_DAYS_PARTY },
+    },
     lobby: {
       shardSize: e.LOBBY_SHARD_SIZE,
       reconnectSeconds: e.LOBBY_RECONNECT_SECONDS,

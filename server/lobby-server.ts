@@ -14,6 +14,7 @@ import { connectRedis, redactUrl } from "./lib/redis";
 import type { PasswordHasher } from "./modules/auth/password-hasher";
 import { PresenceAccountEventBus } from "./realtime/account-channel";
 import { PresenceApiStore } from "./realtime/presence-store";
+import { PresenceChatTopics } from "./realtime/chat-topics";
 import { LobbySocial } from "./realtime/rooms/lobby-social";
 import { createServices, type Services } from "./services";
 import { createGameServer, shutdownGameServer, type HeartbeatOptions } from "./realtime/game-server";
@@ -44,6 +45,9 @@ export interface StartOptions {
 const PRESENCE_TTL_SECONDS = 30 * 24 * 3600;
 
 /** Composition root: config -> stores -> services -> gateway + game server -> listen. */
+/** How often expired chat messages are deleted (CHAT_RETENTION_DAYS_*). */
+const RETENTION_SWEEP_MS = 60 * 60 * 1000;
+
 export async function startLobbyServer(config: Config, opts: StartOptions = {}): Promise<LobbyServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
@@ -59,8 +63,10 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
 
   const bus = new PresenceAccountEventBus(backplane.presence);
   const presenceStore = new PresenceApiStore(backplane.presence, backplane.kind === "redis" ? PRESENCE_TTL_SECONDS : undefined);
-  const services = createServices({ config, db, bus, presenceStore, limiterStore, clock, logger, hasher: opts.hasher });
-  const { auth, accounts, friends, presence, notifications } = services;
+  const chatTopics = new PresenceChatTopics(backplane.presence);
+  const services = createServices({ config, db, bus, presenceStore, chatTopics, limiterStore, clock, logger, hasher: opts.hasher });
+  const { auth, accounts, friends, presence, notifications, chat } = services;
+  await chat.init();
 
   let draining = false;
   const app = createGatewayApp({
@@ -71,6 +77,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     accounts,
     friends,
     notifications,
+    chat,
     limiters: {
       register: limiterStore.create({ name: "register_ip", points: config.registerMaxPerIpPerHour, durationSeconds: 3600 }),
       token: limiterStore.create({ name: "token_ip", points: 60, durationSeconds: 60 }),
@@ -96,6 +103,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       reconnectSeconds: config.lobby.reconnectSeconds,
       sessionSweepMs: config.lobby.sessionSweepSeconds * 1000,
       social: new LobbySocial({ presence, notifications, logger, clock }),
+      chat: { chat, logger },
     },
   });
 
@@ -118,10 +126,20 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     "lobby server listening",
   );
 
+  // Every process sweeps; the deletes are idempotent, so overlapping sweeps only repeat work.
+  const retentionTimer = setInterval(() => {
+    chat
+      .sweepRetention()
+      .then((removed) => logger.info({ removed }, "chat retention sweep"))
+      .catch((err) => logger.warn({ err }, "chat retention sweep failed; will retry"));
+  }, RETENTION_SWEEP_MS);
+  retentionTimer.unref();
+
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       draining = true;
+      clearInterval(retentionTimer);
       logger.info("shutting down: closing rooms and connections");
       await shutdownGameServer(gameServer, backplane);
       httpServer.closeIdleConnections();

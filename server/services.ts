@@ -22,6 +22,9 @@ import { PresenceService } from "./modules/presence/presence.service";
 import type { PresenceStore } from "./modules/presence/presence.store";
 import { FriendsRepo } from "./modules/social/friends.repo";
 import { FriendsService } from "./modules/social/friends.service";
+import type { ChatTopics } from "./modules/chat/chat-events";
+import { ChatRepo } from "./modules/chat/chat.repo";
+import { ChatService } from "./modules/chat/chat.service";
 
 export interface Services {
   /** This process' id in shared presence (connection registry). */
@@ -31,6 +34,7 @@ export interface Services {
   friends: FriendsService;
   presence: PresenceService;
   notifications: NotificationsService;
+  chat: ChatService;
 }
 
 export interface ServiceInputs {
@@ -38,6 +42,7 @@ export interface ServiceInputs {
   db: Database;
   bus: AccountEventBus;
   presenceStore: PresenceStore;
+  chatTopics: ChatTopics;
   limiterStore: LimiterStore;
   clock: Clock;
   logger: Logger;
@@ -94,5 +99,15 @@ export function createServices(i: ServiceInputs): Services {
     friendLimit: config.friendLimit,
   });
   const accounts = new AccountsService(new AccountsRepo(db.prisma), auth, friends, sessionEvents, logger);
-  return { processId, auth, accounts, friends, presence, notifications };
+  const chat = new ChatService({
+    repo: new ChatRepo(db.prisma),
+    friends,
+    bus,
+    topics: i.chatTopics,
+    cursors,
+    clock,
+    logger,
+    config: config.chat,
+  });
+  return { processId, auth, accounts, friends, presence, notifications, chat };
 }

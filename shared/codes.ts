@@ -28,6 +28,17 @@ export const ErrorCode = {
   FriendLimitReached: "friend_limit_reached",
   /** The caller blocked that player: unblock first. */
   PlayerBlocked: "player_blocked",
+  ChatMessageEmpty: "chat_message_empty",
+  ChatMessageTooLong: "chat_message_too_long",
+  ChatRateLimited: "chat_rate_limited",
+  ChatRepeated: "chat_repeated",
+  /** The player is muted; `details.expiresAt` says until when. */
+  Muted: "muted",
+  ChannelNotFound: "channel_not_found",
+  NotChannelMember: "not_channel_member",
+  DmNotAllowed: "dm_not_allowed",
+  MessageNotFound: "message_not_found",
+  CannotReportOwnMessage: "cannot_report_own_message",
   Internal: "internal_error",
   // realtime
   InvalidMessage: "invalid_message",

@@ -7,3 +7,4 @@ export * from "./schemas/lobby";
 export * from "./schemas/social";
 export * from "./schemas/presence";
 export * from "./schemas/notifications";
+export * from "./schemas/chat";

@@ -13,6 +13,11 @@ export const Limits = {
   wsMaxMessagesPerSecond: 20,
   /** Code points of a player's custom presence text. */
   presenceTextMaxLength: 64,
+  /** Chat text after cleaning: code points and UTF-8 bytes. */
+  chatMaxCodePoints: 500,
+  chatMaxBytes: 2000,
+  /** Raw chat input longer than this (UTF-16 units) is refused before any processing. */
+  chatMaxInputChars: 4000,
   /** Page size bounds of every paginated list. */
   pageMaxLimit: 100,
 } as const;

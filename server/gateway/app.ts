@@ -6,6 +6,7 @@ import type { Metrics } from "../lib/metrics";
 import type { Limiter } from "../lib/rate-limit/limiter";
 import type { AccountsService } from "../modules/accounts/accounts.service";
 import type { AuthService } from "../modules/auth/auth.service";
+import type { ChatService } from "../modules/chat/chat.service";
 import type { NotificationsService } from "../modules/notifications/notifications.service";
 import type { FriendsService } from "../modules/social/friends.service";
 import { accessLog } from "./middleware/access-log";
@@ -16,6 +17,8 @@ import { healthRoutes, type HealthDeps } from "./routes/health.routes";
 import { meRoutes } from "./routes/me.routes";
 import { blocksRoutes, friendsRoutes } from "./routes/friends.routes";
 import { notificationsRoutes } from "./routes/notifications.routes";
+import { chatRoutes } from "./routes/chat.routes";
+import { settingsRoutes } from "./routes/settings.routes";
 
 export interface GatewayDeps {
   logger: Logger;
@@ -25,6 +28,7 @@ export interface GatewayDeps {
   accounts: AccountsService;
   friends: FriendsService;
   notifications: NotificationsService;
+  chat: ChatService;
   limiters: { register: Limiter; token: Limiter; socialWrite: Limiter };
   health: Omit<HealthDeps, "metrics">;
 }
@@ -45,11 +49,13 @@ export function createGatewayApp(deps: GatewayDeps): Express {
 
   app.use(healthRoutes({ ...deps.health, metrics: deps.metrics }));
   app.use("/auth", authRoutes({ auth: deps.auth, registerLimiter: deps.limiters.register, tokenLimiter: deps.limiters.token }));
+  app.use("/me/settings", settingsRoutes({ auth: deps.auth, chat: deps.chat }));
   app.use("/me", meRoutes({ auth: deps.auth, accounts: deps.accounts }));
   const social = { auth: deps.auth, friends: deps.friends, writeLimiter: deps.limiters.socialWrite };
   app.use("/friends", friendsRoutes(social));
   app.use("/blocks", blocksRoutes(social));
   app.use("/notifications", notificationsRoutes({ auth: deps.auth, notifications: deps.notifications }));
+  app.use("/chat", chatRoutes({ auth: deps.auth, chat: deps.chat }));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -28,6 +28,16 @@ const DEFAULT_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.FriendRequestNotAllowed]: 403,
   [ErrorCode.PlayerBlocked]: 409,
   [ErrorCode.FriendLimitReached]: 409,
+  [ErrorCode.ChatMessageEmpty]: 400,
+  [ErrorCode.ChatMessageTooLong]: 400,
+  [ErrorCode.ChatRateLimited]: 429,
+  [ErrorCode.ChatRepeated]: 429,
+  [ErrorCode.Muted]: 403,
+  [ErrorCode.ChannelNotFound]: 404,
+  [ErrorCode.NotChannelMember]: 403,
+  [ErrorCode.DmNotAllowed]: 403,
+  [ErrorCode.MessageNotFound]: 404,
+  [ErrorCode.CannotReportOwnMessage]: 400,
 };
 
 /**
@@ -39,7 +49,13 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { fields?: FieldIssue[]; retryAfterSeconds?: number; status?: number } = {},
+    readonly extra: {
+      fields?: FieldIssue[];
+      retryAfterSeconds?: number;
+      status?: number;
+      /** Machine-readable specifics (e.g. a mute's expiresAt), passed to the client as-is. */
+      details?: Record<string, string | number | boolean>;
+    } = {},
   ) {
     super(message);
     this.name = "AppError";

@@ -16,6 +16,8 @@ export const ErrorBodySchema = z.object({
     fields: z.array(FieldIssueSchema).optional(),
     /** Present on rate limits: seconds until a retry can succeed (also in Retry-After). */
     retryAfterSeconds: z.number().int().optional(),
+    /** Code-specific facts, e.g. `expiresAt` of a mute. */
+    details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;

@@ -16,6 +16,16 @@ export const LobbyServerMessage = {
   Notification: "notification",
   /** Unread count and newest unread notifications, right after joining. */
   NotificationsUnread: "notifications.unread",
+  /** A chat message in a joined channel, a DM, or party chat. */
+  ChatMessage: "chat.message",
+  /** Recent messages of a channel just joined (or the catch-up after a reconnect). */
+  ChatHistory: "chat.history",
+  /** A message was deleted by an operator: remove it from view. */
+  ChatDeleted: "chat.deleted",
+  /** Direct-message channels with unread messages, right after joining. */
+  ChatUnread: "chat.unread",
+  /** The player was muted. */
+  ChatMuted: "chat.muted",
 } as const;
 
 /** Message types a client may send on a lobby connection. */
@@ -24,6 +34,17 @@ export const LobbyClientMessage = {
   PresenceSet: "presence.set",
   /** Mark notifications read. */
   NotificationsRead: "notifications.read",
+  /** Join a public chat channel (optionally catching up after a seq). Answers with chat.history. */
+  ChatJoin: "chat.join",
+  ChatLeave: "chat.leave",
+  /** Send to a joined public channel or the party channel. As a request, answers with the message. */
+  ChatSend: "chat.send",
+  /** Send a direct message. As a request, answers with the message. */
+  ChatDm: "chat.dm",
+  /** Mark a DM channel read up to a seq. */
+  ChatRead: "chat.read",
+  /** Report a message. */
+  ChatReport: "chat.report",
 } as const;
 
 export const WelcomeMessageSchema = z.object({
@@ -39,6 +60,8 @@ export const WsErrorMessageSchema = z.object({
   message: z.string(),
   /** The client message type that caused it. */
   type: z.string().optional(),
+  /** Code-specific facts, e.g. `expiresAt` of a mute, `retryAfterMs` of a rate limit. */
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 export type WsErrorMessage = z.infer<typeof WsErrorMessageSchema>;
 

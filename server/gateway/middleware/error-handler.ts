@@ -56,6 +56,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         requestId,
         ...(appError.extra.fields ? { fields: appError.extra.fields } : {}),
         ...(appError.extra.retryAfterSeconds !== undefined ? { retryAfterSeconds: appError.extra.retryAfterSeconds } : {}),
+        ...(appError.extra.details ? { details: appError.extra.details } : {}),
       },
     });
   };

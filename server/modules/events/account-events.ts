@@ -1,3 +1,5 @@
+import type { ChatEvent } from "../chat/chat-events";
+
 /**
  * Events addressed to one account, delivered to every live connection it has, on whichever
  * process holds them. Services publish through this port; the realtime edge implements it with
@@ -20,7 +22,21 @@ export type AccountEvent =
        * Ordering for updates about one subject (e.g. a friend's presence): a connection forwards
        * an update only if `version` is newer than the last one it forwarded for `key`.
        */
-      order?: { key: string; version: number };
+      order?: {
+        key: string;
+        version: number;
+        /** Forward even if the payload repeats the last one forwarded for `key` (a friend re-introduced). */
+        resend?: boolean;
+      };
+    }
+  | {
+      kind: "chat";
+      /** A direct message (or its deletion) for one of the account's DM channels. */
+      event: ChatEvent;
+    }
+  | {
+      /** The account blocked or unblocked someone, or was blocked or unblocked. */
+      kind: "blocks_changed";
     };
 
 export interface AccountEventBus {

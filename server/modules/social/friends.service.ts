@@ -107,6 +107,11 @@ export class FriendsService {
     );
   }
 
+  /** Players whose messages `accountId` must never see, and who must never see theirs. */
+  async blockedEitherWay(accountId: string): Promise<Set<string>> {
+    return new Set(await this.d.repo.blockedEitherWay(accountId));
+  }
+
   /** The relationship between two players, for other modules' block-policy checks. */
   relation(actorId: string, otherId: string): Promise<Pair> {
     return this.d.repo.pair(actorId, otherId);
@@ -156,7 +161,9 @@ export class FriendsService {
     if (!cursor) return undefined;
     const c = this.d.cursors.decode(cursor, CursorSchema);
     // A cursor from another list (or filter) would page from the wrong place.
-    if (c.s !== filter) throw new AppError(ErrorCode.InvalidCursor, "The cursor belongs to another list.");
+    if (c.s !== filter) {
+      throw new AppError(ErrorCode.InvalidCursor, "The cursor belongs to another list.", { fields: [{ path: "cursor", message: "belongs to another list" }] });
+    }
     return { key: c.k, id: c.id };
   }
 
@@ -192,6 +199,11 @@ export class FriendsService {
     return result;
   }
 
+  /** Both players' connections refresh who they hide (chat, and any later surface). */
+  private async blocksChanged(actor: Account, other: Account): Promise<void> {
+    await Promise.all([actor.id, other.id].map((id) => this.d.bus.publish(id, { kind: "blocks_changed" })));
+  }
+
   private async announce(actor: Account, other: Account, plan: Plan): Promise<void> {
     const update = (to: string, about: Account, state: FriendListState | null) => {
       const payload: FriendsUpdateMessage = { account: about, state };
@@ -215,7 +227,11 @@ export class FriendsService {
         await Promise.all([update(actor.id, other, null), update(other.id, actor, null)]);
         await this.d.notifications.notify(other.id, "friend_removed", actor);
         break;
+      case "unblocked":
+        await this.blocksChanged(actor, other);
+        break;
       case "blocked":
+        await this.blocksChanged(actor, other);
         // To the blocked player a block looks exactly like being removed (or a request withdrawn).
         if (plan.theirs === null) {
           await Promise.all([update(actor.id, other, null), update(other.id, actor, null)]);

@@ -8,6 +8,10 @@ import type { Metrics } from "../../lib/metrics";
 import type { AuthService } from "../../modules/auth/auth.service";
 import type { AccountEvent } from "../account-channel";
 import { AccountSubscriptions } from "../account-subscriptions";
+import { chatChannel } from "../chat-topics";
+import { TopicSubscriptions } from "../topic-subscriptions";
+import type { ChatEvent } from "../../modules/chat/chat-events";
+import { LobbyChat, type ChatConnection, type LobbyChatDeps } from "./lobby-chat";
 import { MessageRouter } from "../message-router";
 import { holdsSeatAfter, reconnectDeadline } from "../reconnect-policy";
 import { authenticateJoin, type LobbyAuth } from "../room-auth";
@@ -26,6 +30,7 @@ export interface LobbyRoomDeps {
   /** How often live connections' sessions are re-checked, in case a revocation event was lost. */
   sessionSweepMs: number;
   social: LobbySocial;
+  chat: LobbyChatDeps;
 }
 
 interface LobbyUserData {
@@ -38,6 +43,7 @@ interface LobbyUserData {
   /** Set while a dropped connection's seat is held (epoch ms on the injected clock). */
   reconnectDeadline?: number;
   social?: SocialConnection;
+  chat?: ChatConnection;
 }
 
 type LobbyClient = Client<{ auth: LobbyAuth; userData: LobbyUserData }>;
@@ -76,6 +82,7 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
     override maxMessagesPerSecond = Limits.wsMaxMessagesPerSecond;
     override state = new LobbyState();
     private subscriptions!: AccountSubscriptions;
+    private chat!: LobbyChat;
     private log!: Logger;
     /** Seats held for dropped connections, by Colyseus session id. */
     private readonly held = new Map<string, HeldSeat>();
@@ -90,6 +97,15 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
         if (!state) throw new Error("lobby client without social state");
         return { who: identityOf(c), state };
       });
+      const topics = new TopicSubscriptions<ChatEvent>(this.presence, chatChannel, (channelId, event) =>
+        this.chat.onTopicEvent(channelId, event),
+      );
+      this.chat = new LobbyChat(deps.chat, topics, () => this.chatConnections());
+      this.chat.register(router, (client) => {
+        const state = (client as LobbyClient).userData?.chat;
+        if (!state) throw new Error("lobby client without chat state");
+        return state;
+      });
       this.clock.setInterval(() => void this.sweepSessions(), deps.sessionSweepMs);
       deps.metrics.rooms.inc({ room: "lobby" });
     }
@@ -97,7 +113,8 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
     override async onJoin(client: LobbyClient): Promise<void> {
       const auth = authOf(client);
       const social = deps.social.newConnection(client);
-      client.userData = { social };
+      const chat = this.chat.newConnection(identityOf(client), client);
+      client.userData = { social, chat };
       this.watchTransport(client);
       await this.subscriptions.add(auth.accountId);
       this.state.clients = this.clients.length;
@@ -113,6 +130,7 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
       };
       client.send(LobbyServerMessage.Welcome, welcome);
       await deps.social.start(client, identityOf(client), social);
+      await this.chat.start(client, chat);
     }
 
     override async onDrop(client: LobbyClient, code?: number): Promise<void> {
@@ -140,11 +158,14 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
       this.state.clients = this.clients.length;
       const social = client.userData.social;
       if (social) await deps.social.start(client, identityOf(client), social);
+      const chat = client.userData.chat;
+      if (chat) await this.chat.start(client, chat);
     }
 
     override async onLeave(client: LobbyClient): Promise<void> {
       this.held.delete(client.sessionId);
       const offline = deps.social.stop(client, identityOf(client), client.userData?.social);
+      this.chat.stop(client.userData?.chat);
       this.subscriptions.remove(authOf(client).accountId);
       this.state.clients = this.clients.length;
       deps.metrics.connectedClients.dec({ room: "lobby" });
@@ -170,6 +191,14 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
         }
         return;
       }
+      if (event.kind === "chat" || event.kind === "blocks_changed") {
+        for (const client of this.clients as Iterable<LobbyClient>) {
+          if (authOf(client).accountId !== accountId || client.userData?.closedByServer) continue;
+          if (event.kind === "chat") this.chat.onDirectEvent(client.userData?.chat, event.event);
+          else void this.chat.reloadHidden(client.userData?.chat).catch((err) => this.log.warn({ err }, "reloading blocks failed"));
+        }
+        return;
+      }
       if (event.kind !== "sessions_ended") return;
       const ended = event.sessionIds === null ? null : new Set(event.sessionIds);
       this.endSessions(
@@ -177,6 +206,16 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
         event.closeCode,
         event.reason,
       );
+    }
+
+    /**
+     * Chat state of the live connections. A held seat gets nothing while it is away: its cursors
+     * stay where they were and catch up from the store when it reconnects.
+     */
+    private *chatConnections(): Iterable<ChatConnection> {
+      for (const client of this.clients as Iterable<LobbyClient>) {
+        if (client.userData?.chat && !client.userData.closedByServer) yield client.userData.chat;
+      }
     }
 
     private async sweepSessions(): Promise<void> {

@@ -1,0 +1,43 @@
+import { Router } from "express";
+import { z } from "zod";
+import { ChatHistoryQuerySchema, ChatReportBodySchema } from "../../../shared/schemas/chat";
+import type { AuthService } from "../../modules/auth/auth.service";
+import type { ChatService } from "../../modules/chat/chat.service";
+import { authOf, requireAuth } from "../middleware/authenticate";
+import { parseParams, parseQuery } from "../middleware/parse";
+import { bodyOf, validateBody } from "../middleware/validate";
+
+const ChannelParamSchema = z.object({ channelId: z.string().min(3).max(96) });
+const MessageParamSchema = z.object({ messageId: z.string().regex(/^\d{1,19}$/, "is not a message id") });
+
+const who = (locals: Parameters<typeof authOf>[0]) => {
+  const a = authOf(locals);
+  return { accountId: a.accountId, username: a.username };
+};
+
+export function chatRoutes({ auth, chat }: { auth: AuthService; chat: ChatService }): Router {
+  const router = Router();
+  router.use(requireAuth(auth));
+
+  router.get("/channels", (_req, res) => {
+    res.json({ channels: chat.publicChannels() });
+  });
+
+  router.get("/channels/:channelId/messages", async (req, res) => {
+    const { channelId } = parseParams(ChannelParamSchema, req);
+    res.json(await chat.history(who(res.locals), channelId, parseQuery(ChatHistoryQuerySchema, req)));
+  });
+
+  router.get("/unread", async (_req, res) => {
+    res.json(await chat.unread(authOf(res.locals).accountId));
+  });
+
+  router.post("/messages/:messageId/reports", validateBody(ChatReportBodySchema), async (req, res) => {
+    const { messageId } = parseParams(MessageParamSchema, req);
+    const body = bodyOf(ChatReportBodySchema, req.body);
+    const result = await chat.report(who(res.locals), messageId, body.reason, body.note);
+    res.status(result.created ? 201 : 200).json({ reports: result.reports });
+  });
+
+  return router;
+}

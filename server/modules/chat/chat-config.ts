@@ -1,0 +1,16 @@
+import type { FloodConfig } from "./flood-guard";
+
+export interface ChatConfig {
+  /** Public channel names (`public:<name>`), from configuration. */
+  publicChannels: string[];
+  /** Public channels where the profanity filter is off. */
+  unfilteredChannels: string[];
+  filterDirectMessages: boolean;
+  filterPartyChat: boolean;
+  extraBlockedWords: string[];
+  allowedWords: string[];
+  /** Messages sent to a player joining a channel. */
+  historyOnJoin: number;
+  flood: FloodConfig;
+  retentionDays: { public: number; dm: number; party: number };
+}

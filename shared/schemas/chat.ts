@@ -1,0 +1,111 @@
+import { z } from "zod";
+import { Limits } from "../limits";
+import { PublicAccountSchema } from "./social";
+
+/** `public:<name>` | `dm:<idA>:<idB>` (ids sorted) | `party:<partyId>`. */
+export const PUBLIC_CHANNEL_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+export const ChannelIdSchema = z.string().min(3).max(96).regex(/^(public|dm|party):[A-Za-z0-9:_-]+$/, "is not a channel id");
+export const ChannelKindSchema = z.enum(["public", "dm", "party"]);
+export type ChannelKind = z.infer<typeof ChannelKindSchema>;
+
+export const dmChannelId = (a: string, b: string): string => (a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`);
+export const publicChannelId = (name: string): string => `public:${name}`;
+export const partyChannelId = (partyId: string): string => `party:${partyId}`;
+
+export const ChatMessageSchema = z.object({
+  /** Server id, unique across channels (a decimal string). */
+  id: z.string(),
+  channelId: z.string(),
+  /** Position in the channel: consecutive, increasing. Catch up with `afterSeq`. */
+  seq: z.number().int().positive(),
+  sender: PublicAccountSchema,
+  text: z.string(),
+  createdAt: z.iso.datetime(),
+});
+export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+
+/** Raw text as sent; the server cleans and bounds it (1–500 code points, 2000 bytes). */
+const RawTextSchema = z.string().max(Limits.chatMaxInputChars, "is too long");
+
+/** Client -> server `chat.join` (public channels). `afterSeq` catches up after a reconnect. */
+export const ChatJoinMessageSchema = z.strictObject({
+  channelId: ChannelIdSchema,
+  afterSeq: z.number().int().nonnegative().optional(),
+});
+export type ChatJoinMessage = z.input<typeof ChatJoinMessageSchema>;
+
+export const ChatLeaveMessageSchema = z.strictObject({ channelId: ChannelIdSchema });
+
+/** Client -> server `chat.send` to a channel the connection has joined (or its party channel). */
+export const ChatSendMessageSchema = z.strictObject({ channelId: ChannelIdSchema, text: RawTextSchema });
+export type ChatSendMessage = z.input<typeof ChatSendMessageSchema>;
+
+/** Client -> server `chat.dm`: a direct message. */
+export const ChatDmMessageSchema = z.strictObject({ to: z.uuid(), text: RawTextSchema });
+export type ChatDmMessage = z.input<typeof ChatDmMessageSchema>;
+
+/** Client -> server `chat.read`: everything up to `seq` in a DM channel has been read. */
+export const ChatReadMessageSchema = z.strictObject({ channelId: ChannelIdSchema, seq: z.number().int().nonnegative() });
+
+export const ReportReasonSchema = z.enum(["spam", "harassment", "hate", "cheating", "inappropriate", "other"]);
+export const ChatReportBodySchema = z.strictObject({
+  reason: ReportReasonSchema,
+  note: z.string().max(500).optional(),
+});
+/** Client -> server `chat.report`. */
+export const ChatReportMessageSchema = ChatReportBodySchema.extend({ messageId: z.string().regex(/^\d{1,19}$/) });
+
+/** Server -> client `chat.history`: the recent messages of a channel just joined. */
+export const ChatHistoryMessageSchema = z.object({
+  channelId: z.string(),
+  messages: z.array(ChatMessageSchema),
+  /** The channel's newest seq when the history was read: live messages continue from here. */
+  lastSeq: z.number().int().nonnegative(),
+  /** More messages exist between `afterSeq` and these: page them over HTTP. */
+  truncated: z.boolean(),
+});
+export type ChatHistoryMessage = z.infer<typeof ChatHistoryMessageSchema>;
+
+/** Server -> client `chat.deleted`: remove the message from view. */
+export const ChatDeletedMessageSchema = z.object({ channelId: z.string(), id: z.string(), seq: z.number().int() });
+export type ChatDeletedMessage = z.infer<typeof ChatDeletedMessageSchema>;
+
+export const DmUnreadSchema = z.object({
+  channelId: z.string(),
+  with: PublicAccountSchema,
+  unread: z.number().int().nonnegative(),
+  lastMessage: ChatMessageSchema.optional(),
+});
+/** Server -> client `chat.unread` after joining; also GET /chat/unread. */
+export const ChatUnreadMessageSchema = z.object({ channels: z.array(DmUnreadSchema) });
+export type ChatUnreadMessage = z.infer<typeof ChatUnreadMessageSchema>;
+
+/** Server -> client `chat.muted`: the player was muted (chat refused until expiresAt, party chat excepted). */
+export const ChatMutedMessageSchema = z.object({ expiresAt: z.iso.datetime(), reason: z.string() });
+export type ChatMutedMessage = z.infer<typeof ChatMutedMessageSchema>;
+
+export const ChatHistoryQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(Limits.pageMaxLimit).default(50),
+  /** Older pages: the `nextCursor` of the previous page. */
+  cursor: z.string().min(1).max(512).optional(),
+  /** Catch-up: messages after this seq, oldest first. */
+  afterSeq: z.coerce.number().int().nonnegative().optional(),
+});
+
+export const ChatHistoryResponseSchema = z.object({
+  /** Newest first when paging back with `cursor`; oldest first when catching up with `afterSeq`. */
+  messages: z.array(ChatMessageSchema),
+  /** Older page (cursor mode only). */
+  nextCursor: z.string().optional(),
+  /** More messages follow (afterSeq mode): ask again with afterSeq = the last seq received. */
+  hasMore: z.boolean(),
+});
+export type ChatHistoryResponse = z.infer<typeof ChatHistoryResponseSchema>;
+
+export const PublicChannelsResponseSchema = z.object({
+  channels: z.array(z.object({ id: z.string(), name: z.string(), filtered: z.boolean() })),
+});
+
+export const AccountSettingsSchema = z.object({ allowDirectMessagesFrom: z.enum(["friends", "anyone"]) });
+export type AccountSettings = z.infer<typeof AccountSettingsSchema>;
+export const AccountSettingsPatchSchema = AccountSettingsSchema.partial().strict();
