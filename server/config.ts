@@ -3,6 +3,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import type { ChatConfig } from "./modules/chat/chat-config";
+import {
+  parseGameModes,
+  parseRegionNeighbours,
+  parseSpreadSchedule,
+  type GameMode,
+  type MatchmakingConfig,
+  type MatchRoomConfig,
+  type PartyConfig,
+  type SpreadStep,
+} from "./modules/matchmaking/matchmaking-config";
 
 const bool = z
   .enum(["true", "false", "1", "0"])
@@ -32,6 +42,17 @@ const urlOf = (protocols: string[], label: string) =>
       return false;
     }
   }, `must be a valid ${label} URL`);
+
+/** A value parsed by `parse`, which returns the result or a problem. */
+const parsedWith = <T>(parse: (v: string) => T | string) =>
+  z.string().transform((v, ctx): T => {
+    const result = parse(v);
+    if (typeof result === "string") {
+      ctx.addIssue({ code: "custom", message: result });
+      return z.NEVER;
+    }
+    return result;
+  });
 
 /** Every environment variable the server reads. README.md and .env.example document each key (a test checks). */
 export const EnvSchema = z.object({
@@ -76,6 +97,19 @@ export const EnvSchema = z.object({
   CHAT_RETENTION_DAYS_PUBLIC: int(1, 3650).default(30),
   CHAT_RETENTION_DAYS_DM: int(1, 3650).default(365),
   CHAT_RETENTION_DAYS_PARTY: int(1, 3650).default(7),
+  GAME_MODES: parsedWith<GameMode[]>(parseGameModes).default(parseGameModes("duel:1x2,squad:2x2,ffa:1x4") as GameMode[]),
+  MATCH_REGIONS: list(CHANNEL_NAME).pipe(z.array(z.string()).min(1)).default(["eu", "na", "asia"]),
+  MATCH_REGION_NEIGHBOURS: z.string().default("eu=na,na=eu|asia,asia=na"),
+  MATCH_REGION_WIDEN_SECONDS: int(0, 3600).default(30),
+  MATCH_SPREAD_SCHEDULE: parsedWith<SpreadStep[]>(parseSpreadSchedule).default(parseSpreadSchedule("0=3,10=6,20=12,40=25") as SpreadStep[]),
+  MATCH_TICK_MS: int(50, 3_600_000).default(1000),
+  MATCH_QUEUE_LEASE_SECONDS: int(2, 600).default(5),
+  MATCH_JOIN_DEADLINE_SECONDS: int(2, 300).default(15),
+  MATCH_TARGET_SCORE: int(1, 10_000).default(20),
+  MATCH_SCORE_COOLDOWN_MS: int(0, 60_000).default(250),
+  MATCH_RECONNECT_SECONDS: int(0, 600).default(30),
+  PARTY_MAX_SIZE: int(2, 64).optional(),
+  PARTY_INVITE_TTL_SECONDS: int(5, 3600).default(60),
   LOBBY_SHARD_SIZE: int(1, 5000).default(250),
   LOBBY_RECONNECT_SECONDS: int(0, 600).default(20),
   LOBBY_SESSION_SWEEP_SECONDS: int(1, 3600).default(30),
@@ -105,6 +139,9 @@ export interface Config {
   metricsToken: string | undefined;
   friendLimit: number;
   chat: ChatConfig;
+  matchmaking: MatchmakingConfig;
+  parties: PartyConfig;
+  matchRoom: MatchRoomConfig;
   lobby: { shardSize: number; reconnectSeconds: number; sessionSweepSeconds: number };
   logLevel: string;
   shutdownTimeoutMs: number;
@@ -178,8 +215,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const parsed = EnvSchema.safeParse(raw);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
   problems.push(...crossFieldProblems(raw));
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const neighbours = parsed.success ? parseRegionNeighbours(parsed.data.MATCH_REGION_NEIGHBOURS, parsed.data.MATCH_REGIONS) : {};
+  if (typeof neighbours === "string") problems.push(`MATCH_REGION_NEIGHBOURS: ${neighbours}`);
+  if (!parsed.success || problems.length > 0 || typeof neighbours === "string") throw new ConfigError(problems);
   const e = parsed.data;
+  const largestTeam = Math.max(...e.GAME_MODES.map((m) => m.teamSize));
   const production = e.NODE_ENV === "production";
 
   const dataDir = path.resolve(e.DATA_DIR);
@@ -234,6 +274,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       },
       retentionDays: { public: e.CHAT_RETENTION_DAYS_PUBLIC, dm: e.CHAT_RETENTION_DAYS_DM, party: e.CHAT_RETENTION_DAYS_PARTY },
     },
+    matchmaking: {
+      modes: e.GAME_MODES,
+      regions: e.MATCH_REGIONS,
+      regionNeighbours: neighbours,
+      regionWidenSeconds: e.MATCH_REGION_WIDEN_SECONDS,
+      spreadSchedule: e.MATCH_SPREAD_SCHEDULE,
+      tickMs: e.MATCH_TICK_MS,
+      leaseSeconds: e.MATCH_QUEUE_LEASE_SECONDS,
+      joinDeadlineSeconds: e.MATCH_JOIN_DEADLINE_SECONDS,
+    },
+    parties: { maxSize: e.PARTY_MAX_SIZE ?? Math.max(2, largestTeam), inviteTtlSeconds: e.PARTY_INVITE_TTL_SECONDS },
+    matchRoom: { targetScore: e.MATCH_TARGET_SCORE, reconnectSeconds: e.MATCH_RECONNECT_SECONDS, scoreCooldownMs: e.MATCH_SCORE_COOLDOWN_MS },
     lobby: {
       shardSize: e.LOBBY_SHARD_SIZE,
       reconnectSeconds: e.LOBBY_RECONNECT_SECONDS,

@@ -16,6 +16,8 @@ import { PresenceAccountEventBus } from "./realtime/account-channel";
 import { PresenceApiStore } from "./realtime/presence-store";
 import { PresenceChatTopics } from "./realtime/chat-topics";
 import { LobbySocial } from "./realtime/rooms/lobby-social";
+import { LobbyParties } from "./realtime/rooms/lobby-parties";
+import { ColyseusMatchHandoff } from "./realtime/match-handoff";
 import { createServices, type Services } from "./services";
 import { createGameServer, shutdownGameServer, type HeartbeatOptions } from "./realtime/game-server";
 import { createBackplane } from "./realtime/presence-factory";
@@ -64,8 +66,24 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   const bus = new PresenceAccountEventBus(backplane.presence);
   const presenceStore = new PresenceApiStore(backplane.presence, backplane.kind === "redis" ? PRESENCE_TTL_SECONDS : undefined);
   const chatTopics = new PresenceChatTopics(backplane.presence);
-  const services = createServices({ config, db, bus, presenceStore, chatTopics, limiterStore, clock, logger, hasher: opts.hasher });
-  const { auth, accounts, friends, presence, notifications, chat } = services;
+  const services = createServices({
+    config,
+    db,
+    bus,
+    presenceStore,
+    chatTopics,
+    limiterStore,
+    clock,
+    logger,
+    hasher: opts.hasher,
+    onMatchFormed: (mode, waits, quality) => {
+      metrics.matchesFormed.inc({ mode });
+      for (const w of waits) metrics.matchWait.observe({ mode }, w);
+      metrics.matchQuality.observe({ mode }, quality);
+    },
+  });
+  const { auth, accounts, friends, presence, notifications, chat, parties, matchmaking, ratings } = services;
+  matchmaking.attachHandoff(new ColyseusMatchHandoff(bus));
   await chat.init();
 
   let draining = false;
@@ -78,6 +96,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     friends,
     notifications,
     chat,
+    ratings: services.ratings,
     limiters: {
       register: limiterStore.create({ name: "register_ip", points: config.registerMaxPerIpPerHour, durationSeconds: 3600 }),
       token: limiterStore.create({ name: "token_ip", points: 60, durationSeconds: 60 }),
@@ -104,7 +123,9 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       sessionSweepMs: config.lobby.sessionSweepSeconds * 1000,
       social: new LobbySocial({ presence, notifications, logger, clock }),
       chat: { chat, logger },
+      parties: new LobbyParties({ parties, matchmaking, presence, logger }),
     },
+    match: { matchmaking, ratings, clock, logger, metrics, config: config.matchRoom },
   });
 
   try {
@@ -135,11 +156,33 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   }, RETENTION_SWEEP_MS);
   retentionTimer.unref();
 
+  // Matcher ticks, one after another (never overlapping); each takes or renews this process' queues.
+  let tickTimer: NodeJS.Timeout | undefined;
+  const scheduleTick = () => {
+    tickTimer = setTimeout(() => {
+      matchmaking
+        .tick()
+        .then(() => matchmaking.stats())
+        .then((stats) => {
+          metrics.queueWaiting.reset();
+          for (const q of stats.queues) metrics.queueWaiting.set({ mode: q.mode, region: q.region }, q.players);
+        })
+        .catch((err) => logger.warn({ err }, "matchmaking tick failed; will retry"))
+        .finally(() => {
+          if (!closing) scheduleTick();
+        });
+    }, config.matchmaking.tickMs);
+    tickTimer.unref();
+  };
+  scheduleTick();
+
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       draining = true;
       clearInterval(retentionTimer);
+      clearTimeout(tickTimer);
+      await matchmaking.releaseQueues().catch((err) => logger.warn({ err }, "releasing queue leases failed"));
       logger.info("shutting down: closing rooms and connections");
       await shutdownGameServer(gameServer, backplane);
       httpServer.closeIdleConnections();

@@ -25,6 +25,12 @@ import { FriendsService } from "./modules/social/friends.service";
 import type { ChatTopics } from "./modules/chat/chat-events";
 import { ChatRepo } from "./modules/chat/chat.repo";
 import { ChatService } from "./modules/chat/chat.service";
+import { MatchmakingRepo } from "./modules/matchmaking/matchmaking.repo";
+import { MatchmakingService } from "./modules/matchmaking/matchmaking.service";
+import { PartyRepo } from "./modules/parties/party.repo";
+import { PartiesService } from "./modules/parties/parties.service";
+import { RatingsRepo } from "./modules/ratings/ratings.repo";
+import { RatingsService } from "./modules/ratings/ratings.service";
 
 export interface Services {
   /** This process' id in shared presence (connection registry). */
@@ -35,6 +41,9 @@ export interface Services {
   presence: PresenceService;
   notifications: NotificationsService;
   chat: ChatService;
+  parties: PartiesService;
+  matchmaking: MatchmakingService;
+  ratings: RatingsService;
 }
 
 export interface ServiceInputs {
@@ -43,6 +52,8 @@ export interface ServiceInputs {
   bus: AccountEventBus;
   presenceStore: PresenceStore;
   chatTopics: ChatTopics;
+  /** Observes each formed match (metrics). */
+  onMatchFormed?: (mode: string, waitsSeconds: number[], quality: number) => void;
   limiterStore: LimiterStore;
   clock: Clock;
   logger: Logger;
@@ -109,5 +120,30 @@ export function createServices(i: ServiceInputs): Services {
     logger,
     config: config.chat,
   });
-  return { processId, auth, accounts, friends, presence, notifications, chat };
+  const ratings = new RatingsService(new RatingsRepo(db.prisma), cursors);
+  const parties = new PartiesService({
+    repo: new PartyRepo(db.prisma),
+    friends: friendsRepo,
+    bus,
+    chat,
+    presence,
+    clock,
+    logger,
+    config: config.parties,
+  });
+  const matchmaking = new MatchmakingService({
+    repo: new MatchmakingRepo(db.prisma),
+    parties,
+    ratings,
+    presence,
+    bus,
+    clock,
+    logger,
+    config: config.matchmaking,
+    processId,
+    onMatchFormed: i.onMatchFormed,
+  });
+  parties.attachQueue(matchmaking);
+  presence.onAnnounced((accountId) => parties.memberPresenceChanged(accountId));
+  return { processId, auth, accounts, friends, presence, notifications, chat, parties, matchmaking, ratings };
 }

@@ -39,6 +39,27 @@ export const ErrorCode = {
   DmNotAllowed: "dm_not_allowed",
   MessageNotFound: "message_not_found",
   CannotReportOwnMessage: "cannot_report_own_message",
+  PartyNotFound: "party_not_found",
+  AlreadyInParty: "already_in_party",
+  NotInParty: "not_in_party",
+  NotPartyLeader: "not_party_leader",
+  PartyFull: "party_full",
+  /** Not friends, or a block between the players (which one is not revealed). */
+  PartyInviteNotAllowed: "party_invite_not_allowed",
+  PartyInviteNotFound: "party_invite_not_found",
+  /** The party is searching or in a match: leave the queue first. */
+  PartyBusy: "party_busy",
+  NotPartyMember: "not_party_member",
+  UnknownMode: "unknown_mode",
+  UnknownRegion: "unknown_region",
+  /** The party is bigger than a team of the mode. */
+  PartyTooLarge: "party_too_large",
+  /** Every member but the leader must be ready to queue. */
+  PartyNotReady: "party_not_ready",
+  AlreadyQueued: "already_queued",
+  NotQueued: "not_queued",
+  InMatch: "in_match",
+  MatchNotFound: "match_not_found",
   Internal: "internal_error",
   // realtime
   InvalidMessage: "invalid_message",
@@ -63,6 +84,10 @@ export const CloseCode = {
   SessionRevoked: 4101,
   /** The account was deleted or disabled. */
   AccountClosed: 4102,
+  /** Match room: a player did not join in time and the match was called off. */
+  MatchCancelled: 4201,
+  /** Match room: the match is over. */
+  MatchFinished: 4202,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

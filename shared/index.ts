@@ -8,3 +8,6 @@ export * from "./schemas/social";
 export * from "./schemas/presence";
 export * from "./schemas/notifications";
 export * from "./schemas/chat";
+export * from "./schemas/party";
+export * from "./schemas/matchmaking";
+export * from "./schemas/match";

@@ -38,6 +38,23 @@ const DEFAULT_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.DmNotAllowed]: 403,
   [ErrorCode.MessageNotFound]: 404,
   [ErrorCode.CannotReportOwnMessage]: 400,
+  [ErrorCode.PartyNotFound]: 404,
+  [ErrorCode.AlreadyInParty]: 409,
+  [ErrorCode.NotInParty]: 409,
+  [ErrorCode.NotPartyLeader]: 403,
+  [ErrorCode.PartyFull]: 409,
+  [ErrorCode.PartyInviteNotAllowed]: 403,
+  [ErrorCode.PartyInviteNotFound]: 404,
+  [ErrorCode.PartyBusy]: 409,
+  [ErrorCode.NotPartyMember]: 404,
+  [ErrorCode.UnknownMode]: 400,
+  [ErrorCode.UnknownRegion]: 400,
+  [ErrorCode.PartyTooLarge]: 409,
+  [ErrorCode.PartyNotReady]: 409,
+  [ErrorCode.AlreadyQueued]: 409,
+  [ErrorCode.NotQueued]: 409,
+  [ErrorCode.InMatch]: 409,
+  [ErrorCode.MatchNotFound]: 404,
 };
 
 /**

@@ -39,5 +39,31 @@ export function createMetrics() {
       labelNames: ["reason"] as const,
       registers: [registry],
     }),
+    matchesFormed: new Counter({
+      name: "lobby_matches_formed_total",
+      help: "Matches formed by this process' matcher ticks, by mode.",
+      labelNames: ["mode"] as const,
+      registers: [registry],
+    }),
+    matchWait: new Histogram({
+      name: "lobby_match_wait_seconds",
+      help: "Time from queueing to a formed match, per player, by mode.",
+      labelNames: ["mode"] as const,
+      buckets: [1, 2, 5, 10, 20, 30, 45, 60, 90, 120, 300],
+      registers: [registry],
+    }),
+    matchQuality: new Histogram({
+      name: "lobby_match_quality",
+      help: "Predicted quality (OpenSkill draw probability) of formed matches, by mode.",
+      labelNames: ["mode"] as const,
+      buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+      registers: [registry],
+    }),
+    queueWaiting: new Gauge({
+      name: "lobby_queue_waiting_players",
+      help: "Players waiting in matchmaking (all processes, read from the store at scrape), by mode and region.",
+      labelNames: ["mode", "region"] as const,
+      registers: [registry],
+    }),
   };
 }

@@ -5,6 +5,7 @@ import { Limits } from "../../shared/limits";
 import { RoomName } from "../../shared/rooms";
 import type { RealtimeBackplane } from "./presence-factory";
 import { createLobbyRoom, type LobbyRoomDeps } from "./rooms/lobby.room";
+import { createMatchRoom, type MatchRoomDeps } from "./rooms/match.room";
 
 /** The transport's ping: a connection that misses `maxRetries` pongs in a row is terminated. */
 export interface HeartbeatOptions {
@@ -21,6 +22,7 @@ export interface GameServerOptions {
   backplane: RealtimeBackplane;
   publicAddress: string | undefined;
   lobby: LobbyRoomDeps;
+  match: MatchRoomDeps;
 }
 
 /** The Colyseus edge on the gateway's HTTP server: transport limits, presence/driver, rooms. */
@@ -41,6 +43,7 @@ export function createGameServer(opts: GameServerOptions): Server {
     gracefullyShutdown: false,
   });
   server.define(RoomName.Lobby, createLobbyRoom(opts.lobby));
+  server.define(RoomName.Match, createMatchRoom(opts.match));
   // Bearer tokens, not cookies, authenticate: cross-origin calls need no credentials.
   matchMaker.controller.getCorsHeaders = () => ({
     "Access-Control-Allow-Origin": "*",

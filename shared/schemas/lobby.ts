@@ -26,6 +26,18 @@ export const LobbyServerMessage = {
   ChatUnread: "chat.unread",
   /** The player was muted. */
   ChatMuted: "chat.muted",
+  /** Right after joining: the player's party (or null) and pending party invites. */
+  PartySnapshot: "party.snapshot",
+  /** The party's full state (versioned), or `party: null` once the player is out of it. */
+  PartyUpdate: "party.update",
+  /** A friend invited the player to their party. */
+  PartyInvite: "party.invite",
+  /** The player's (or party's) matchmaking search started, ended or found a match. */
+  QueueUpdate: "queue.update",
+  /** A match formed: join it with the seat reservation before the deadline. */
+  MatchFound: "match.found",
+  /** A formed match was called off (someone did not join in time). */
+  MatchCancelled: "match.cancelled",
 } as const;
 
 /** Message types a client may send on a lobby connection. */
@@ -45,6 +57,23 @@ export const LobbyClientMessage = {
   ChatRead: "chat.read",
   /** Report a message. */
   ChatReport: "chat.report",
+  PartyCreate: "party.create",
+  /** Invite a friend (creates a party if the player has none). */
+  PartyInvite: "party.invite",
+  PartyAccept: "party.accept",
+  PartyDecline: "party.decline",
+  PartyLeave: "party.leave",
+  /** Leader only. */
+  PartyKick: "party.kick",
+  /** Leader only: hand the lead to another member. */
+  PartyPromote: "party.promote",
+  /** Leader only. */
+  PartyDisband: "party.disband",
+  PartyReady: "party.ready",
+  /** Leader or solo player: queue for a mode and region. */
+  QueueJoin: "queue.join",
+  /** Any member: cancel the party's (or own) search. */
+  QueueLeave: "queue.leave",
 } as const;
 
 export const WelcomeMessageSchema = z.object({

@@ -56,6 +56,10 @@ export class ChatRepo {
     });
   }
 
+  async removeMember(channelId: string, accountId: string): Promise<void> {
+    await this.prisma.chatChannelMember.deleteMany({ where: { channelId, accountId } });
+  }
+
   async channelKind(id: string): Promise<ChannelKindDb | null> {
     const row = await this.prisma.chatChannel.findUnique({ where: { id }, select: { kind: true } });
     return row?.kind ?? null;
@@ -123,7 +127,10 @@ export class ChatRepo {
     return res.count === 1;
   }
 
-  /** DM channels with unread messages for `accountId` (messages from the other side, not deleted). */
+  /**
+   * DM channels with unread messages for `accountId` (messages from the other side, not deleted),
+   * the most recently active first (message ids grow across channels; seqs only within one).
+   */
   async dmUnread(accountId: string): Promise<DmUnreadRow[]> {
     const rows = await this.prisma.$queryRaw<{ channel_id: string; other_id: string; other_username: string; unread: bigint }[]>`
       SELECT me.channel_id, other.account_id::text AS other_id, a.username AS other_username, count(m.id) AS unread
@@ -135,9 +142,18 @@ export class ChatRepo {
         AND m.sender_id <> me.account_id AND m.deleted_at IS NULL
       WHERE me.account_id = ${accountId}::uuid
       GROUP BY me.channel_id, other.account_id, a.username
-      ORDER BY max(m.seq) DESC
+      ORDER BY max(m.id) DESC
       LIMIT 100`;
     return rows.map((r) => ({ channelId: r.channel_id, otherId: r.other_id, otherUsername: r.other_username, unread: Number(r.unread) }));
+  }
+
+  /** Each DM channel of the account with its current lastSeq. */
+  async dmPositions(accountId: string): Promise<Map<string, number>> {
+    const rows = await this.prisma.chatChannelMember.findMany({
+      where: { accountId, channel: { kind: "DM" } },
+      select: { channelId: true, channel: { select: { lastSeq: true } } },
+    });
+    return new Map(rows.map((r) => [r.channelId, Number(r.channel.lastSeq)]));
   }
 
   async markRead(accountId: string, channelId: string, seq: bigint): Promise<void> {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   dmChannelId,
+  partyChannelId,
   publicChannelId,
   type ChatHistoryMessage,
   type ChatHistoryResponse,
@@ -45,6 +46,9 @@ const HistoryCursorSchema = z.object({ c: z.string(), s: z.number().int().positi
 /** Most messages a catch-up answers at once; beyond that the client pages over HTTP. */
 const CATCH_UP_LIMIT = 200;
 const DAY_MS = 24 * 3600 * 1000;
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+/** DM channels known to exist, remembered to skip an upsert per message; forgotten past this many. */
+const KNOWN_DM_CHANNELS_MAX = 10_000;
 
 /**
  * Chat: public channels, direct messages and party channels, persisted with a per-channel
@@ -96,26 +100,31 @@ export class ChatService {
    */
   async joinHistory(viewer: Identity, channelId: string, afterSeq?: number): Promise<ChatHistoryMessage> {
     await this.assertCanRead(viewer, channelId);
-    const lastSeq = await this.d.repo.lastSeq(channelId);
-    let rows: MessageRow[];
-    let truncated = false;
-    if (afterSeq !== undefined) {
-      // The newest messages after afterSeq; if there are more than fit, the older part of the
-      // gap is paged over HTTP (GET .../messages?afterSeq=).
-      const newest = await this.d.repo.latest(channelId, CATCH_UP_LIMIT + 1, lastSeq + 1n);
-      rows = newest.filter((r) => r.seq > BigInt(afterSeq));
-      truncated = rows.length > CATCH_UP_LIMIT;
-      rows = rows.slice(-CATCH_UP_LIMIT);
-    } else {
-      rows = await this.d.repo.latest(channelId, this.d.config.historyOnJoin, lastSeq + 1n);
-    }
+    const lastSeq = Number(await this.d.repo.lastSeq(channelId));
+    if (afterSeq !== undefined) return { channelId, ...(await this.catchUp(viewer, channelId, afterSeq, lastSeq)), lastSeq };
+    const rows = await this.d.repo.latest(channelId, this.d.config.historyOnJoin, BigInt(lastSeq) + 1n);
     const hidden = await this.hiddenSenders(viewer.accountId);
-    return {
-      channelId,
-      messages: rows.filter((r) => !hidden.has(r.sender.id)).map(toWire),
-      lastSeq: Number(lastSeq),
-      truncated,
-    };
+    return { channelId, messages: rows.filter((r) => !hidden.has(r.sender.id)).map(toWire), lastSeq, truncated: false };
+  }
+
+  /**
+   * The messages after `afterSeq` up to `uptoSeq` that `viewer` may see (the caller checked the
+   * viewer may read the channel): the newest CATCH_UP_LIMIT of them; `truncated` when older ones
+   * did not fit (the client pages them over HTTP: GET .../messages?afterSeq=).
+   */
+  async catchUp(viewer: Identity, channelId: string, afterSeq: number, uptoSeq: number): Promise<{ messages: ChatMessage[]; truncated: boolean }> {
+    if (uptoSeq <= afterSeq) return { messages: [], truncated: false };
+    const newest = await this.d.repo.latest(channelId, CATCH_UP_LIMIT + 1, BigInt(uptoSeq) + 1n);
+    let rows = newest.filter((r) => r.seq > BigInt(afterSeq));
+    const truncated = rows.length > CATCH_UP_LIMIT;
+    rows = rows.slice(-CATCH_UP_LIMIT);
+    const hidden = await this.hiddenSenders(viewer.accountId);
+    return { messages: rows.filter((r) => !hidden.has(r.sender.id)).map(toWire), truncated };
+  }
+
+  /** Where each of the account's DM channels stands now (channel id -> lastSeq). */
+  async dmPositions(accountId: string): Promise<Map<string, number>> {
+    return this.d.repo.dmPositions(accountId);
   }
 
   async lastSeq(channelId: string): Promise<number> {
@@ -185,6 +194,7 @@ export class ChatService {
     const channelId = dmChannelId(sender.accountId, toId);
     if (!this.knownDmChannels.has(channelId)) {
       await this.d.repo.ensureMemberChannel(channelId, "DM", [sender.accountId, toId], new Date(this.d.clock.now()));
+      if (this.knownDmChannels.size >= KNOWN_DM_CHANNELS_MAX) this.knownDmChannels.clear();
       this.knownDmChannels.add(channelId);
     }
     const message = toWire(await this.d.repo.append({ channelId, senderId: sender.accountId, ...text, createdAt: new Date(this.d.clock.now()) }));
@@ -214,10 +224,13 @@ export class ChatService {
   /** Stores a report from a player who could see the message. Reports count distinct players. */
   async report(reporter: Identity, messageId: string, reason: string, note: string | undefined): Promise<{ reports: number; created: boolean }> {
     const message = await this.findVisibleMessage(messageId);
+    // Someone else's DM or party message: as if it did not exist.
+    await this.assertCanRead(reporter, message.channelId).catch(() => {
+      throw new AppError(ErrorCode.MessageNotFound, "No such message.");
+    });
     if (message.senderId === reporter.accountId) {
       throw new AppError(ErrorCode.CannotReportOwnMessage, "You cannot report your own message.");
     }
-    await this.assertCanRead(reporter, message.channelId);
     const created = await this.d.repo.addReport({
       id: newId(),
       messageId: message.id,
@@ -259,6 +272,15 @@ export class ChatService {
       payload: { expiresAt: expiresAt.toISOString(), reason: m.reason },
     });
     return expiresAt;
+  }
+
+  /** Party members may read and write the party's channel (kept after the party for retention). */
+  async addPartyMembers(partyId: string, accountIds: string[]): Promise<void> {
+    await this.d.repo.ensureMemberChannel(partyChannelId(partyId), "PARTY", accountIds, new Date(this.d.clock.now()));
+  }
+
+  async removePartyMember(partyId: string, accountId: string): Promise<void> {
+    await this.d.repo.removeMember(partyChannelId(partyId), accountId);
   }
 
   /** Deletes messages older than each channel kind's retention. Safe to run on every process. */
@@ -307,7 +329,10 @@ export class ChatService {
   }
 
   private async findVisibleMessage(messageId: string) {
-    const message = await this.d.repo.findMessage(BigInt(messageId));
+    // Ids are positive BIGINTs: anything else (e.g. 19 digits past its range) names no message.
+    const id = /^\d{1,19}$/.test(messageId) ? BigInt(messageId) : 0n;
+    if (id < 1n || id > MAX_BIGINT) throw new AppError(ErrorCode.MessageNotFound, "No such message.");
+    const message = await this.d.repo.findMessage(id);
     if (!message || message.deletedAt) throw new AppError(ErrorCode.MessageNotFound, "No such message.");
     return message;
   }

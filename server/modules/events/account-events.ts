@@ -37,6 +37,12 @@ export type AccountEvent =
   | {
       /** The account blocked or unblocked someone, or was blocked or unblocked. */
       kind: "blocks_changed";
+    }
+  | {
+      /** The account joined (member) or left a party: its connections stream that chat channel, or stop. */
+      kind: "party_channel";
+      channelId: string;
+      member: boolean;
     };
 
 export interface AccountEventBus {

@@ -1,4 +1,4 @@
-import type { Activity, ChosenStatus, FriendPresence, PresenceSnapshotMessage } from "../../../shared/schemas/presence";
+import type { Activity, ChosenStatus, FriendPresence, PresenceSnapshotMessage, VisibleStatus } from "../../../shared/schemas/presence";
 import { LobbyServerMessage } from "../../../shared/schemas/lobby";
 import type { Clock } from "../../lib/clock";
 import type { AccountEventBus } from "../events/account-events";
@@ -38,6 +38,7 @@ export interface Identity {
 export class PresenceService {
   /** Per account, the announcement in progress in this process (see `announce`). */
   private readonly announcing = new Map<string, Promise<void>>();
+  private readonly listeners: ((accountId: string) => Promise<void>)[] = [];
 
   constructor(private readonly d: PresenceServiceDeps) {}
 
@@ -78,6 +79,22 @@ export class PresenceService {
   async setActivity(who: Identity, activity: Activity): Promise<void> {
     await this.d.store.update(who.accountId, { activity });
     await this.announce(who);
+  }
+
+  /** Runs after each announcement of an account's presence (e.g. its party re-sends its state). */
+  onAnnounced(listener: (accountId: string) => Promise<void>): void {
+    this.listeners.push(listener);
+  }
+
+  /** Whether the account has a live lobby connection on any process. */
+  async isConnected(accountId: string): Promise<boolean> {
+    return (await this.d.store.read(accountId)).connections > 0;
+  }
+
+  /** What other players see of each account's status (offline when not connected or invisible). */
+  async visibleStatuses(accountIds: string[]): Promise<Map<string, VisibleStatus>> {
+    const records = await this.d.store.readMany(accountIds);
+    return new Map(accountIds.map((id) => [id, visiblePresence(records.get(id) ?? { connections: 0, version: 0 }, null).status]));
   }
 
   /** The presence of `friendId` as `viewerId`'s friend sees it (call only for friends). */
@@ -183,6 +200,8 @@ export class PresenceService {
         }),
       ),
     );
+
+    for (const listener of this.listeners) await listener(who.accountId);
 
     const cameOnline = !hidden && !wasVisible;
     const hiddenLongEnough = record.hiddenAt === undefined || now - record.hiddenAt >= this.d.onlineNotificationDebounceMs;

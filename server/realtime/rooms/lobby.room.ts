@@ -12,6 +12,7 @@ import { chatChannel } from "../chat-topics";
 import { TopicSubscriptions } from "../topic-subscriptions";
 import type { ChatEvent } from "../../modules/chat/chat-events";
 import { LobbyChat, type ChatConnection, type LobbyChatDeps } from "./lobby-chat";
+import type { LobbyParties } from "./lobby-parties";
 import { MessageRouter } from "../message-router";
 import { holdsSeatAfter, reconnectDeadline } from "../reconnect-policy";
 import { authenticateJoin, type LobbyAuth } from "../room-auth";
@@ -31,6 +32,7 @@ export interface LobbyRoomDeps {
   sessionSweepMs: number;
   social: LobbySocial;
   chat: LobbyChatDeps;
+  parties: LobbyParties;
 }
 
 interface LobbyUserData {
@@ -106,6 +108,7 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
         if (!state) throw new Error("lobby client without chat state");
         return state;
       });
+      deps.parties.register(router, (client) => identityOf(client as LobbyClient));
       this.clock.setInterval(() => void this.sweepSessions(), deps.sessionSweepMs);
       deps.metrics.rooms.inc({ room: "lobby" });
     }
@@ -131,6 +134,7 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
       client.send(LobbyServerMessage.Welcome, welcome);
       await deps.social.start(client, identityOf(client), social);
       await this.chat.start(client, chat);
+      await this.startParty(client, chat);
     }
 
     override async onDrop(client: LobbyClient, code?: number): Promise<void> {
@@ -159,7 +163,16 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
       const social = client.userData.social;
       if (social) await deps.social.start(client, identityOf(client), social);
       const chat = client.userData.chat;
-      if (chat) await this.chat.start(client, chat);
+      if (chat) {
+        await this.chat.start(client, chat);
+        await this.startParty(client, chat);
+      }
+    }
+
+    /** The party snapshot, and the party's chat channel streamed to the connection. */
+    private async startParty(client: LobbyClient, chat: ChatConnection): Promise<void> {
+      const channelId = await deps.parties.start(client, identityOf(client));
+      if (channelId) await this.chat.join(chat, channelId);
     }
 
     override async onLeave(client: LobbyClient): Promise<void> {
@@ -170,6 +183,8 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
       this.state.clients = this.clients.length;
       deps.metrics.connectedClients.dec({ room: "lobby" });
       await offline;
+      // After presence counted this connection out: was it the account's last one anywhere?
+      await deps.parties.stop(identityOf(client));
     }
 
     override onBeforeShutdown(): void {
@@ -191,11 +206,14 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
         }
         return;
       }
-      if (event.kind === "chat" || event.kind === "blocks_changed") {
+      if (event.kind === "chat" || event.kind === "blocks_changed" || event.kind === "party_channel") {
         for (const client of this.clients as Iterable<LobbyClient>) {
           if (authOf(client).accountId !== accountId || client.userData?.closedByServer) continue;
-          if (event.kind === "chat") this.chat.onDirectEvent(client.userData?.chat, event.event);
-          else void this.chat.reloadHidden(client.userData?.chat).catch((err) => this.log.warn({ err }, "reloading blocks failed"));
+          const chat = client.userData?.chat;
+          if (event.kind === "chat") this.chat.onDirectEvent(chat, event.event);
+          else if (event.kind === "blocks_changed") void this.chat.reloadHidden(chat).catch((err) => this.log.warn({ err }, "reloading blocks failed"));
+          else if (chat && event.member) void this.chat.join(chat, event.channelId).catch((err) => this.log.warn({ err }, "joining the party channel failed"));
+          else if (chat) this.chat.leave(chat, event.channelId);
         }
         return;
       }

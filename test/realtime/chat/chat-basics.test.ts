@@ -15,9 +15,9 @@ afterAll(() => t.close());
 test("members of a public channel receive each other's messages with consecutive seqs", async () => {
   const [a, b] = await Promise.all([newAccount(t.url), newAccount(t.url)]);
   const [ca, cb] = await Promise.all([connect(a), connect(b)]);
-  const ha = await ca.room.request<ChatHistoryMessage>(LobbyClientMessage.ChatJoin, { channelId: "public:general" });
+  const ha = (await ca.room.request(LobbyClientMessage.ChatJoin, { channelId: "public:general" })) as ChatHistoryMessage;
   await cb.room.request(LobbyClientMessage.ChatJoin, { channelId: "public:general" });
-  const sent = await ca.room.request<ChatMessage>(LobbyClientMessage.ChatSend, { channelId: "public:general", text: "  hello  there " });
+  const sent = (await ca.room.request(LobbyClientMessage.ChatSend, { channelId: "public:general", text: "  hello  there " })) as ChatMessage;
   expect(sent).toMatchObject({ channelId: "public:general", seq: ha.lastSeq + 1, sender: { id: a.id, username: a.username }, text: "hello there" });
   const got = await cb.log.waitFor<ChatMessage>(LobbyServerMessage.ChatMessage, (m) => m.id === sent.id);
   expect(got).toEqual(sent);
@@ -38,7 +38,7 @@ test("friends exchange direct messages; the receiver's connection gets them live
   const [a, b] = await Promise.all([newAccount(t.url), newAccount(t.url)]);
   await befriend(a, b);
   const [ca, cb] = await Promise.all([connect(a), connect(b)]);
-  const sent = await ca.room.request<ChatMessage>(LobbyClientMessage.ChatDm, { to: b.id, text: "gg" });
+  const sent = (await ca.room.request(LobbyClientMessage.ChatDm, { to: b.id, text: "gg" })) as ChatMessage;
   expect(sent.channelId).toBe(dmChannelId(a.id, b.id));
   expect(await cb.log.waitFor<ChatMessage>(LobbyServerMessage.ChatMessage, (m) => m.id === sent.id)).toEqual(sent);
   await leave(ca, cb);

@@ -1,0 +1,248 @@
+import type { PrismaClient } from "../../db/database";
+
+export interface TicketRow {
+  id: string;
+  mode: string;
+  region: string;
+  partyId: string | null;
+  leaderId: string;
+  status: "WAITING" | "MATCHED";
+  enqueuedAt: Date;
+  matchId: string | null;
+  playerIds: string[];
+}
+
+export interface NewMatch {
+  id: string;
+  mode: string;
+  region: string;
+  quality: number;
+  createdAt: Date;
+  participants: { accountId: string; team: number; partyId: string | null; waitSeconds: number; mu: number; sigma: number }[];
+}
+
+const ticketSelect = {
+  id: true,
+  mode: true,
+  region: true,
+  partyId: true,
+  leaderId: true,
+  status: true,
+  enqueuedAt: true,
+  matchId: true,
+  players: { select: { accountId: true } },
+} as const;
+
+type TicketRecord = {
+  id: string;
+  mode: string;
+  region: string;
+  partyId: string | null;
+  leaderId: string;
+  status: "WAITING" | "MATCHED";
+  enqueuedAt: Date;
+  matchId: string | null;
+  players: { accountId: string }[];
+};
+
+const toRow = (t: TicketRecord): TicketRow => ({ ...t, playerIds: t.players.map((p) => p.accountId) });
+
+export class MatchmakingRepo {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** Inserts a waiting ticket; the primary key on its players refuses anyone already on a ticket. */
+  async insertTicket(t: { id: string; mode: string; region: string; partyId: string | null; leaderId: string; enqueuedAt: Date; playerIds: string[] }): Promise<void> {
+    await this.prisma.matchTicket.create({
+      data: {
+        id: t.id,
+        mode: t.mode,
+        region: t.region,
+        partyId: t.partyId,
+        leaderId: t.leaderId,
+        enqueuedAt: t.enqueuedAt,
+        players: { create: t.playerIds.map((accountId) => ({ accountId })) },
+      },
+    });
+  }
+
+  async ticketOf(accountId: string): Promise<TicketRow | null> {
+    const seat = await this.prisma.matchTicketPlayer.findUnique({ where: { accountId }, select: { ticket: { select: ticketSelect } } });
+    return seat ? toRow(seat.ticket) : null;
+  }
+
+  async ticketOfParty(partyId: string): Promise<TicketRow | null> {
+    const t = await this.prisma.matchTicket.findFirst({ where: { partyId }, select: ticketSelect });
+    return t ? toRow(t) : null;
+  }
+
+  /** Deletes the ticket if it is still waiting; returns it, or null if it was matched or gone. */
+  async cancelWaiting(ticketId: string): Promise<TicketRow | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const t = await tx.matchTicket.findUnique({ where: { id: ticketId }, select: ticketSelect });
+      if (!t || t.status !== "WAITING") return null;
+      const { count } = await tx.matchTicket.deleteMany({ where: { id: ticketId, status: "WAITING" } });
+      return count === 1 ? toRow(t) : null;
+    });
+  }
+
+  async waiting(mode: string): Promise<TicketRow[]> {
+    const rows = await this.prisma.matchTicket.findMany({ where: { mode, status: "WAITING" }, orderBy: [{ enqueuedAt: "asc" }, { id: "asc" }], select: ticketSelect });
+    return rows.map(toRow);
+  }
+
+  /** Pairs (a, b) among `accountIds` where a blocked b. */
+  async blocksAmong(accountIds: string[]): Promise<{ accountId: string; otherId: string }[]> {
+    if (accountIds.length === 0) return [];
+    return this.prisma.friendEdge.findMany({
+      where: { state: "BLOCKED", accountId: { in: accountIds }, otherId: { in: accountIds } },
+      select: { accountId: true, otherId: true },
+    });
+  }
+
+  /** Is the player in a match that is forming or being played? */
+  async activeMatchOf(accountId: string): Promise<string | null> {
+    const p = await this.prisma.matchParticipant.findFirst({
+      where: { accountId, match: { status: { in: ["PENDING", "ACTIVE"] } } },
+      select: { matchId: true },
+    });
+    return p?.matchId ?? null;
+  }
+
+  /**
+   * Claims the tickets for a new match in one transaction: every ticket must still be waiting
+   * (another owner, or a cancel, may have taken one), or nothing is written and false returned.
+   */
+  async claim(match: NewMatch, ticketIds: string[]): Promise<boolean> {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const { count } = await tx.matchTicket.updateMany({
+          where: { id: { in: ticketIds }, status: "WAITING" },
+          data: { status: "MATCHED", matchId: match.id },
+        });
+        if (count !== ticketIds.length) throw new ClaimLost();
+        await tx.match.create({
+          data: {
+            id: match.id,
+            mode: match.mode,
+            region: match.region,
+            quality: match.quality,
+            status: "PENDING",
+            createdAt: match.createdAt,
+            participants: {
+              create: match.participants.map((p) => ({
+                accountId: p.accountId,
+                team: p.team,
+                partyId: p.partyId,
+                waitSeconds: p.waitSeconds,
+                muBefore: p.mu,
+                sigmaBefore: p.sigma,
+              })),
+            },
+          },
+        });
+        return true;
+      });
+    } catch (err) {
+      if (err instanceof ClaimLost) return false;
+      throw err;
+    }
+  }
+
+  async setRoom(matchId: string, roomId: string): Promise<void> {
+    await this.prisma.match.update({ where: { id: matchId }, data: { roomId } });
+  }
+
+  /** Everyone joined: the match is on and its tickets are done. False if it was no longer pending. */
+  async activate(matchId: string, at: Date): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.match.updateMany({ where: { id: matchId, status: "PENDING" }, data: { status: "ACTIVE", startedAt: at } });
+      if (count === 0) return false;
+      await tx.matchTicket.deleteMany({ where: { matchId } });
+      return true;
+    });
+  }
+
+  /**
+   * Calls off a pending match: tickets holding a no-show are deleted, the others wait again with
+   * their original enqueue time (so they are first in line). Null if the match was not pending.
+   */
+  async cancelPending(matchId: string, noShowIds: string[], at: Date, reason: string): Promise<{ requeued: TicketRow[]; dropped: TicketRow[] } | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.match.updateMany({ where: { id: matchId, status: "PENDING" }, data: { status: "CANCELLED", finishedAt: at, endReason: reason } });
+      if (count === 0) return null;
+      const tickets = (await tx.matchTicket.findMany({ where: { matchId }, select: ticketSelect })).map(toRow);
+      const noShow = new Set(noShowIds);
+      const dropped = tickets.filter((t) => t.playerIds.some((id) => noShow.has(id)));
+      const requeued = tickets.filter((t) => !dropped.includes(t));
+      if (dropped.length > 0) await tx.matchTicket.deleteMany({ where: { id: { in: dropped.map((t) => t.id) } } });
+      if (requeued.length > 0) {
+        await tx.matchTicket.updateMany({ where: { id: { in: requeued.map((t) => t.id) } }, data: { status: "WAITING", matchId: null } });
+      }
+      return { requeued, dropped };
+    });
+  }
+
+  /** Pending matches formed before `before` (their hand-off should have finished long ago). */
+  async stalePending(before: Date): Promise<{ id: string; playerIds: string[] }[]> {
+    const rows = await this.prisma.match.findMany({
+      where: { status: "PENDING", createdAt: { lt: before } },
+      select: { id: true, participants: { select: { accountId: true } } },
+      take: 100,
+    });
+    return rows.map((r) => ({ id: r.id, playerIds: r.participants.map((p) => p.accountId) }));
+  }
+
+  async matchPlayers(matchId: string): Promise<{ mode: string; players: { accountId: string; team: number }[] } | null> {
+    const m = await this.prisma.match.findUnique({ where: { id: matchId }, select: { mode: true, participants: { select: { accountId: true, team: true } } } });
+    return m ? { mode: m.mode, players: m.participants } : null;
+  }
+
+  /**
+   * Takes or renews the lease on `queue` for `owner` until `until`. Succeeds when nobody holds it,
+   * the holder is `owner`, or the holder's lease expired (its process stopped renewing).
+   */
+  async tryLease(queue: string, owner: string, now: Date, until: Date): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<{ owner: string }[]>`
+      INSERT INTO queue_leases (queue, owner, expires_at) VALUES (${queue}, ${owner}, ${until})
+      ON CONFLICT (queue) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+        WHERE queue_leases.owner = EXCLUDED.owner OR queue_leases.expires_at <= ${now}
+      RETURNING owner`;
+    return rows.length === 1 && rows[0]!.owner === owner;
+  }
+
+  async releaseLeases(owner: string): Promise<void> {
+    await this.prisma.queueLease.deleteMany({ where: { owner } });
+  }
+
+  async leaseHolder(queue: string): Promise<{ owner: string; expiresAt: Date } | null> {
+    return this.prisma.queueLease.findUnique({ where: { queue }, select: { owner: true, expiresAt: true } });
+  }
+
+  async usernames(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.prisma.account.findMany({ where: { id: { in: ids } }, select: { id: true, username: true } });
+    return new Map(rows.map((r) => [r.id, r.username]));
+  }
+
+  /** Waiting tickets and players per mode and region. */
+  async waitingCounts(): Promise<{ mode: string; region: string; tickets: number; players: number }[]> {
+    const rows = await this.prisma.$queryRaw<{ mode: string; region: string; tickets: bigint; players: bigint }[]>`
+      SELECT t.mode, t.region, COUNT(DISTINCT t.id) AS tickets, COUNT(p.account_id) AS players
+      FROM match_tickets t JOIN match_ticket_players p ON p.ticket_id = t.id
+      WHERE t.status = 'WAITING' GROUP BY t.mode, t.region ORDER BY t.mode, t.region`;
+    return rows.map((r) => ({ mode: r.mode, region: r.region, tickets: Number(r.tickets), players: Number(r.players) }));
+  }
+
+  /** Over matches formed since `since`: wait percentiles (per player) and average quality. */
+  async windowStats(since: Date): Promise<{ matches: number; p50: number | null; p95: number | null; quality: number | null }> {
+    const [row] = await this.prisma.$queryRaw<{ matches: bigint; p50: number | null; p95: number | null; quality: number | null }[]>`
+      SELECT (SELECT COUNT(*) FROM matches WHERE created_at >= ${since}) AS matches,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY p.wait_seconds) AS p50,
+             percentile_cont(0.95) WITHIN GROUP (ORDER BY p.wait_seconds) AS p95,
+             (SELECT AVG(quality) FROM matches WHERE created_at >= ${since}) AS quality
+      FROM match_participants p JOIN matches m ON m.id = p.match_id WHERE m.created_at >= ${since}`;
+    return { matches: Number(row?.matches ?? 0), p50: row?.p50 ?? null, p95: row?.p95 ?? null, quality: row?.quality ?? null };
+  }
+}
+
+class ClaimLost extends Error {}

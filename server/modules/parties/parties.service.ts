@@ -1,0 +1,326 @@
+import { partyChannelId } from "../../../shared/schemas/chat";
+import { LobbyServerMessage } from "../../../shared/schemas/lobby";
+import type { PartyInviteMessage, PartySnapshotMessage, PartyUpdateMessage, PartyView } from "../../../shared/schemas/party";
+import type { VisibleStatus } from "../../../shared/schemas/presence";
+import type { Clock } from "../../lib/clock";
+import { AppError, ErrorCode } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import type { Logger } from "../../lib/logger";
+import type { ChatService } from "../chat/chat.service";
+import type { AccountEventBus } from "../events/account-events";
+import type { PartyConfig } from "../matchmaking/matchmaking-config";
+import { BlockPolicy } from "../social/block-policy";
+import type { FriendsRepo } from "../social/friends.repo";
+import type { PartyRepo, PartyRow, PartyTransaction } from "./party.repo";
+
+export interface Identity {
+  accountId: string;
+  username: string;
+}
+
+/** Why a ticket is cancelled when its party changes. */
+export type PartyChange = "member_left" | "party_changed";
+
+/** What the party needs from matchmaking (set after both exist: they depend on each other). */
+export interface PartyQueuePort {
+  /** Cancels the party's waiting ticket, if any, telling its players why. */
+  cancelPartyTicket(partyId: string, reason: PartyChange): Promise<void>;
+}
+
+export interface PartiesServiceDeps {
+  repo: PartyRepo;
+  friends: FriendsRepo;
+  bus: AccountEventBus;
+  chat: ChatService;
+  presence: { visibleStatuses(ids: string[]): Promise<Map<string, VisibleStatus>> };
+  clock: Clock;
+  logger: Logger;
+  config: PartyConfig;
+}
+
+type Departure = "left" | "kicked" | "disbanded";
+
+/**
+ * Parties: a leader and members (one party per player), expiring invites between friends, ready
+ * flags, a chat channel, and a new leader when the leader goes. Every change reaches each member's
+ * connections as a versioned `party.update`; a matched or searching party cannot change members
+ * without its ticket being cancelled.
+ */
+export class PartiesService {
+  private queue: PartyQueuePort | undefined;
+
+  constructor(private readonly d: PartiesServiceDeps) {}
+
+  attachQueue(queue: PartyQueuePort): void {
+    this.queue = queue;
+  }
+
+  async partyOf(accountId: string): Promise<PartyRow | null> {
+    const partyId = await this.d.repo.partyOf(accountId);
+    return partyId ? this.d.repo.load(partyId, this.now()) : null;
+  }
+
+  /** The join snapshot: the player's party and the invites waiting for them. */
+  async snapshot(accountId: string): Promise<PartySnapshotMessage> {
+    const [party, invites] = await Promise.all([this.partyOf(accountId), this.d.repo.invitesFor(accountId, this.now())]);
+    return { party: party ? await this.view(party) : null, invites: invites.map(inviteMessage) };
+  }
+
+  async create(who: Identity): Promise<PartyView> {
+    if (await this.d.repo.partyOf(who.accountId)) throw new AppError(ErrorCode.AlreadyInParty, "You are already in a party: leave it first.");
+    const partyId = newId();
+    try {
+      await this.d.repo.create(partyId, who.accountId, this.now());
+    } catch (err) {
+      if (await this.d.repo.partyOf(who.accountId)) throw new AppError(ErrorCode.AlreadyInParty, "You are already in a party: leave it first.");
+      throw err;
+    }
+    await this.d.chat.addPartyMembers(partyId, [who.accountId]);
+    const party = (await this.d.repo.load(partyId, this.now()))!;
+    await this.channelMembership(partyId, [who.accountId], true);
+    return this.publish(party, []);
+  }
+
+  /** Invites a friend; a player without a party gets one first. */
+  async invite(who: Identity, toId: string): Promise<PartyView> {
+    if (toId === who.accountId) throw new AppError(ErrorCode.CannotTargetSelf, "You cannot invite yourself.");
+    const pair = await this.d.friends.pair(who.accountId, toId);
+    if (!BlockPolicy.canInviteToParty(pair) || pair.mine !== "FRIEND" || pair.theirs !== "FRIEND") {
+      throw new AppError(ErrorCode.PartyInviteNotAllowed, "You can invite only your friends.");
+    }
+    let partyId = await this.d.repo.partyOf(who.accountId);
+    if (!partyId) partyId = (await this.create(who)).id;
+    const expiresAt = new Date(this.now().getTime() + this.d.config.inviteTtlSeconds * 1000);
+    const out = await this.change(partyId, async (tx) => {
+      const { party } = tx;
+      if (!party.members.some((m) => m.accountId === who.accountId)) throw notInParty();
+      if (party.members.some((m) => m.accountId === toId)) throw new AppError(ErrorCode.AlreadyInParty, "That player is already in your party.");
+      if (party.members.length >= this.d.config.maxSize) throw partyFull(this.d.config.maxSize);
+      if (party.ticket) throw partyBusy();
+      await tx.upsertInvite(toId, who.accountId, this.now(), expiresAt);
+      return party.members.length;
+    });
+    const invite: PartyInviteMessage = {
+      partyId,
+      from: { id: who.accountId, username: who.username },
+      expiresAt: expiresAt.toISOString(),
+      size: out.result,
+    };
+    await this.d.bus.publish(toId, { kind: "deliver", type: LobbyServerMessage.PartyInvite, payload: invite });
+    return this.publishCurrent(partyId, []);
+  }
+
+  /** Accepts an unexpired invite, leaving the player's current party first. */
+  async accept(who: Identity, partyId: string): Promise<PartyView> {
+    const invite = await this.d.repo.findInvite(partyId, who.accountId, this.now());
+    if (!invite) throw new AppError(ErrorCode.PartyInviteNotFound, "No such invite, or it expired.");
+    const current = await this.d.repo.partyOf(who.accountId);
+    if (current === partyId) throw new AppError(ErrorCode.AlreadyInParty, "You are already in this party.");
+    if (current) await this.leave(who);
+    const pair = await this.d.friends.pair(who.accountId, invite.fromId);
+    await this.change(partyId, async (tx) => {
+      const { party } = tx;
+      if (!party.invites.some((i) => i.toId === who.accountId) || BlockPolicy.isBlockedEitherWay(pair)) {
+        throw new AppError(ErrorCode.PartyInviteNotFound, "No such invite, or it expired.");
+      }
+      if (party.members.length >= this.d.config.maxSize) throw partyFull(this.d.config.maxSize);
+      if (party.ticket) throw partyBusy();
+      await tx.deleteInvite(who.accountId);
+      await tx.addMember(who.accountId, this.now());
+    });
+    await this.d.chat.addPartyMembers(partyId, [who.accountId]);
+    await this.channelMembership(partyId, [who.accountId], true);
+    return this.publishCurrent(partyId, []);
+  }
+
+  async decline(who: Identity, partyId: string): Promise<void> {
+    if (!(await this.d.repo.deleteInvite(partyId, who.accountId))) {
+      throw new AppError(ErrorCode.PartyInviteNotFound, "No such invite, or it expired.");
+    }
+    await this.publishCurrent(partyId, []).catch(() => undefined);
+  }
+
+  /** Leaves the party; a leaving leader hands over to the longest-standing member. */
+  async leave(who: Identity, reason: Departure = "left"): Promise<void> {
+    const partyId = await this.d.repo.partyOf(who.accountId);
+    if (!partyId) throw notInParty();
+    await this.removeMembers(partyId, [who.accountId], reason, (party) => {
+      if (!party.members.some((m) => m.accountId === who.accountId)) throw notInParty();
+    });
+  }
+
+  /** The player is gone for good (last connection closed past the reconnect window). */
+  async disconnected(who: Identity): Promise<void> {
+    const partyId = await this.d.repo.partyOf(who.accountId);
+    if (partyId) await this.removeMembers(partyId, [who.accountId], "left", () => undefined);
+  }
+
+  async kick(who: Identity, targetId: string): Promise<void> {
+    if (targetId === who.accountId) throw new AppError(ErrorCode.CannotTargetSelf, "Leave the party instead.");
+    const partyId = await this.leaderParty(who);
+    await this.removeMembers(partyId, [targetId], "kicked", (party) => {
+      if (party.leaderId !== who.accountId) throw notLeader();
+      if (!party.members.some((m) => m.accountId === targetId)) throw notMember();
+    });
+  }
+
+  async disband(who: Identity): Promise<void> {
+    const partyId = await this.leaderParty(who);
+    const party = await this.d.repo.load(partyId, this.now());
+    if (!party) throw notInParty();
+    await this.removeMembers(partyId, party.members.map((m) => m.accountId), "disbanded", (p) => {
+      if (p.leaderId !== who.accountId) throw notLeader();
+    });
+  }
+
+  async promote(who: Identity, targetId: string): Promise<PartyView> {
+    const partyId = await this.leaderParty(who);
+    await this.change(partyId, async (tx) => {
+      if (tx.party.leaderId !== who.accountId) throw notLeader();
+      if (!tx.party.members.some((m) => m.accountId === targetId)) throw notMember();
+      if (targetId === who.accountId) return;
+      if (tx.party.ticket) throw partyBusy();
+      await tx.setLeader(targetId);
+      await tx.setReady(targetId, true);
+    });
+    return this.publishCurrent(partyId, []);
+  }
+
+  async setReady(who: Identity, ready: boolean): Promise<PartyView> {
+    const partyId = await this.d.repo.partyOf(who.accountId);
+    if (!partyId) throw notInParty();
+    await this.change(partyId, async (tx) => {
+      const me = tx.party.members.find((m) => m.accountId === who.accountId);
+      if (!me) throw notInParty();
+      if (me.ready !== ready) await tx.setReady(who.accountId, ready);
+    });
+    return this.publishCurrent(partyId, []);
+  }
+
+  /** Re-sends the party's state after a member's presence changed. */
+  async memberPresenceChanged(accountId: string): Promise<void> {
+    try {
+      const partyId = await this.d.repo.partyOf(accountId);
+      if (!partyId) return;
+      await this.touch(partyId);
+    } catch (err) {
+      this.d.logger.warn({ err, accountId }, "party presence refresh failed");
+    }
+  }
+
+  /** Re-sends the party's state to its members (e.g. its queue state changed). */
+  async publishCurrent(partyId: string, gone: { accountId: string; reason: Departure }[]): Promise<PartyView> {
+    const party = await this.d.repo.load(partyId, this.now());
+    if (!party) throw new AppError(ErrorCode.PartyNotFound, "No such party.");
+    return this.publish(party, gone);
+  }
+
+  /** Bumps the party's version so the re-sent state is applied (queue state lives on the ticket). */
+  async touch(partyId: string): Promise<void> {
+    const out = await this.d.repo.inPartyTransaction(partyId, this.now(), (tx) => tx.touch());
+    if (out) await this.publishCurrent(partyId, []);
+  }
+
+  async view(party: PartyRow): Promise<PartyView> {
+    const statuses = await this.d.presence.visibleStatuses(party.members.map((m) => m.accountId));
+    return {
+      id: party.id,
+      leaderId: party.leaderId,
+      members: party.members.map((m) => ({ id: m.accountId, username: m.username, ready: m.ready, status: statuses.get(m.accountId) ?? "offline" })),
+      invites: party.invites.map((i) => ({ to: { id: i.toId, username: i.toUsername }, expiresAt: i.expiresAt.toISOString() })),
+      maxSize: this.d.config.maxSize,
+      channelId: partyChannelId(party.id),
+      queue: party.ticket?.status === "WAITING" ? { mode: party.ticket.mode, region: party.ticket.region, since: party.ticket.enqueuedAt.toISOString() } : null,
+      version: party.version,
+    };
+  }
+
+  private async removeMembers(partyId: string, ids: string[], reason: Departure, check: (party: PartyRow) => void): Promise<void> {
+    const out = await this.change(partyId, async (tx) => {
+      check(tx.party);
+      const leaving = tx.party.members.filter((m) => ids.includes(m.accountId));
+      const staying = tx.party.members.filter((m) => !ids.includes(m.accountId));
+      const hadTicket = tx.party.ticket?.status === "WAITING";
+      if (staying.length === 0) {
+        await tx.disband();
+      } else {
+        for (const m of leaving) await tx.removeMember(m.accountId);
+        if (ids.includes(tx.party.leaderId)) {
+          await tx.setLeader(staying[0]!.accountId);
+          await tx.setReady(staying[0]!.accountId, true);
+        }
+      }
+      return { leaving: leaving.map((m) => m.accountId), disbanded: staying.length === 0, hadTicket };
+    });
+    const { leaving, disbanded, hadTicket } = out.result;
+    if (hadTicket) await this.queue?.cancelPartyTicket(partyId, "member_left");
+    for (const id of leaving) await this.d.chat.removePartyMember(partyId, id);
+    await this.channelMembership(partyId, leaving, false);
+    const gone = leaving.map((accountId) => ({ accountId, reason: disbanded ? ("disbanded" as const) : reason }));
+    if (disbanded) await this.publishGone(partyId, out.version + 1, gone);
+    else await this.publishCurrent(partyId, gone);
+  }
+
+  private async change<T>(partyId: string, fn: (tx: PartyTransaction) => Promise<T>): Promise<{ result: T; version: number }> {
+    const out = await this.d.repo.inPartyTransaction(partyId, this.now(), fn);
+    if (!out) throw new AppError(ErrorCode.PartyNotFound, "No such party.");
+    return out;
+  }
+
+  private async publish(party: PartyRow, gone: { accountId: string; reason: Departure }[]): Promise<PartyView> {
+    const view = await this.view(party);
+    const update: PartyUpdateMessage = { partyId: party.id, party: view };
+    await Promise.all(
+      party.members.map((m) =>
+        this.d.bus.publish(m.accountId, {
+          kind: "deliver",
+          type: LobbyServerMessage.PartyUpdate,
+          payload: update,
+          order: { key: `party:${party.id}`, version: party.version },
+        }),
+      ),
+    );
+    await this.publishGone(party.id, party.version, gone);
+    return view;
+  }
+
+  private async publishGone(partyId: string, version: number, gone: { accountId: string; reason: Departure }[]): Promise<void> {
+    await Promise.all(
+      gone.map(({ accountId, reason }) =>
+        this.d.bus.publish(accountId, {
+          kind: "deliver",
+          type: LobbyServerMessage.PartyUpdate,
+          payload: { partyId, party: null, reason } satisfies PartyUpdateMessage,
+          order: { key: `party:${partyId}`, version },
+        }),
+      ),
+    );
+  }
+
+  /** Tells the players' connections to start or stop streaming the party's chat channel. */
+  private async channelMembership(partyId: string, accountIds: string[], member: boolean): Promise<void> {
+    await Promise.all(accountIds.map((id) => this.d.bus.publish(id, { kind: "party_channel", channelId: partyChannelId(partyId), member })));
+  }
+
+  private async leaderParty(who: Identity): Promise<string> {
+    const partyId = await this.d.repo.partyOf(who.accountId);
+    if (!partyId) throw notInParty();
+    return partyId;
+  }
+
+  private now(): Date {
+    return new Date(this.d.clock.now());
+  }
+}
+
+const inviteMessage = (i: { partyId: string; from: { id: string; username: string }; expiresAt: Date; size: number }): PartyInviteMessage => ({
+  partyId: i.partyId,
+  from: i.from,
+  expiresAt: i.expiresAt.toISOString(),
+  size: i.size,
+});
+const notInParty = () => new AppError(ErrorCode.NotInParty, "You are not in a party.");
+const notLeader = () => new AppError(ErrorCode.NotPartyLeader, "Only the party leader can do that.");
+const notMember = () => new AppError(ErrorCode.NotPartyMember, "That player is not in your party.");
+const partyFull = (max: number) => new AppError(ErrorCode.PartyFull, `The party is full (${max} players).`);
+const partyBusy = () => new AppError(ErrorCode.PartyBusy, "The party is in a queue or a match: leave the queue first.");

@@ -1,0 +1,166 @@
+import type { PrismaClient } from "../../db/database";
+
+type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+export interface PartyMemberRow {
+  accountId: string;
+  username: string;
+  ready: boolean;
+  joinedAt: Date;
+}
+
+export interface PartyInviteRow {
+  toId: string;
+  toUsername: string;
+  fromId: string;
+  expiresAt: Date;
+}
+
+export interface PartyRow {
+  id: string;
+  leaderId: string;
+  version: number;
+  /** Oldest member first. */
+  members: PartyMemberRow[];
+  /** Unexpired invites (as of the `now` the party was read at). */
+  invites: PartyInviteRow[];
+  /** The party's waiting or matched ticket, if any. */
+  ticket: { mode: string; region: string; enqueuedAt: Date; status: "WAITING" | "MATCHED" } | null;
+}
+
+/** Writes on one locked party, inside its transaction. */
+export interface PartyTransaction {
+  party: PartyRow;
+  addMember(accountId: string, joinedAt: Date): Promise<void>;
+  removeMember(accountId: string): Promise<void>;
+  setLeader(accountId: string): Promise<void>;
+  setReady(accountId: string, ready: boolean): Promise<void>;
+  upsertInvite(toId: string, fromId: string, createdAt: Date, expiresAt: Date): Promise<void>;
+  deleteInvite(toId: string): Promise<void>;
+  /** Bumps the version without another change (the party's state is re-sent). */
+  touch(): Promise<void>;
+  /** Deletes the party with its members and invites. */
+  disband(): Promise<void>;
+}
+
+export class PartyRepo {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async partyOf(accountId: string): Promise<string | null> {
+    const row = await this.prisma.partyMember.findUnique({ where: { accountId }, select: { partyId: true } });
+    return row?.partyId ?? null;
+  }
+
+  async create(partyId: string, leaderId: string, now: Date): Promise<void> {
+    await this.prisma.party.create({
+      data: { id: partyId, leaderId, createdAt: now, members: { create: { accountId: leaderId, joinedAt: now, ready: true } } },
+    });
+  }
+
+  async load(partyId: string, now: Date): Promise<PartyRow | null> {
+    return readParty(this.prisma, partyId, now);
+  }
+
+  async invitesFor(accountId: string, now: Date): Promise<{ partyId: string; from: { id: string; username: string }; expiresAt: Date; size: number }[]> {
+    const rows = await this.prisma.partyInvite.findMany({
+      where: { toId: accountId, expiresAt: { gt: now } },
+      orderBy: { createdAt: "asc" },
+      select: { partyId: true, fromId: true, expiresAt: true, party: { select: { _count: { select: { members: true } } } } },
+    });
+    const senders = await this.usernames(rows.map((r) => r.fromId));
+    return rows.map((r) => ({
+      partyId: r.partyId,
+      from: { id: r.fromId, username: senders.get(r.fromId) ?? "" },
+      expiresAt: r.expiresAt,
+      size: r.party._count.members,
+    }));
+  }
+
+  async findInvite(partyId: string, toId: string, now: Date): Promise<{ fromId: string } | null> {
+    return this.prisma.partyInvite.findFirst({ where: { partyId, toId, expiresAt: { gt: now } }, select: { fromId: true } });
+  }
+
+  async deleteInvite(partyId: string, toId: string): Promise<boolean> {
+    const { count } = await this.prisma.partyInvite.deleteMany({ where: { partyId, toId } });
+    return count > 0;
+  }
+
+  async deleteExpiredInvites(now: Date): Promise<number> {
+    const { count } = await this.prisma.partyInvite.deleteMany({ where: { expiresAt: { lte: now } } });
+    return count;
+  }
+
+  async usernames(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.prisma.account.findMany({ where: { id: { in: ids } }, select: { id: true, username: true } });
+    return new Map(rows.map((r) => [r.id, r.username]));
+  }
+
+  /**
+   * Runs `fn` with the party row locked, bumping its version when `fn` wrote anything. Null if the
+   * party is gone. FOR NO KEY UPDATE: member and invite inserts take KEY SHARE locks on it.
+   */
+  async inPartyTransaction<T>(partyId: string, now: Date, fn: (tx: PartyTransaction) => Promise<T>): Promise<{ result: T; version: number } | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM parties WHERE id = ${partyId}::uuid FOR NO KEY UPDATE`;
+      if (locked.length === 0) return null;
+      const party = (await readParty(tx, partyId, now))!;
+      let wrote = false;
+      let gone = false;
+      const w = <A extends unknown[]>(op: (...a: A) => Promise<unknown>) => async (...a: A) => {
+        wrote = true;
+        await op(...a);
+      };
+      const result = await fn({
+        party,
+        addMember: w((accountId: string, joinedAt: Date) => tx.partyMember.create({ data: { partyId, accountId, joinedAt } })),
+        removeMember: w((accountId: string) => tx.partyMember.deleteMany({ where: { partyId, accountId } })),
+        setLeader: w((accountId: string) => tx.party.update({ where: { id: partyId }, data: { leaderId: accountId } })),
+        setReady: w((accountId: string, ready: boolean) => tx.partyMember.updateMany({ where: { partyId, accountId }, data: { ready } })),
+        upsertInvite: w((toId: string, fromId: string, createdAt: Date, expiresAt: Date) =>
+          tx.partyInvite.upsert({
+            where: { partyId_toId: { partyId, toId } },
+            create: { partyId, toId, fromId, createdAt, expiresAt },
+            update: { fromId, createdAt, expiresAt },
+          }),
+        ),
+        deleteInvite: w((toId: string) => tx.partyInvite.deleteMany({ where: { partyId, toId } })),
+        touch: w(async () => undefined),
+        disband: async () => {
+          gone = true;
+          await tx.party.delete({ where: { id: partyId } });
+        },
+      });
+      if (gone || !wrote) return { result, version: party.version };
+      const bumped = await tx.party.update({ where: { id: partyId }, data: { version: { increment: 1 } }, select: { version: true } });
+      return { result, version: bumped.version };
+    });
+  }
+}
+
+async function readParty(db: Tx | PrismaClient, partyId: string, now: Date): Promise<PartyRow | null> {
+  const row = await db.party.findUnique({
+    where: { id: partyId },
+    select: {
+      id: true,
+      leaderId: true,
+      version: true,
+      members: { orderBy: [{ joinedAt: "asc" }, { accountId: "asc" }], select: { accountId: true, ready: true, joinedAt: true, account: { select: { username: true } } } },
+      invites: { where: { expiresAt: { gt: now } }, orderBy: { createdAt: "asc" }, select: { toId: true, fromId: true, expiresAt: true, to: { select: { username: true } } } },
+    },
+  });
+  if (!row) return null;
+  const ticket = await db.matchTicket.findFirst({
+    where: { partyId },
+    orderBy: { enqueuedAt: "desc" },
+    select: { mode: true, region: true, enqueuedAt: true, status: true },
+  });
+  return {
+    id: row.id,
+    leaderId: row.leaderId,
+    version: row.version,
+    members: row.members.map((m) => ({ accountId: m.accountId, username: m.account.username, ready: m.ready, joinedAt: m.joinedAt })),
+    invites: row.invites.map((i) => ({ toId: i.toId, toUsername: i.to.username, fromId: i.fromId, expiresAt: i.expiresAt })),
+    ticket,
+  };
+}

@@ -1,0 +1,189 @@
+import { ErrorCode as ColyseusErrorCode, Room, ServerError, type Client } from "@colyseus/core";
+import { CloseCode, ErrorCode } from "../../../shared/codes";
+import { Limits } from "../../../shared/limits";
+import { MatchClientMessage, MatchScoreMessageSchema, MatchServerMessage, type MatchResultMessage } from "../../../shared/schemas/match";
+import type { Clock } from "../../lib/clock";
+import type { Logger } from "../../lib/logger";
+import type { Metrics } from "../../lib/metrics";
+import type { MatchRoomConfig } from "../../modules/matchmaking/matchmaking-config";
+import type { MatchmakingService } from "../../modules/matchmaking/matchmaking.service";
+import { RaceGame } from "../../modules/matches/race-game";
+import type { RatingsService } from "../../modules/ratings/ratings.service";
+import { MessageRouter, sendError } from "../message-router";
+import { MatchPlayerState, MatchState } from "./match.state";
+
+export interface MatchRoomDeps {
+  matchmaking: MatchmakingService;
+  ratings: RatingsService;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  config: MatchRoomConfig;
+}
+
+/** What the matchmaker passes to matchMaker.createRoom. */
+export interface MatchRoomOptions {
+  matchId: string;
+  mode: string;
+  teams: { accountId: string; username: string }[][];
+  /** Epoch ms on the injected clock. */
+  deadline: number;
+}
+
+/** The seat reservation's auth: who the seat is for. */
+export interface MatchAuth {
+  accountId: string;
+  username: string;
+  matchId: string;
+}
+
+type MatchClient = Client<{ auth: MatchAuth }>;
+
+/** How often the room checks the join deadline against the injected clock. */
+const DEADLINE_CHECK_MS = 200;
+
+/**
+ * One match: joined only with the seat reservations the matchmaker made. Waits for every player
+ * (or cancels at the deadline, handing the others back to the queue), runs the race, holds a
+ * dropped player's seat for the reconnect window, and records the result and rating changes.
+ */
+export function createMatchRoom(deps: MatchRoomDeps) {
+  return class MatchRoom extends Room<{ state: MatchState; client: MatchClient }> {
+    /** Direct joins are refused: a seat comes only from the matchmaker's reservation. */
+    static override async onAuth(): Promise<never> {
+      throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "Match rooms are joined with a seat reservation from the matchmaker.");
+    }
+
+    override maxMessagesPerSecond = Limits.wsMaxMessagesPerSecond;
+    override state = new MatchState();
+    private game!: RaceGame;
+    private options!: MatchRoomOptions;
+    private log!: Logger;
+    private ending = false;
+
+    override onCreate(options: MatchRoomOptions): void {
+      this.options = options;
+      this.log = deps.logger.child({ room: "match", roomId: this.roomId, matchId: options.matchId });
+      this.maxClients = options.teams.flat().length;
+      this.seatReservationTimeout = Math.max(1, Math.ceil((options.deadline - deps.clock.now()) / 1000) + 1);
+      void this.setPrivate(true);
+      this.game = new RaceGame(options.teams.map((t) => t.map((p) => p.accountId)), deps.config.targetScore, deps.config.scoreCooldownMs);
+      this.state.matchId = options.matchId;
+      this.state.mode = options.mode;
+      this.state.targetScore = deps.config.targetScore;
+      this.state.joinDeadline = options.deadline;
+      options.teams.forEach((team, index) => {
+        this.state.teamScores.push(0);
+        for (const p of team) {
+          this.state.players.set(p.accountId, new MatchPlayerState().assign({ accountId: p.accountId, username: p.username, team: index }));
+        }
+      });
+      const router = new MessageRouter(this, this.log);
+      router.on(MatchClientMessage.Score, MatchScoreMessageSchema, (client) => this.score(client as MatchClient));
+      this.clock.setInterval(() => this.checkDeadline(), DEADLINE_CHECK_MS);
+      deps.metrics.rooms.inc({ room: "match" });
+    }
+
+    override async onJoin(client: MatchClient): Promise<void> {
+      const auth = client.auth as MatchAuth;
+      const player = this.state.players.get(auth.accountId);
+      if (auth.matchId !== this.options.matchId || !player) throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "Not a player of this match.");
+      player.connected = true;
+      if (this.state.phase === "waiting" && [...this.state.players.values()].every((p) => p.connected)) {
+        this.state.phase = "playing";
+        await deps.matchmaking.matchStarted(this.options.matchId, [...this.state.players.keys()], this.options.mode);
+      }
+    }
+
+    override onDrop(client: MatchClient): void {
+      const player = this.state.players.get((client.auth as MatchAuth).accountId);
+      if (player) player.connected = false;
+      if (this.state.phase === "playing" || this.state.phase === "waiting") {
+        this.allowReconnection(client, deps.config.reconnectSeconds).catch(() => undefined);
+      }
+    }
+
+    override onReconnect(client: MatchClient): void {
+      const player = this.state.players.get((client.auth as MatchAuth).accountId);
+      if (player) player.connected = true;
+    }
+
+    override async onLeave(client: MatchClient): Promise<void> {
+      const accountId = (client.auth as MatchAuth).accountId;
+      const player = this.state.players.get(accountId);
+      if (player) player.connected = false;
+      if (this.state.phase !== "playing") return;
+      const { finished, winnerTeam } = this.game.leave(accountId);
+      if (finished) await this.finish(winnerTeam, "forfeit");
+    }
+
+    override async onBeforeShutdown(): Promise<void> {
+      // Draining: a match still forming goes back to the queue; one being played is called off
+      // without a result (the players are told by the close code).
+      if (this.state.phase === "waiting") await this.cancel([]);
+      super.onBeforeShutdown();
+    }
+
+    override onDispose(): void {
+      deps.metrics.rooms.dec({ room: "match" });
+    }
+
+    private async score(client: MatchClient): Promise<void> {
+      const auth = client.auth as MatchAuth;
+      if (this.state.phase !== "playing") {
+        sendError(client, ErrorCode.InvalidMessage, "The match is not being played.", MatchClientMessage.Score);
+        return;
+      }
+      const outcome = this.game.score(auth.accountId, deps.clock.now());
+      if (!outcome.accepted) {
+        if (outcome.reason === "cooldown") sendError(client, ErrorCode.RateLimited, "Too fast: wait for the cooldown.", MatchClientMessage.Score);
+        return;
+      }
+      const team = this.game.team(auth.accountId)!;
+      this.state.teamScores[team] = this.game.teamScores[team]!;
+      const player = this.state.players.get(auth.accountId)!;
+      player.score = this.game.playerScores.get(auth.accountId) ?? 0;
+      if (this.game.finished) await this.finish(this.game.winnerTeam, "target_reached");
+    }
+
+    private checkDeadline(): void {
+      if (this.state.phase !== "waiting" || deps.clock.now() < this.options.deadline) return;
+      const noShows = [...this.state.players.values()].filter((p) => !p.connected).map((p) => p.accountId);
+      void this.cancel(noShows);
+    }
+
+    /** Calls the match off: players who did not join lose their place, the rest are requeued. */
+    private async cancel(noShows: string[]): Promise<void> {
+      if (this.ending) return;
+      this.ending = true;
+      this.state.phase = "cancelled";
+      try {
+        await deps.matchmaking.matchCancelled(this.options.matchId, noShows);
+      } catch (err) {
+        this.log.error({ err }, "cancelling the match failed");
+      }
+      this.disconnect(CloseCode.MatchCancelled);
+    }
+
+    private async finish(winnerTeam: number | null, reason: MatchResultMessage["reason"]): Promise<void> {
+      if (this.ending) return;
+      this.ending = true;
+      this.state.phase = "finished";
+      this.state.winnerTeam = winnerTeam ?? -1;
+      try {
+        const result = await deps.ratings.recordResult(this.options.matchId, {
+          winnerTeam,
+          teamScores: [...this.game.teamScores],
+          playerScores: new Map(this.game.playerScores),
+          reason,
+          finishedAt: new Date(deps.clock.now()),
+        });
+        if (result) this.broadcast(MatchServerMessage.Result, result);
+        await deps.matchmaking.matchEnded([...this.state.players.keys()]);
+      } catch (err) {
+        this.log.error({ err }, "recording the match result failed");
+      }
+      this.disconnect(CloseCode.MatchFinished);
+    }
+  };
+}

@@ -1,0 +1,31 @@
+import { schema, t } from "@colyseus/schema";
+
+export const MatchPlayerState = schema(
+  {
+    accountId: t.string().default(""),
+    username: t.string().default(""),
+    team: t.number().default(0),
+    score: t.number().default(0),
+    connected: t.boolean().default(false),
+  },
+  "MatchPlayerState",
+);
+
+/** A match everyone in it sees: phase, teams' scores, players. */
+export const MatchState = schema(
+  {
+    matchId: t.string().default(""),
+    mode: t.string().default(""),
+    /** waiting (for players to join) -> playing -> finished | cancelled */
+    phase: t.string().default("waiting"),
+    targetScore: t.number().default(0),
+    /** Epoch ms: players not joined by then cancel the match. */
+    joinDeadline: t.number().default(0),
+    teamScores: t.array("number"),
+    /** By account id. */
+    players: t.map(MatchPlayerState),
+    winnerTeam: t.number().default(-1),
+  },
+  "MatchState",
+);
+export type MatchState = InstanceType<typeof MatchState>;

@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { PublicAccountSchema } from "./social";
+import { VisibleStatusSchema } from "./presence";
+
+export const PartyMemberSchema = z.object({
+  id: z.uuid(),
+  username: z.string(),
+  ready: z.boolean(),
+  /** The member's status as friends see it (offline while disconnected or invisible). */
+  status: VisibleStatusSchema,
+});
+
+export const PartyInviteEntrySchema = z.object({ to: PublicAccountSchema, expiresAt: z.iso.datetime() });
+
+export const PartyViewSchema = z.object({
+  id: z.uuid(),
+  leaderId: z.uuid(),
+  /** Oldest member first. */
+  members: z.array(PartyMemberSchema),
+  invites: z.array(PartyInviteEntrySchema),
+  maxSize: z.number().int(),
+  /** The party's chat channel (`party:<id>`): members receive chat.message there; send with chat.send. */
+  channelId: z.string(),
+  /** What the party is doing: idle, searching a queue, or in a match. */
+  queue: z.object({ mode: z.string(), region: z.string(), since: z.iso.datetime() }).nullable(),
+  /** Increases with every change: apply an update only if newer than the one held. */
+  version: z.number().int(),
+});
+export type PartyView = z.infer<typeof PartyViewSchema>;
+
+/** Server -> client `party.update`: the party's full state, or `party: null` once the player is out of it. */
+export const PartyUpdateMessageSchema = z.object({
+  partyId: z.uuid(),
+  party: PartyViewSchema.nullable(),
+  /** Why the player is no longer in the party (when `party` is null). */
+  reason: z.enum(["left", "kicked", "disbanded"]).optional(),
+});
+export type PartyUpdateMessage = z.infer<typeof PartyUpdateMessageSchema>;
+
+/** Server -> client `party.invite`: an invitation (also listed in the join snapshot until it expires). */
+export const PartyInviteMessageSchema = z.object({
+  partyId: z.uuid(),
+  from: PublicAccountSchema,
+  expiresAt: z.iso.datetime(),
+  size: z.number().int(),
+});
+export type PartyInviteMessage = z.infer<typeof PartyInviteMessageSchema>;
+
+/** Server -> client `party.snapshot` right after joining: the current party (if any) and pending invites. */
+export const PartySnapshotMessageSchema = z.object({
+  party: PartyViewSchema.nullable(),
+  invites: z.array(PartyInviteMessageSchema),
+});
+export type PartySnapshotMessage = z.infer<typeof PartySnapshotMessageSchema>;
+
+// Client -> server
+export const PartyCreateMessageSchema = z.strictObject({});
+export const PartyInviteSendMessageSchema = z.strictObject({ accountId: z.uuid() });
+export const PartyInviteAnswerMessageSchema = z.strictObject({ partyId: z.uuid() });
+export const PartyTargetMessageSchema = z.strictObject({ accountId: z.uuid() });
+export const PartyReadyMessageSchema = z.strictObject({ ready: z.boolean() });
+export const EmptyMessageSchema = z.strictObject({});
