@@ -44,27 +44,37 @@ describe.each(DATABASE_STORES)("NotificationsRepo on %s", (_name, open) => {
     expect((await notify(recipient.id, null, T0)).actor).toBeNull();
   });
 
-  describe("refreshUnread (dedupe)", () => {
-    test("moves the unread notification with the same key to the new time and returns it", async () => {
+  describe("upsertDeduped", () => {
+    const deduped = (recipientId: string, actorId: string, key: string, createdAt: Date) =>
+      repo.upsertDeduped({ id: crypto.randomUUID(), recipientId, actorId, type: "friend_online", dedupeKey: key, createdAt });
+
+    test("moves the unread notification with the same key to the new time instead of adding one", async () => {
       const [recipient, actor] = [await createAccount(db), await createAccount(db)];
-      const first = await notify(recipient.id, actor.id, T0, { type: "friend_online", dedupeKey: `friend_online:${actor.id}` });
-      const refreshed = await repo.refreshUnread(recipient.id, `friend_online:${actor.id}`, at(60));
-      expect(refreshed).toEqual({ ...first, createdAt: at(60) });
+      const key = `friend_online:${actor.id}`;
+      const first = await deduped(recipient.id, actor.id, key, T0);
+      const again = await deduped(recipient.id, actor.id, key, at(60));
+      expect(again).toEqual({ ...first, createdAt: at(60) });
       expect(await repo.unreadCount(recipient.id)).toBe(1);
-      expect((await repo.list(recipient.id, { unreadOnly: false, limit: 10 })).map((n) => n.createdAt)).toEqual([at(60)]);
     });
 
-    test("is null when there is nothing unread with that key: none yet, only read ones, or another recipient's", async () => {
+    test("adds a new one when the earlier one was read, and keeps recipients apart", async () => {
       const [recipient, other, actor] = [await createAccount(db), await createAccount(db), await createAccount(db)];
       const key = `friend_online:${actor.id}`;
-      expect(await repo.refreshUnread(recipient.id, key, at(1))).toBeNull();
-      const read = await notify(recipient.id, actor.id, T0, { dedupeKey: key });
-      await repo.markRead(recipient.id, [read.id], at(2));
-      expect(await repo.refreshUnread(recipient.id, key, at(3))).toBeNull();
-      await notify(other.id, actor.id, T0, { dedupeKey: key });
-      expect(await repo.refreshUnread(recipient.id, key, at(4))).toBeNull();
-      // The read one kept its time.
-      expect((await repo.list(recipient.id, { unreadOnly: false, limit: 10 })).map((n) => n.createdAt)).toEqual([T0]);
+      const read = await deduped(recipient.id, actor.id, key, T0);
+      await repo.markRead(recipient.id, [read.id], at(1));
+      const fresh = await deduped(recipient.id, actor.id, key, at(2));
+      expect(fresh.id).not.toBe(read.id);
+      await deduped(other.id, actor.id, key, at(3));
+      expect((await repo.list(recipient.id, { unreadOnly: false, limit: 10 })).map((n) => n.createdAt)).toEqual([at(2), T0]);
+      expect(await repo.unreadCount(other.id)).toBe(1);
+    });
+
+    test("concurrent calls with one key store a single unread notification", async () => {
+      const [recipient, actor] = [await createAccount(db), await createAccount(db)];
+      const key = `friend_online:${actor.id}`;
+      const rows = await Promise.all(Array.from({ length: 8 }, (_, i) => deduped(recipient.id, actor.id, key, at(i))));
+      expect(new Set(rows.map((r) => r.id)).size).toBe(1);
+      expect(await repo.unreadCount(recipient.id)).toBe(1);
     });
   });
 

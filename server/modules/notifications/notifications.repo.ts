@@ -31,18 +31,17 @@ export class NotificationsRepo {
   }
 
   /**
-   * Moves an unread notification with the same dedupe key to `createdAt`; null if none (or if it
-   * was read or deleted meanwhile).
+   * Stores a notification that merges with an unread one of the same key: moves that one to
+   * `createdAt`, or inserts. A transaction-scoped advisory lock on (recipient, key) makes it atomic,
+   * so concurrent notifies (two processes announcing the same friend) never store two.
    */
-  async refreshUnread(recipientId: string, dedupeKey: string, createdAt: Date): Promise<NotificationRow | null> {
-    const existing = await this.prisma.notification.findFirst({
-      where: { recipientId, dedupeKey, readAt: null },
-      select: { id: true },
+  async upsertDeduped(n: { id: string; recipientId: string; actorId: string | null; type: string; dedupeKey: string; createdAt: Date }): Promise<NotificationRow> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`notification:${n.recipientId}:${n.dedupeKey}`}, 0))`;
+      const existing = await tx.notification.findFirst({ where: { recipientId: n.recipientId, dedupeKey: n.dedupeKey, readAt: null }, select: { id: true } });
+      if (existing) return tx.notification.update({ where: { id: existing.id }, data: { createdAt: n.createdAt }, select });
+      return tx.notification.create({ data: n, select });
     });
-    if (!existing) return null;
-    const moved = await this.prisma.notification.updateMany({ where: { id: existing.id, readAt: null }, data: { createdAt } });
-    if (moved.count === 0) return null;
-    return this.prisma.notification.findUnique({ where: { id: existing.id }, select });
   }
 
   /** Newest first; `after` is the last row of the previous page. */

@@ -42,13 +42,11 @@ export class NotificationsService {
     if (opts.storeOnlyIfOffline && (await this.presence.read(recipientId)).connections > 0) {
       notification = { id: newId(), type, actor, createdAt: createdAt.toISOString(), read: false };
     } else {
-      const row =
-        (opts.dedupeKey ? await this.repo.refreshUnread(recipientId, opts.dedupeKey, createdAt) : null) ??
-        (await this.repo
-          .insert({ id: newId(), recipientId, actorId: actor.id, type, dedupeKey: opts.dedupeKey ?? null, createdAt })
-          // The recipient or the actor deleted their account since the change being notified
-          // (it committed before the deletion): there is no one left to tell.
-          .catch((err: unknown) => (isForeignKeyViolation(err) ? null : Promise.reject(err))));
+      const fields = { id: newId(), recipientId, actorId: actor.id, type, createdAt };
+      const row = await (opts.dedupeKey ? this.repo.upsertDeduped({ ...fields, dedupeKey: opts.dedupeKey }) : this.repo.insert({ ...fields, dedupeKey: null }))
+        // The recipient or the actor deleted their account since the change being notified
+        // (it committed before the deletion): there is no one left to tell.
+        .catch((err: unknown) => (isForeignKeyViolation(err) ? null : Promise.reject(err)));
       if (!row) return;
       notification = toWire(row);
     }
