@@ -8,6 +8,7 @@ import type { AccountsService } from "../modules/accounts/accounts.service";
 import type { AuthService } from "../modules/auth/auth.service";
 import type { ChatService } from "../modules/chat/chat.service";
 import type { NotificationsService } from "../modules/notifications/notifications.service";
+import type { RatingsService } from "../modules/ratings/ratings.service";
 import type { FriendsService } from "../modules/social/friends.service";
 import { accessLog } from "./middleware/access-log";
 import { errorHandler, notFound } from "./middleware/error-handler";
@@ -18,6 +19,7 @@ import { meRoutes } from "./routes/me.routes";
 import { blocksRoutes, friendsRoutes } from "./routes/friends.routes";
 import { notificationsRoutes } from "./routes/notifications.routes";
 import { chatRoutes } from "./routes/chat.routes";
+import { matchesRoutes } from "./routes/matches.routes";
 import { settingsRoutes } from "./routes/settings.routes";
 
 export interface GatewayDeps {
@@ -29,6 +31,7 @@ export interface GatewayDeps {
   friends: FriendsService;
   notifications: NotificationsService;
   chat: ChatService;
+  ratings: RatingsService;
   limiters: { register: Limiter; token: Limiter; socialWrite: Limiter };
   health: Omit<HealthDeps, "metrics">;
 }
@@ -56,6 +59,8 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use("/blocks", blocksRoutes(social));
   app.use("/notifications", notificationsRoutes({ auth: deps.auth, notifications: deps.notifications }));
   app.use("/chat", chatRoutes({ auth: deps.auth, chat: deps.chat }));
+  // GET /matches/history, /ratings, /players/:accountId/ratings (auth per route: mounted at the root).
+  app.use(matchesRoutes({ auth: deps.auth, ratings: deps.ratings }));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -7,6 +7,7 @@ import type { AccountsService } from "../../server/modules/accounts/accounts.ser
 import type { AuthService } from "../../server/modules/auth/auth.service";
 import type { ChatService } from "../../server/modules/chat/chat.service";
 import type { NotificationsService } from "../../server/modules/notifications/notifications.service";
+import type { RatingsService } from "../../server/modules/ratings/ratings.service";
 import type { FriendsService } from "../../server/modules/social/friends.service";
 import { captureLogs, type LogCapture } from "./log-capture";
 
@@ -35,6 +36,7 @@ export async function startStubGateway(stubs: { auth?: Partial<AuthService>; acc
     friends: notStubbed("friends") as FriendsService,
     notifications: notStubbed("notifications") as NotificationsService,
     chat: notStubbed("chat") as ChatService,
+    ratings: notStubbed("ratings") as RatingsService,
     limiters: {
       register: limiters.create({ name: "register", points: 1000, durationSeconds: 60 }),
       token: limiters.create({ name: "token", points: 1000, durationSeconds: 60 }),

@@ -45,7 +45,7 @@ test("two solo players are matched into a duel, play it, and their ratings move"
     ma.send(MatchClientMessage.Score, {});
     clock.advance(10);
   }
-  const [ra, rb] = await Promise.all(results);
+  const [ra, rb] = (await Promise.all(results)) as [MatchResultMessage, MatchResultMessage];
   expect(ra).toEqual(rb);
   expect(ra.winnerTeam).toBe(fa.team);
   const mine = ra.ratings.find((r) => r.accountId === a.id)!;
