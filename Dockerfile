@@ -29,6 +29,7 @@ WORKDIR /app
 COPY --from=build --chown=root:root /app/package.json ./package.json
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
+COPY --from=build --chown=root:root /app/server/admin-ui ./dist/server/admin-ui
 # The migration runner reads prisma/migrations next to dist/ (`node dist/server/db/migrate-cli.js`).
 COPY --from=build --chown=root:root /app/prisma ./prisma
 # Code stays root-owned and read-only to the server; only its data directory is writable.

@@ -113,6 +113,12 @@ export const EnvSchema = z.object({
   LOBBY_SHARD_SIZE: int(1, 5000).default(250),
   LOBBY_RECONNECT_SECONDS: int(0, 600).default(20),
   LOBBY_SESSION_SWEEP_SECONDS: int(1, 3600).default(30),
+  /** The first operator: created (or given the moderator role and this password) at start. Never a default. */
+  ADMIN_USERNAME: z.string().regex(/^[A-Za-z0-9_]{3,20}$/, "must be 3-20 letters, digits or underscores").optional(),
+  ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").max(256).optional(),
+  /** Audience of operator tokens; must differ from JWT_AUDIENCE (default: JWT_AUDIENCE + "-admin"). */
+  ADMIN_JWT_AUDIENCE: z.string().min(1).optional(),
+  ADMIN_TOKEN_TTL_SECONDS: int(60, 24 * 3600).default(3600),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_TIMEOUT_MS: int(0, 120000).default(10000),
 });
@@ -143,6 +149,7 @@ export interface Config {
   parties: PartyConfig;
   matchRoom: MatchRoomConfig;
   lobby: { shardSize: number; reconnectSeconds: number; sessionSweepSeconds: number };
+  admin: { username: string | undefined; password: string | undefined; audience: string; tokenTtlSeconds: number };
   logLevel: string;
   shutdownTimeoutMs: number;
 }
@@ -184,6 +191,12 @@ function crossFieldProblems(raw: Record<string, string>): string[] {
     if (problem) problems.push(`JWT_SECRET: ${problem}`);
   } else if (production) {
     problems.push("JWT_SECRET: is required when NODE_ENV=production");
+  }
+  if (raw.ADMIN_USERNAME && !raw.ADMIN_PASSWORD) {
+    problems.push("ADMIN_PASSWORD: is required with ADMIN_USERNAME (there is no default operator password)");
+  }
+  if (raw.ADMIN_JWT_AUDIENCE && raw.ADMIN_JWT_AUDIENCE === (raw.JWT_AUDIENCE ?? "lobby-game")) {
+    problems.push("ADMIN_JWT_AUDIENCE: must differ from JWT_AUDIENCE (operator and player tokens must not be interchangeable)");
   }
   if (production && !raw.DATABASE_URL) {
     problems.push("DATABASE_URL: is required when NODE_ENV=production (the embedded store is for development)");
@@ -290,6 +303,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       shardSize: e.LOBBY_SHARD_SIZE,
       reconnectSeconds: e.LOBBY_RECONNECT_SECONDS,
       sessionSweepSeconds: e.LOBBY_SESSION_SWEEP_SECONDS,
+    },
+    admin: {
+      username: e.ADMIN_USERNAME,
+      password: e.ADMIN_PASSWORD,
+      audience: e.ADMIN_JWT_AUDIENCE ?? `${e.JWT_AUDIENCE}-admin`,
+      tokenTtlSeconds: e.ADMIN_TOKEN_TTL_SECONDS,
     },
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -85,6 +85,10 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   const { auth, accounts, friends, presence, notifications, chat, parties, matchmaking, ratings } = services;
   matchmaking.attachHandoff(new ColyseusMatchHandoff(bus));
   await chat.init();
+  if (config.admin.username && config.admin.password) {
+    const op = await services.admin.ensureOperator(config.admin.username, config.admin.password, "moderator");
+    logger.info({ operatorId: op.id, created: op.created }, "operator account from ADMIN_USERNAME ready");
+  }
 
   let draining = false;
   const app = createGatewayApp({
@@ -97,6 +101,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     notifications,
     chat,
     ratings: services.ratings,
+    admin: services.admin,
     limiters: {
       register: limiterStore.create({ name: "register_ip", points: config.registerMaxPerIpPerHour, durationSeconds: 3600 }),
       token: limiterStore.create({ name: "token_ip", points: 60, durationSeconds: 60 }),

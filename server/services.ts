@@ -31,6 +31,9 @@ import { PartyRepo } from "./modules/parties/party.repo";
 import { PartiesService } from "./modules/parties/parties.service";
 import { RatingsRepo } from "./modules/ratings/ratings.repo";
 import { RatingsService } from "./modules/ratings/ratings.service";
+import { AdminRepo } from "./modules/admin/admin.repo";
+import { AdminService } from "./modules/admin/admin.service";
+import { OperatorTokens } from "./modules/admin/operator-tokens";
 
 export interface Services {
   /** This process' id in shared presence (connection registry). */
@@ -44,6 +47,7 @@ export interface Services {
   parties: PartiesService;
   matchmaking: MatchmakingService;
   ratings: RatingsService;
+  admin: AdminService;
 }
 
 export interface ServiceInputs {
@@ -70,9 +74,10 @@ export function createServices(i: ServiceInputs): Services {
   const cursors = new CursorCodec(config.jwt.secret);
   const sessionEvents = new BusSessionEvents(bus);
 
+  const hasher = i.hasher ?? createArgon2Hasher();
   const auth = new AuthService({
     repo: new AuthRepo(db.prisma),
-    hasher: i.hasher ?? createArgon2Hasher(),
+    hasher,
     tokens: new AccessTokens(
       {
         secret: config.jwt.secret,
@@ -145,5 +150,21 @@ export function createServices(i: ServiceInputs): Services {
   });
   parties.attachQueue(matchmaking);
   presence.onAnnounced((accountId) => parties.memberPresenceChanged(accountId));
-  return { processId, auth, accounts, friends, presence, notifications, chat, parties, matchmaking, ratings };
+  const admin = new AdminService({
+    repo: new AdminRepo(db.prisma),
+    hasher,
+    tokens: new OperatorTokens(
+      { secret: config.jwt.secret, issuer: config.jwt.issuer, audience: config.admin.audience, ttlSeconds: config.admin.tokenTtlSeconds },
+      clock,
+    ),
+    throttle: new LoginThrottle(i.limiterStore, config.loginLimits),
+    chat,
+    bus,
+    presence: i.presenceStore,
+    matchmaking,
+    cursors,
+    clock,
+    logger,
+  });
+  return { processId, auth, accounts, friends, presence, notifications, chat, parties, matchmaking, ratings, admin };
 }

@@ -60,6 +60,8 @@ export const ErrorCode = {
   NotQueued: "not_queued",
   InMatch: "in_match",
   MatchNotFound: "match_not_found",
+  /** The account is banned; `details.expiresAt` says until when, or `details.permanent` is true. */
+  AccountBanned: "account_banned",
   Internal: "internal_error",
   // realtime
   InvalidMessage: "invalid_message",
@@ -84,6 +86,10 @@ export const CloseCode = {
   SessionRevoked: 4101,
   /** The account was deleted or disabled. */
   AccountClosed: 4102,
+  /** An operator banned the account (its sessions are revoked too). */
+  Banned: 4103,
+  /** An operator kicked the connection; the session stays valid and the player may rejoin. */
+  Kicked: 4104,
   /** Match room: a player did not join in time and the match was called off. */
   MatchCancelled: 4201,
   /** Match room: the match is over. */

@@ -11,3 +11,4 @@ export * from "./schemas/chat";
 export * from "./schemas/party";
 export * from "./schemas/matchmaking";
 export * from "./schemas/match";
+export * from "./schemas/admin";

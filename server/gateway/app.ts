@@ -21,6 +21,10 @@ import { notificationsRoutes } from "./routes/notifications.routes";
 import { chatRoutes } from "./routes/chat.routes";
 import { matchesRoutes } from "./routes/matches.routes";
 import { settingsRoutes } from "./routes/settings.routes";
+import { adminRoutes } from "./routes/admin.routes";
+import { adminMonitorRoutes } from "./routes/admin-monitor.routes";
+import { adminPageRoutes } from "./routes/admin-page.routes";
+import type { AdminService } from "../modules/admin/admin.service";
 
 export interface GatewayDeps {
   logger: Logger;
@@ -32,6 +36,8 @@ export interface GatewayDeps {
   notifications: NotificationsService;
   chat: ChatService;
   ratings: RatingsService;
+  /** The operator API (/admin/api); absent in gateways built without it. */
+  admin?: AdminService;
   limiters: { register: Limiter; token: Limiter; socialWrite: Limiter };
   health: Omit<HealthDeps, "metrics">;
 }
@@ -61,6 +67,12 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use("/chat", chatRoutes({ auth: deps.auth, chat: deps.chat }));
   // GET /matches/history, /ratings, /players/:accountId/ratings (auth per route: mounted at the root).
   app.use(matchesRoutes({ auth: deps.auth, ratings: deps.ratings }));
+
+  // POST /admin/api/monitor-ticket and the cookie-gated @colyseus/monitor at /admin/monitor.
+  if (deps.admin) app.use("/admin", adminMonitorRoutes({ admin: deps.admin, auth: deps.auth }));
+  if (deps.admin) app.use("/admin/api", adminRoutes({ admin: deps.admin, auth: deps.auth, loginLimiter: deps.limiters.token }));
+  // The operator console's static page (GET /admin), under a strict CSP.
+  app.use("/admin", adminPageRoutes());
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -55,6 +55,7 @@ const DEFAULT_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.NotQueued]: 409,
   [ErrorCode.InMatch]: 409,
   [ErrorCode.MatchNotFound]: 404,
+  [ErrorCode.AccountBanned]: 403,
 };
 
 /**

@@ -107,6 +107,16 @@ export class AuthRepo {
     return rows.map((r) => r.id);
   }
 
+  /** The ban in force on the account at `now` that lasts longest (a permanent one first), if any. */
+  async findActiveBan(accountId: string, now: Date): Promise<{ expiresAt: Date | null; reason: string } | null> {
+    const bans = await this.prisma.accountSanction.findMany({
+      where: { accountId, kind: "BAN", revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+      select: { expiresAt: true, reason: true },
+    });
+    if (bans.length === 0) return null;
+    return bans.reduce((a, b) => (a.expiresAt === null ? a : b.expiresAt === null || b.expiresAt > a.expiresAt ? b : a));
+  }
+
   async revokeSession(sessionId: string, reason: string, now: Date): Promise<void> {
     await this.prisma.session.updateMany({
       where: { id: sessionId, revokedAt: null },

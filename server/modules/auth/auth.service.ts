@@ -82,6 +82,7 @@ export class AuthService {
       throw new AppError(ErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
     }
     await this.d.throttle.succeeded(key, client.ip);
+    await this.assertNotBanned(account.id);
     const session = this.newSession(client);
     await this.d.repo.createSession({ ...session.record, accountId: account.id });
     return this.issue(account, session.record.sessionId, session.refreshToken);
@@ -97,6 +98,8 @@ export class AuthService {
     const invalid = new AppError(ErrorCode.InvalidRefreshToken, "The refresh token is invalid or has expired.");
     if (!found) throw invalid;
     const { session } = found;
+    // Before the revocation check: a ban revokes every session, and the player should learn why.
+    await this.assertNotBanned(session.accountId);
     if (session.revokedAt || session.expiresAt <= now || session.account.disabledAt) throw invalid;
     if (found.rotatedAt) return this.reuseDetected(session.accountId, session.id, now);
 
@@ -151,6 +154,20 @@ export class AuthService {
     }
     await this.d.throttle.succeeded(account.usernameKey, ip);
     return account;
+  }
+
+  /**
+   * Refuses a banned account with 403 account_banned, saying until when. Checked only after the
+   * password proved right, so it reveals nothing to someone who does not know it.
+   */
+  async assertNotBanned(accountId: string): Promise<void> {
+    const ban = await this.d.repo.findActiveBan(accountId, new Date(this.d.clock.now()));
+    if (!ban) return;
+    if (ban.expiresAt === null) {
+      throw new AppError(ErrorCode.AccountBanned, "This account is banned permanently.", { details: { permanent: true } });
+    }
+    const until = ban.expiresAt.toISOString();
+    throw new AppError(ErrorCode.AccountBanned, `This account is banned until ${until}.`, { details: { expiresAt: until, permanent: false } });
   }
 
   /** Runs the check of a reserved login attempt; an unexpected failure gives the attempt back. */

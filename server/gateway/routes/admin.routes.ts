@@ -1,0 +1,150 @@
+import { matchMaker } from "@colyseus/core";
+import { Router, type Request } from "express";
+import { z } from "zod";
+import { RoomName } from "../../../shared/rooms";
+import {
+  AdminAuditQuerySchema,
+  AdminChatFeedQuerySchema,
+  AdminLoginRequestSchema,
+  AdminPlayersQuerySchema,
+  AdminReportsQuerySchema,
+  BanRequestSchema,
+  MuteRequestSchema,
+  ReasonRequestSchema,
+  type AdminOverview,
+  type AdminRooms,
+} from "../../../shared/schemas/admin";
+import type { Limiter } from "../../lib/rate-limit/limiter";
+import type { AdminService } from "../../modules/admin/admin.service";
+import type { AuthService } from "../../modules/auth/auth.service";
+import { operatorOf, requireOperator } from "../middleware/admin-auth";
+import { clientIp } from "../middleware/client-ip";
+import { parseParams, parseQuery } from "../middleware/parse";
+import { rateLimit } from "../middleware/rate-limit";
+import { bodyOf, validateBody } from "../middleware/validate";
+
+export interface AdminRoutesDeps {
+  admin: AdminService;
+  auth: AuthService;
+  /** Shared with /auth/refresh: requests per IP on the login route (failed logins are throttled in AdminService). */
+  loginLimiter: Limiter;
+  /** Live rooms on every process (Colyseus' room listing); replaceable for tests of the router alone. */
+  listRooms?: () => Promise<LiveRoom[]>;
+}
+
+export interface LiveRoom {
+  name: string;
+  roomId: string;
+  processId: string;
+  clients: number;
+}
+
+const AccountParams = z.object({ id: z.uuid() });
+const MessageParams = z.object({ messageId: z.string().regex(/^\d{1,19}$/, "must be a message id") });
+const ReportParams = z.object({ reportId: z.uuid() });
+
+/** Marks the one route that needs no operator token (read by the route-auth test). */
+export const PUBLIC_ADMIN_ROUTES: ReadonlySet<string> = new Set(["POST /login"]);
+
+const colyseusRooms = async (): Promise<LiveRoom[]> =>
+  (await matchMaker.query({})).map((r) => ({ name: r.name, roomId: r.roomId, processId: r.processId, clients: r.clients }));
+
+/** The operator API, mounted at /admin/api. Every route but login declares its role with requireOperator. */
+export function adminRoutes(deps: AdminRoutesDeps): Router {
+  const { admin, auth } = deps;
+  const listRooms = deps.listRooms ?? colyseusRooms;
+  const viewer = requireOperator(admin, auth, "viewer");
+  const moderator = requireOperator(admin, auth, "moderator");
+  const router = Router();
+  router.use((_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
+
+  router.post("/login", rateLimit(deps.loginLimiter, clientIp), validateBody(AdminLoginRequestSchema), async (req, res) => {
+    const body = bodyOf(AdminLoginRequestSchema, req.body);
+    res.json(await admin.login(body.username, body.password, clientIp(req)));
+  });
+
+  router.get("/me", viewer, (_req, res) => {
+    res.json(admin.me(operatorOf(res)));
+  });
+
+  router.get("/overview", viewer, async (_req, res) => {
+    const rooms = await listRooms();
+    const lobbies = rooms.filter((r) => r.name === RoomName.Lobby);
+    const connectionsByProcess: AdminOverview["connectionsByProcess"] = {};
+    for (const r of lobbies) connectionsByProcess[r.processId] = (connectionsByProcess[r.processId] ?? 0) + r.clients;
+    res.json(
+      await admin.overview({
+        // Lobby connections: a player with two devices counts twice.
+        playersOnline: lobbies.reduce((n, r) => n + r.clients, 0),
+        connectionsByProcess,
+        rooms: { lobby: lobbies.length, match: rooms.filter((r) => r.name === RoomName.Match).length },
+      }),
+    );
+  });
+
+  router.get("/players", viewer, async (req, res) => {
+    res.json(await admin.players(parseQuery(AdminPlayersQuerySchema, req).q));
+  });
+
+  router.get("/players/:id", viewer, async (req, res) => {
+    res.json(await admin.player(parseParams(AccountParams, req).id));
+  });
+
+  router.get("/rooms", viewer, async (_req, res) => {
+    const lobbies: AdminRooms["lobbies"] = (await listRooms())
+      .filter((r) => r.name === RoomName.Lobby)
+      .map((r) => ({ roomId: r.roomId, processId: r.processId, clients: r.clients }));
+    res.json(await admin.rooms(lobbies));
+  });
+
+  router.get("/chat/feed", viewer, async (req, res) => {
+    const q = parseQuery(AdminChatFeedQuerySchema, req);
+    res.json(await admin.chatFeed(q.channelId, q.limit));
+  });
+
+  router.get("/reports", viewer, async (req, res) => {
+    res.json(await admin.reports(parseQuery(AdminReportsQuerySchema, req).status));
+  });
+
+  router.get("/audit", viewer, async (req, res) => {
+    const q = parseQuery(AdminAuditQuerySchema, req);
+    res.json(await admin.auditLog(q.limit, q.cursor));
+  });
+
+  const accountId = (req: Request) => parseParams(AccountParams, req).id;
+
+  router.post("/players/:id/kick", moderator, validateBody(ReasonRequestSchema), async (req, res) => {
+    await admin.kick(operatorOf(res), accountId(req), bodyOf(ReasonRequestSchema, req.body).reason);
+    res.json({ ok: true });
+  });
+
+  router.post("/players/:id/mute", moderator, validateBody(MuteRequestSchema), async (req, res) => {
+    const body = bodyOf(MuteRequestSchema, req.body);
+    res.json({ ok: true, ...(await admin.mute(operatorOf(res), accountId(req), body.durationSeconds, body.reason)) });
+  });
+
+  router.post("/players/:id/ban", moderator, validateBody(BanRequestSchema), async (req, res) => {
+    const body = bodyOf(BanRequestSchema, req.body);
+    res.json({ ok: true, ...(await admin.ban(operatorOf(res), accountId(req), body.durationSeconds, body.reason)) });
+  });
+
+  router.post("/players/:id/unban", moderator, validateBody(ReasonRequestSchema), async (req, res) => {
+    await admin.unban(operatorOf(res), accountId(req), bodyOf(ReasonRequestSchema, req.body).reason);
+    res.json({ ok: true });
+  });
+
+  router.post("/chat/messages/:messageId/delete", moderator, validateBody(ReasonRequestSchema), async (req, res) => {
+    await admin.deleteMessage(operatorOf(res), parseParams(MessageParams, req).messageId, bodyOf(ReasonRequestSchema, req.body).reason);
+    res.json({ ok: true });
+  });
+
+  router.post("/reports/:reportId/resolve", moderator, validateBody(ReasonRequestSchema), async (req, res) => {
+    await admin.resolveReport(operatorOf(res), parseParams(ReportParams, req).reportId, bodyOf(ReasonRequestSchema, req.body).reason);
+    res.json({ ok: true });
+  });
+
+  return router;
+}

@@ -1,0 +1,63 @@
+import jwt from "jsonwebtoken";
+import { z } from "zod";
+import type { Clock } from "../../lib/clock";
+import { newId } from "../../lib/ids";
+
+export const OPERATOR_TOKEN_ALGORITHM = "HS256" as const;
+export const OPERATOR_TOKEN_TYPE = "operator" as const;
+
+export interface OperatorTokenConfig {
+  secret: string;
+  issuer: string;
+  /** Never the players' audience: each side refuses the other's tokens. */
+  audience: string;
+  ttlSeconds: number;
+}
+
+const ClaimsSchema = z.object({
+  sub: z.uuid(),
+  typ: z.literal(OPERATOR_TOKEN_TYPE),
+  exp: z.number().int(),
+  iat: z.number().int(),
+});
+
+/**
+ * Operator access tokens: a separate audience and `typ`, algorithm pinned on verify. The role is
+ * not trusted from the token: every request re-reads the account, so a demotion applies at once.
+ */
+export class OperatorTokens {
+  constructor(
+    private readonly config: OperatorTokenConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  get ttlSeconds(): number {
+    return this.config.ttlSeconds;
+  }
+
+  sign(accountId: string): string {
+    const iat = Math.floor(this.clock.now() / 1000);
+    return jwt.sign({ sub: accountId, typ: OPERATOR_TOKEN_TYPE, iat, exp: iat + this.config.ttlSeconds }, this.config.secret, {
+      algorithm: OPERATOR_TOKEN_ALGORITHM,
+      issuer: this.config.issuer,
+      audience: this.config.audience,
+      jwtid: newId(),
+    });
+  }
+
+  verify(token: string): { accountId: string } | "expired" | "invalid" {
+    let payload: unknown;
+    try {
+      payload = jwt.verify(token, this.config.secret, {
+        algorithms: [OPERATOR_TOKEN_ALGORITHM],
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        clockTimestamp: Math.floor(this.clock.now() / 1000),
+      });
+    } catch (err) {
+      return err instanceof jwt.TokenExpiredError ? "expired" : "invalid";
+    }
+    const claims = ClaimsSchema.safeParse(payload);
+    return claims.success ? { accountId: claims.data.sub } : "invalid";
+  }
+}
