@@ -60,6 +60,10 @@ export class PartiesService {
     return partyId ? this.d.repo.load(partyId, this.now()) : null;
   }
 
+  usernames(ids: string[]): Promise<Map<string, string>> {
+    return this.d.repo.usernames(ids);
+  }
+
   /** The join snapshot: the player's party and the invites waiting for them. */
   async snapshot(accountId: string): Promise<PartySnapshotMessage> {
     const [party, invites] = await Promise.all([this.partyOf(accountId), this.d.repo.invitesFor(accountId, this.now())]);
@@ -120,13 +124,16 @@ export class PartiesService {
     const pair = await this.d.friends.pair(who.accountId, invite.fromId);
     await this.change(partyId, async (tx) => {
       const { party } = tx;
-      if (!party.invites.some((i) => i.toId === who.accountId) || BlockPolicy.isBlockedEitherWay(pair)) {
+      if (!party.invites.some((i) => i.toId === who.accountId) || !BlockPolicy.canInviteToParty(pair) || pair.mine !== "FRIEND") {
         throw new AppError(ErrorCode.PartyInviteNotFound, "No such invite, or it expired.");
       }
       if (party.members.length >= this.d.config.maxSize) throw partyFull(this.d.config.maxSize);
       if (party.ticket) throw partyBusy();
       await tx.deleteInvite(who.accountId);
-      await tx.addMember(who.accountId, this.now());
+      // Strictly after every member already in: "oldest member" (the next leader) must not fall
+      // back to id order when two joins share a millisecond (or a clock that did not move).
+      const latest = Math.max(...party.members.map((m) => m.joinedAt.getTime()));
+      await tx.addMember(who.accountId, new Date(Math.max(this.now().getTime(), latest + 1)));
     });
     await this.d.chat.addPartyMembers(partyId, [who.accountId]);
     await this.channelMembership(partyId, [who.accountId], true);
@@ -134,10 +141,21 @@ export class PartiesService {
   }
 
   async decline(who: Identity, partyId: string): Promise<void> {
+    // In the party's transaction, so its version moves on: an update with the version members
+    // already hold would be dropped, and they would keep seeing the invite.
+    const out = await this.d.repo.inPartyTransaction(partyId, this.now(), async (tx) => {
+      const pending = tx.party.invites.some((i) => i.toId === who.accountId);
+      if (pending) await tx.deleteInvite(who.accountId);
+      return pending;
+    });
+    if (out?.result) {
+      await this.publishCurrent(partyId, []).catch(() => undefined);
+      return;
+    }
+    // An expired invite (not in the party's view any more) is just removed.
     if (!(await this.d.repo.deleteInvite(partyId, who.accountId))) {
       throw new AppError(ErrorCode.PartyInviteNotFound, "No such invite, or it expired.");
     }
-    await this.publishCurrent(partyId, []).catch(() => undefined);
   }
 
   /** Leaves the party; a leaving leader hands over to the longest-standing member. */

@@ -125,6 +125,11 @@ export function createMatchRoom(deps: MatchRoomDeps) {
     }
 
     override onDispose(): void {
+      // Seats nobody consumed (a no-show's, or every seat of a match called off) keep Colyseus'
+      // real-time expiry timer past the room's end, holding the process open for the rest of
+      // seatReservationTimeout: clear them.
+      const timers = this["_reservedSeatTimeouts"] as Record<string, ReturnType<typeof setTimeout>>;
+      for (const sessionId of Object.keys(timers)) clearTimeout(timers[sessionId]);
       deps.metrics.rooms.dec({ room: "match" });
     }
 
@@ -162,7 +167,24 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       } catch (err) {
         this.log.error({ err }, "cancelling the match failed");
       }
+      this.releaseUnusedSeats();
       this.disconnect(CloseCode.MatchCancelled);
+    }
+
+    /**
+     * Gives up the seats no-shows never consumed. Colyseus disposes a room only once no seat is
+     * reserved: without this, a match called off stays listed (its reservation still usable) until
+     * the reservation times out in real time.
+     */
+    private releaseUnusedSeats(): void {
+      const seats = this["_reservedSeats"] as Record<string, unknown>;
+      const timers = this["_reservedSeatTimeouts"] as Record<string, ReturnType<typeof setTimeout>>;
+      // Seats of joined clients are non-enumerable: only unconsumed ones are listed.
+      for (const sessionId of Object.keys(seats)) {
+        clearTimeout(timers[sessionId]);
+        delete timers[sessionId];
+        delete seats[sessionId];
+      }
     }
 
     private async finish(winnerTeam: number | null, reason: MatchResultMessage["reason"]): Promise<void> {
