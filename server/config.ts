@@ -112,6 +112,8 @@ export const EnvSchema = z.object({
   PARTY_INVITE_TTL_SECONDS: int(5, 3600).default(60),
   LOBBY_SHARD_SIZE: int(1, 5000).default(250),
   LOBBY_RECONNECT_SECONDS: int(0, 600).default(20),
+  PROCESS_HEARTBEAT_SECONDS: int(1, 60).default(5),
+  PROCESS_DEAD_AFTER_SECONDS: int(2, 600).default(15),
   LOBBY_SESSION_SWEEP_SECONDS: int(1, 3600).default(30),
   /** The first operator: created (or given the moderator role and this password) at start. Never a default. */
   ADMIN_USERNAME: z.string().regex(/^[A-Za-z0-9_]{3,20}$/, "must be 3-20 letters, digits or underscores").optional(),
@@ -149,6 +151,8 @@ export interface Config {
   parties: PartyConfig;
   matchRoom: MatchRoomConfig;
   lobby: { shardSize: number; reconnectSeconds: number; sessionSweepSeconds: number };
+  /** With several processes: how often each one says it is alive, and when the others give up on it. */
+  liveness: { heartbeatSeconds: number; deadAfterSeconds: number };
   admin: { username: string | undefined; password: string | undefined; audience: string; tokenTtlSeconds: number };
   logLevel: string;
   shutdownTimeoutMs: number;
@@ -299,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     },
     parties: { maxSize: e.PARTY_MAX_SIZE ?? Math.max(2, largestTeam), inviteTtlSeconds: e.PARTY_INVITE_TTL_SECONDS },
     matchRoom: { targetScore: e.MATCH_TARGET_SCORE, reconnectSeconds: e.MATCH_RECONNECT_SECONDS, scoreCooldownMs: e.MATCH_SCORE_COOLDOWN_MS },
+    liveness: { heartbeatSeconds: e.PROCESS_HEARTBEAT_SECONDS, deadAfterSeconds: e.PROCESS_DEAD_AFTER_SECONDS },
     lobby: {
       shardSize: e.LOBBY_SHARD_SIZE,
       reconnectSeconds: e.LOBBY_RECONNECT_SECONDS,

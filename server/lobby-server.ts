@@ -15,6 +15,8 @@ import type { PasswordHasher } from "./modules/auth/password-hasher";
 import { PresenceAccountEventBus } from "./realtime/account-channel";
 import { PresenceApiStore } from "./realtime/presence-store";
 import { PresenceChatTopics } from "./realtime/chat-topics";
+import { PresenceProcessRegistry } from "./realtime/process-registry";
+import { startLiveness } from "./realtime/liveness";
 import { LobbySocial } from "./realtime/rooms/lobby-social";
 import { LobbyParties } from "./realtime/rooms/lobby-parties";
 import { ColyseusMatchHandoff } from "./realtime/match-handoff";
@@ -66,12 +68,14 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   const bus = new PresenceAccountEventBus(backplane.presence);
   const presenceStore = new PresenceApiStore(backplane.presence, backplane.kind === "redis" ? PRESENCE_TTL_SECONDS : undefined);
   const chatTopics = new PresenceChatTopics(backplane.presence);
+  const processRegistry = new PresenceProcessRegistry(backplane.presence);
   const services = createServices({
     config,
     db,
     bus,
     presenceStore,
     chatTopics,
+    processRegistry,
     limiterStore,
     clock,
     logger,
@@ -181,12 +185,17 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   };
   scheduleTick();
 
+  // Liveness: with several processes, each says it is alive; the others take a process whose
+  // heartbeat expired out of presence (its players go offline, their searches and parties end).
+  const liveness = backplane.kind === "redis" ? startLiveness(services, processRegistry, config, logger) : undefined;
+
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       draining = true;
       clearInterval(retentionTimer);
       clearTimeout(tickTimer);
+      await liveness?.stop();
       await matchmaking.releaseQueues().catch((err) => logger.warn({ err }, "releasing queue leases failed"));
       logger.info("shutting down: closing rooms and connections");
       await shutdownGameServer(gameServer, backplane);

@@ -19,6 +19,7 @@ import { NotificationsRepo } from "./modules/notifications/notifications.repo";
 import { NotificationsService } from "./modules/notifications/notifications.service";
 import { PresenceRepo } from "./modules/presence/presence.repo";
 import { PresenceService } from "./modules/presence/presence.service";
+import type { ProcessRegistry } from "./modules/presence/process-registry";
 import type { PresenceStore } from "./modules/presence/presence.store";
 import { FriendsRepo } from "./modules/social/friends.repo";
 import { FriendsService } from "./modules/social/friends.service";
@@ -56,6 +57,7 @@ export interface ServiceInputs {
   bus: AccountEventBus;
   presenceStore: PresenceStore;
   chatTopics: ChatTopics;
+  processRegistry: ProcessRegistry;
   /** Observes each formed match (metrics). */
   onMatchFormed?: (mode: string, waitsSeconds: number[], quality: number) => void;
   limiterStore: LimiterStore;
@@ -103,6 +105,7 @@ export function createServices(i: ServiceInputs): Services {
     notifications,
     clock,
     processId,
+    registry: i.processRegistry,
     onlineNotificationDebounceMs: ONLINE_NOTIFICATION_DEBOUNCE_MS,
   });
   const friends = new FriendsService({

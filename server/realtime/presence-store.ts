@@ -27,6 +27,13 @@ export class PresenceApiStore implements PresenceStore {
     await this.presence.hdel(key(accountId), CONNECTION_PREFIX + connectionId);
   }
 
+  async removeConnectionsOf(accountId: string, processId: string): Promise<number> {
+    const hash = (await this.presence.hgetall(key(accountId))) ?? {};
+    const owned = Object.entries(hash).filter(([field, owner]) => field.startsWith(CONNECTION_PREFIX) && owner === processId);
+    await Promise.all(owned.map(([field]) => this.presence.hdel(key(accountId), field)));
+    return owned.length;
+  }
+
   async read(accountId: string): Promise<PresenceRecord> {
     return parse(await this.presence.hgetall(key(accountId)));
   }

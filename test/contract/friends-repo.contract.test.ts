@@ -12,6 +12,7 @@ import type { EdgeState } from "../../server/modules/social/friend-state";
 import { FriendsRepo } from "../../server/modules/social/friends.repo";
 import { FriendsService } from "../../server/modules/social/friends.service";
 import { PresenceAccountEventBus } from "../../server/realtime/account-channel";
+import { PresenceProcessRegistry } from "../../server/realtime/process-registry";
 import { PresenceApiStore } from "../../server/realtime/presence-store";
 import { createAccount, DATABASE_STORES, type StoreUnderTest } from "./database-stores";
 
@@ -42,6 +43,7 @@ function friendsService(db: Database, friendLimit = 500) {
     notifications,
     clock: systemClock,
     processId: "contract",
+    registry: new PresenceProcessRegistry(backplane),
     onlineNotificationDebounceMs: 60_000,
   });
   return new FriendsService({ repo, presence, notifications, bus, cursors, clock: systemClock, friendLimit });

@@ -31,4 +31,10 @@ export class PresenceRepo {
     const row = await this.prisma.account.findUnique({ where: { id: accountId }, select: { lastSeenAt: true } });
     return row?.lastSeenAt ?? null;
   }
+
+  async usernames(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.prisma.account.findMany({ where: { id: { in: ids } }, select: { id: true, username: true } });
+    return new Map(rows.map((r) => [r.id, r.username]));
+  }
 }

@@ -7,6 +7,7 @@ import type { FriendsRepo } from "../social/friends.repo";
 import type { PresencePatch, PresenceStore } from "./presence.store";
 import type { PresenceRepo } from "./presence.repo";
 import { visiblePresence } from "./presence-view";
+import type { ProcessRegistry } from "./process-registry";
 
 export interface PresenceServiceDeps {
   store: PresenceStore;
@@ -16,6 +17,7 @@ export interface PresenceServiceDeps {
   notifications: NotificationsService;
   clock: Clock;
   processId: string;
+  registry: ProcessRegistry;
   /** A player hidden for less than this is not announced as "came online" again (reconnects). */
   onlineNotificationDebounceMs: number;
 }
@@ -47,6 +49,7 @@ export class PresenceService {
    * order key (`presence:<friendId>`) the version and payload the snapshot holds.
    */
   async connected(who: Identity, connectionId: string): Promise<JoinSnapshot> {
+    await this.d.registry.track(this.d.processId, who.accountId);
     await this.d.store.addConnection(who.accountId, connectionId, this.d.processId);
     const record = await this.d.store.read(who.accountId);
     const patch: PresencePatch = {};
@@ -79,6 +82,24 @@ export class PresenceService {
   async setActivity(who: Identity, activity: Activity): Promise<void> {
     await this.d.store.update(who.accountId, { activity });
     await this.announce(who);
+  }
+
+  /**
+   * Takes the connections of a process that died (its heartbeat expired) out of presence and
+   * announces the change. Returns the accounts left with no connection anywhere.
+   */
+  async reapProcess(deadProcessId: string): Promise<string[]> {
+    const accountIds = await this.d.registry.accountsOf(deadProcessId);
+    const names = await this.d.repo.usernames(accountIds);
+    const offline: string[] = [];
+    for (const accountId of accountIds) {
+      if ((await this.d.store.removeConnectionsOf(accountId, deadProcessId)) === 0) continue;
+      const who = { accountId, username: names.get(accountId) ?? "" };
+      await this.announce(who);
+      if (!(await this.isConnected(accountId))) offline.push(accountId);
+    }
+    await this.d.registry.forget(deadProcessId);
+    return offline;
   }
 
   /** Runs after each announcement of an account's presence (e.g. its party re-sends its state). */

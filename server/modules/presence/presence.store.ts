@@ -28,6 +28,8 @@ export interface PresencePatch {
 export interface PresenceStore {
   addConnection(accountId: string, connectionId: string, processId: string): Promise<void>;
   removeConnection(accountId: string, connectionId: string): Promise<void>;
+  /** Removes every connection of the account that `processId` owned; returns how many. */
+  removeConnectionsOf(accountId: string, processId: string): Promise<number>;
   read(accountId: string): Promise<PresenceRecord>;
   readMany(accountIds: string[]): Promise<Map<string, PresenceRecord>>;
   update(accountId: string, patch: PresencePatch): Promise<void>;

@@ -1,0 +1,45 @@
+import type { Config } from "../config";
+import type { Logger } from "../lib/logger";
+import type { ProcessRegistry } from "../modules/presence/process-registry";
+import type { Services } from "../services";
+
+/**
+ * This process' heartbeat, and the reaper every process runs: a process whose heartbeat is older
+ * than PROCESS_DEAD_AFTER_SECONDS is taken out of presence by whichever survivor claims it first.
+ * Its players then show offline within dead-after + one heartbeat, and those left with no
+ * connection anywhere lose their search and leave their party, as after a final disconnect.
+ */
+export function startLiveness(services: Services, registry: ProcessRegistry, config: Config, logger: Logger): { stop(): Promise<void> } {
+  const { processId, presence, matchmaking, parties } = services;
+  const { heartbeatSeconds, deadAfterSeconds } = config.liveness;
+  let running: Promise<void> = Promise.resolve();
+
+  const round = async () => {
+    await registry.beat(processId, deadAfterSeconds);
+    for (const dead of await registry.deadProcesses()) {
+      if (dead === processId || !(await registry.claim(dead))) continue;
+      const offline = await presence.reapProcess(dead);
+      logger.warn({ process: dead, offline: offline.length }, "a process stopped answering: its connections were taken out of presence");
+      const names = await parties.usernames(offline);
+      for (const accountId of offline) {
+        const who = { accountId, username: names.get(accountId) ?? "" };
+        await matchmaking.disconnected(who).catch((err) => logger.warn({ err, accountId }, "cancelling a reaped player's search failed"));
+        await parties.disconnected(who).catch((err) => logger.warn({ err, accountId }, "removing a reaped player from their party failed"));
+      }
+    }
+  };
+  const tick = () => {
+    running = running.then(round).catch((err) => logger.warn({ err }, "liveness round failed; will retry"));
+  };
+  tick();
+  const timer = setInterval(tick, heartbeatSeconds * 1000);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+      // A clean stop: connections were closed through onLeave already; nothing to reap.
+      await registry.forget(processId).catch(() => undefined);
+    },
+  };
+}
