@@ -7,8 +7,8 @@ import type { Logger } from "../lib/logger";
 
 type Handler<S extends z.ZodType> = (client: Client, message: z.output<S>) => unknown;
 
-export function sendError(client: Client, code: string, message: string, type?: string): void {
-  const body: WsErrorMessage = { code, message, ...(type ? { type } : {}) };
+export function sendError(client: Client, code: string, message: string, type?: string, details?: WsErrorMessage["details"]): void {
+  const body: WsErrorMessage = { code, message, ...(type ? { type } : {}), ...(details ? { details } : {}) };
   client.send(LobbyServerMessage.Error, body);
 }
 
@@ -47,7 +47,7 @@ export class MessageRouter {
       return await fn();
     } catch (err) {
       if (isAppError(err)) {
-        sendError(client, err.code, err.message, type);
+        sendError(client, err.code, err.message, type, err.extra.details);
         return undefined;
       }
       this.logger.error({ err, type, roomId: this.room.roomId }, "message handler failed");

@@ -37,23 +37,23 @@ const messageSelect = {
 export class ChatRepo {
   constructor(private readonly prisma: PrismaClient) {}
 
+  /**
+   * Creates the channels that do not exist yet. INSERT ... ON CONFLICT DO NOTHING, not upsert
+   * (a read, then an insert): processes starting together must not fail on each other's rows.
+   */
   async ensureChannels(channels: { id: string; kind: ChannelKindDb }[], now: Date): Promise<void> {
-    for (const c of channels) {
-      await this.prisma.chatChannel.upsert({ where: { id: c.id }, create: { ...c, createdAt: now }, update: {} });
-    }
+    await this.prisma.chatChannel.createMany({ data: channels.map((c) => ({ ...c, createdAt: now })), skipDuplicates: true });
   }
 
+  /** The channel and its members, whichever are missing; safe when both sides of a new DM write at once. */
   async ensureMemberChannel(id: string, kind: ChannelKindDb, memberIds: string[], now: Date): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      await tx.chatChannel.upsert({ where: { id }, create: { id, kind, createdAt: now }, update: {} });
-      for (const accountId of memberIds) {
-        await tx.chatChannelMember.upsert({
-          where: { channelId_accountId: { channelId: id, accountId } },
-          create: { channelId: id, accountId, joinedAt: now },
-          update: {},
-        });
-      }
-    });
+    await this.prisma.$transaction([
+      this.prisma.chatChannel.createMany({ data: [{ id, kind, createdAt: now }], skipDuplicates: true }),
+      this.prisma.chatChannelMember.createMany({
+        data: memberIds.map((accountId) => ({ channelId: id, accountId, joinedAt: now })),
+        skipDuplicates: true,
+      }),
+    ]);
   }
 
   async removeMember(channelId: string, accountId: string): Promise<void> {

@@ -203,9 +203,10 @@ export class ChatService {
   }
 
   async unread(accountId: string): Promise<ChatUnreadMessage> {
-    const rows = await this.d.repo.dmUnread(accountId);
+    // A block hides the other side's messages, so their conversation has nothing unread either.
+    const [rows, hidden] = await Promise.all([this.d.repo.dmUnread(accountId), this.hiddenSenders(accountId)]);
     return {
-      channels: rows.map((r) => ({ channelId: r.channelId, with: { id: r.otherId, username: r.otherUsername }, unread: r.unread })),
+      channels: rows.filter((r) => !hidden.has(r.otherId)).map((r) => ({ channelId: r.channelId, with: { id: r.otherId, username: r.otherUsername }, unread: r.unread })),
     };
   }
 

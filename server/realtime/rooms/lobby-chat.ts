@@ -1,4 +1,4 @@
-import type { Client } from "@colyseus/core";
+import { ClientState, type Client } from "@colyseus/core";
 import { ErrorCode } from "../../../shared/codes";
 import {
   ChatDmMessageSchema,
@@ -31,6 +31,17 @@ export interface ChatConnection {
   joined: Set<string>;
   /** Senders this player never sees (blocks in either direction). */
   hidden: Set<string>;
+  /** The latest reload of `hidden`: cursors wait for it before emitting anything. */
+  hiddenLoaded: Promise<void>;
+  /** Where the account's DM channels stood when the connection opened (read once, at the join). */
+  dmBase: Promise<Map<string, number> | undefined>;
+  /** chat.join / chat.leave of one channel, one at a time. */
+  channelOps: Map<string, Promise<unknown>>;
+  /**
+   * The transport client messages go through. After a reconnect Colyseus moves the connection to a
+   * new client; until start() adopts it, nothing is sent (the old client would drop it silently).
+   */
+  client: Client;
   send: (type: string, payload: unknown) => void;
 }
 
@@ -68,7 +79,23 @@ export class LobbyChat {
   }
 
   newConnection(who: Identity, client: Client): ChatConnection {
-    return { who, cursors: new Map(), joined: new Set(), hidden: new Set(), send: (type, payload) => client.send(type, payload) };
+    // Read before the account's channel is subscribed: a DM committed after this is either seen
+    // live or fetched as a gap; one committed before it is in chat.unread (read later).
+    const dmBase = this.d.chat.dmPositions(who.accountId).catch((err: unknown) => {
+      this.d.logger.warn({ err }, "reading DM positions failed");
+      return undefined;
+    });
+    return {
+      who,
+      cursors: new Map(),
+      joined: new Set(),
+      hidden: new Set(),
+      hiddenLoaded: Promise.resolve(),
+      dmBase,
+      channelOps: new Map(),
+      client,
+      send: (type, payload) => client.send(type, payload),
+    };
   }
 
   /**
@@ -76,8 +103,10 @@ export class LobbyChat {
    * connection's channels received while it was away, through its cursors: no gap, no duplicate.
    */
   async start(client: Client, state: ChatConnection): Promise<void> {
+    // From here on, events reach this connection again (and are held until the client is ready).
+    state.client = client;
     state.send = (type, payload) => client.send(type, payload);
-    state.hidden = await this.d.chat.hiddenSenders(state.who.accountId);
+    await this.reloadHidden(state);
     state.send(LobbyServerMessage.ChatUnread, await this.d.chat.unread(state.who.accountId));
     for (const [channelId, cursor] of state.cursors) {
       const from = cursor.position;
@@ -93,34 +122,83 @@ export class LobbyChat {
     for (const channelId of state.joined) this.topics.remove(channelId);
     state.joined.clear();
     state.cursors.clear();
+    state.channelOps.clear();
   }
 
   /** Joins a channel (public via chat.join; party channels by the party feature). */
-  async join(state: ChatConnection, channelId: string, afterSeq?: number): Promise<ChatHistoryMessage> {
+  join(state: ChatConnection, channelId: string, afterSeq?: number): Promise<ChatHistoryMessage> {
+    return this.serialized(state, channelId, () => this.joinNow(state, channelId, afterSeq));
+  }
+
+  leave(state: ChatConnection, channelId: string): Promise<void> {
+    return this.serialized(state, channelId, async () => this.leaveNow(state, channelId));
+  }
+
+  /** One chat.join / chat.leave of a channel at a time per connection (a second join waits for the first). */
+  private serialized<T>(state: ChatConnection, channelId: string, op: () => Promise<T>): Promise<T> {
+    const previous = state.channelOps.get(channelId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(op);
+    state.channelOps.set(channelId, next);
+    const forget = () => {
+      if (state.channelOps.get(channelId) === next) state.channelOps.delete(channelId);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  private async joinNow(state: ChatConnection, channelId: string, afterSeq?: number): Promise<ChatHistoryMessage> {
     if (channelId.startsWith("public:")) this.d.chat.publicChannel(channelId);
-    if (!state.joined.has(channelId)) {
-      if (state.joined.size >= MAX_JOINED_CHANNELS) {
-        throw new AppError(ErrorCode.InvalidMessage, `At most ${MAX_JOINED_CHANNELS} channels at once.`);
-      }
-      state.joined.add(channelId);
-      await this.topics.add(channelId);
-    }
     const existing = state.cursors.get(channelId);
-    if (existing?.position !== undefined) {
-      // Already streaming this channel to the connection: its cursor delivers what follows.
-      const history: ChatHistoryMessage = { channelId, messages: [], lastSeq: existing.position, truncated: false };
-      state.send(LobbyServerMessage.ChatHistory, history);
-      return history;
+    if (existing?.isOpen && state.joined.has(channelId)) return this.rejoin(state, existing, channelId, afterSeq);
+    const subscribing = !state.joined.has(channelId);
+    if (subscribing && state.joined.size >= MAX_JOINED_CHANNELS) {
+      throw new AppError(ErrorCode.InvalidMessage, `At most ${MAX_JOINED_CHANNELS} channels at once.`);
     }
-    // Subscribed first, cursor buffering: nothing published from here on is lost or doubled.
-    const cursor = this.cursorFor(state, channelId);
-    const history = await this.d.chat.joinHistory(state.who, channelId, afterSeq);
+    // A DM stream this connection already has is kept whatever happens here.
+    const hadCursor = state.cursors.has(channelId);
+    let cursor: ChannelCursor;
+    let history: ChatHistoryMessage;
+    try {
+      if (subscribing) {
+        state.joined.add(channelId);
+        await this.topics.add(channelId);
+      }
+      // Subscribed first, cursor buffering: nothing published from here on is lost or doubled.
+      cursor = this.cursorFor(state, channelId);
+      history = await this.d.chat.joinHistory(state.who, channelId, afterSeq);
+    } catch (err) {
+      // Not allowed in (e.g. someone else's party), or the store failed: leave nothing behind.
+      if (subscribing && state.joined.delete(channelId)) this.topics.remove(channelId);
+      if (!hadCursor) state.cursors.delete(channelId);
+      throw err;
+    }
+    if (cursor.isOpen) {
+      // A DM stream already running on this connection: it carries on; history was not sent.
+      return this.rejoin(state, cursor, channelId, afterSeq);
+    }
     state.send(LobbyServerMessage.ChatHistory, history);
     cursor.open(history.lastSeq);
     return history;
   }
 
-  leave(state: ChatConnection, channelId: string): void {
+  /**
+   * chat.join of a channel the connection already streams: nothing is sent twice. With `afterSeq`
+   * behind the stream (the client lost messages, e.g. in a socket that died unnoticed), the
+   * messages after it are sent again, in the stream's order, before anything newer.
+   */
+  private rejoin(state: ChatConnection, cursor: ChannelCursor, channelId: string, afterSeq: number | undefined): Promise<ChatHistoryMessage> {
+    return cursor.run(async (position) => {
+      const missed =
+        afterSeq !== undefined && afterSeq < position
+          ? await this.d.chat.catchUp(state.who, channelId, afterSeq, position)
+          : { messages: [], truncated: false };
+      const history: ChatHistoryMessage = { channelId, ...missed, lastSeq: position };
+      state.send(LobbyServerMessage.ChatHistory, history);
+      return history;
+    });
+  }
+
+  private leaveNow(state: ChatConnection, channelId: string): void {
     if (!state.joined.delete(channelId)) return;
     state.cursors.delete(channelId);
     this.topics.remove(channelId);
@@ -130,31 +208,58 @@ export class LobbyChat {
   onTopicEvent(channelId: string, event: ChatEvent): void {
     for (const state of this.connections()) {
       const cursor = state.cursors.get(channelId);
-      if (!cursor) continue;
+      if (!cursor || !this.reachable(state)) continue;
       this.apply(state, cursor, event);
     }
   }
 
   /** A DM event on the account's channel, for one connection. */
   onDirectEvent(state: ChatConnection | undefined, event: ChatEvent): void {
-    if (!state) return;
+    if (!state || !this.reachable(state)) return;
     const channelId = event.type === "message" ? event.message.channelId : event.channelId;
     let cursor = state.cursors.get(channelId);
     if (!cursor && event.type === "message") {
-      // First DM of this channel on this connection: its stream starts here.
-      cursor = this.cursorFor(state, channelId);
-      cursor.open(event.message.seq - 1);
+      // First DM of this channel on this connection: the stream starts where the channel stood
+      // when the connection opened (0 for a channel created since), so a DM published late
+      // (another process) is fetched, not skipped.
+      const first = event.message.seq;
+      const opening = this.cursorFor(state, channelId);
+      cursor = opening;
+      void state.dmBase.then((base) => opening.open(base ? (base.get(channelId) ?? 0) : first - 1));
     }
     if (cursor) this.apply(state, cursor, event);
   }
 
-  async reloadHidden(state: ChatConnection | undefined): Promise<void> {
-    if (state) state.hidden = await this.d.chat.hiddenSenders(state.who.accountId);
+  /** Re-reads who the connection hides; cursors emit nothing until it is done. */
+  reloadHidden(state: ChatConnection | undefined): Promise<void> {
+    if (!state) return Promise.resolve();
+    const load = async () => {
+      try {
+        state.hidden = await this.d.chat.hiddenSenders(state.who.accountId);
+      } catch (err) {
+        this.d.logger.warn({ err }, "reloading hidden chat senders failed");
+      }
+    };
+    // One after another: the last reload started is the last to write.
+    state.hiddenLoaded = state.hiddenLoaded.then(load);
+    return state.hiddenLoaded;
+  }
+
+  /** False while Colyseus moves a reconnecting connection to its new client (start() not run yet). */
+  private reachable(state: ChatConnection): boolean {
+    return state.client.state !== ClientState.RECONNECTED && state.client.state !== ClientState.LEAVING;
   }
 
   private apply(state: ChatConnection, cursor: ChannelCursor, event: ChatEvent): void {
-    if (event.type === "message") cursor.offer(event.message);
-    else state.send(LobbyServerMessage.ChatDeleted, { channelId: event.channelId, id: event.id, seq: event.seq });
+    if (event.type === "message") {
+      cursor.offer(event.message);
+      return;
+    }
+    // In the stream's order: never ahead of the message it removes.
+    const notice = { channelId: event.channelId, id: event.id, seq: event.seq };
+    void cursor
+      .run(() => state.send(LobbyServerMessage.ChatDeleted, notice))
+      .catch((err: unknown) => this.d.logger.warn({ err }, "chat deletion notice failed"));
   }
 
   private cursorFor(state: ChatConnection, channelId: string): ChannelCursor {
@@ -166,6 +271,7 @@ export class LobbyChat {
           if (!state.hidden.has(message.sender.id)) state.send(LobbyServerMessage.ChatMessage, message);
         },
         (err) => this.d.logger.error({ err, channelId }, "chat gap fill failed"),
+        { before: () => state.hiddenLoaded },
       );
       state.cursors.set(channelId, cursor);
     }

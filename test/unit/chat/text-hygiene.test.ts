@@ -51,3 +51,22 @@ describe("chat text validation", () => {
     expect(ok("  hello     world  ")).toBe("hello world");
   });
 });
+
+describe("chat text validation: invisibles and composition", () => {
+  test("an invisible between a letter and its accent does not keep them apart", () => {
+    expect(ok("e\u200B\u0301")).toBe("\u00e9");
+    expect(ok("Cafe\u202E\u0301")).toBe("Caf\u00e9");
+  });
+
+  test("a zero-width joiner survives inside an emoji sequence only", () => {
+    const family = "\u{1F468}\u200D\u{1F469}\u200D\u{1F467}";
+    expect(ok(family)).toBe(family);
+    const skinToned = "\u{1F469}\u{1F3FD}\u200D\u{1F4BB}";
+    expect(ok(skinToned)).toBe(skinToned);
+    const heart = "\u2764\uFE0F\u200D\u{1F525}";
+    expect(ok(heart)).toBe(heart);
+    expect(ok("a\u200Db")).toBe("ab");
+    expect(ok("\u{1F600}\u200Da")).toBe("\u{1F600}a");
+    expect(ok("\u200D\u{1F600}")).toBe("\u{1F600}");
+  });
+});

@@ -87,3 +87,60 @@ describe("channel cursor", () => {
     expect(emitted).toEqual([4]);
   });
 });
+
+describe("channel cursor: tasks, gate and opening", () => {
+  test("only the first open counts", async () => {
+    const h = harness([]);
+    h.cursor.open(3);
+    h.cursor.open(7);
+    h.cursor.offer(msg(4));
+    await h.cursor.settled();
+    expect(h.emitted).toEqual([4]);
+  });
+
+  test("a task runs after what was offered before it, with the position reached, and before what is offered after", async () => {
+    const h = harness([1, 2, 3]);
+    const order: string[] = [];
+    h.cursor.open(0);
+    h.cursor.offer(msg(3)); // fills 1 and 2 from storage first
+    const task = h.cursor.run(async (position) => {
+      order.push(`task at ${position} after ${h.emitted.join(",")}`);
+      return position;
+    });
+    h.cursor.offer(msg(4));
+    expect(await task).toBe(3);
+    await h.cursor.settled();
+    expect(order).toEqual(["task at 3 after 1,2,3"]);
+    expect(h.emitted).toEqual([1, 2, 3, 4]);
+  });
+
+  test("a task offered before open waits for it; a failing task rejects without stopping the stream", async () => {
+    const h = harness([]);
+    const early = h.cursor.run((position) => position);
+    h.cursor.open(5);
+    expect(await early).toBe(5);
+    await expect(h.cursor.run(() => Promise.reject(new Error("nope")))).rejects.toThrow("nope");
+    h.cursor.offer(msg(6));
+    await h.cursor.settled();
+    expect(h.emitted).toEqual([6]);
+  });
+
+  test("nothing is emitted before the gate given as `before` has settled", async () => {
+    const emitted: number[] = [];
+    let release!: () => void;
+    let gate: Promise<void> = new Promise((resolve) => (release = resolve));
+    const cursor = new ChannelCursor(async () => [], (m) => emitted.push(m.seq), () => undefined, { before: () => gate });
+    cursor.open(0);
+    cursor.offer(msg(1));
+    await Promise.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(emitted).toEqual([]);
+    release();
+    await cursor.settled();
+    expect(emitted).toEqual([1]);
+    gate = Promise.resolve();
+    cursor.offer(msg(2));
+    await cursor.settled();
+    expect(emitted).toEqual([1, 2]);
+  });
+});
