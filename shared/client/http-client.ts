@@ -1,4 +1,12 @@
 import type { AuthResponse, LoginRequest, MeResponse, RegisterRequest } from "../schemas/auth";
+import type { z } from "zod";
+import type {
+  AccountSettings,
+  ChatHistoryResponse,
+  ChatReportBodySchema,
+  ChatUnreadMessage,
+  PublicChannelsResponseSchema,
+} from "../schemas/chat";
 import type { ErrorBody } from "../schemas/common";
 import type { MarkReadBody, NotificationListResponse } from "../schemas/notifications";
 import type { BlockListResponse, FriendListResponse, FriendListState, FriendRequestResult } from "../schemas/social";
@@ -18,6 +26,15 @@ export class LobbyApiError extends Error {
 }
 
 export type FetchLike = typeof fetch;
+
+export type ChatChannelsResponse = z.infer<typeof PublicChannelsResponseSchema>;
+export type ChatReportBody = z.input<typeof ChatReportBodySchema>;
+/** `cursor` pages back (newest first); `afterSeq` catches up (oldest first). Not both. */
+export type ChatHistoryQuery = {
+  limit?: number;
+  cursor?: string;
+  afterSeq?: number;
+};
 
 /** Typed calls to the lobby's HTTP gateway. Browser- and Node-compatible (uses fetch). */
 export class LobbyHttpClient {
@@ -99,6 +116,41 @@ export class LobbyHttpClient {
 
   markNotificationsRead(accessToken: string, body: MarkReadBody): Promise<{ updated: number }> {
     return this.request("POST", "/notifications/read", { accessToken, body });
+  }
+
+  // Chat (live messages travel on the lobby connection; these read history and file reports).
+
+  /** The configured public channels. */
+  chatChannels(accessToken: string): Promise<ChatChannelsResponse> {
+    return this.request("GET", "/chat/channels", { accessToken });
+  }
+
+  /**
+   * A channel's messages the caller may read: older pages newest first (`cursor` = the previous
+   * page's `nextCursor`), or a catch-up oldest first (`afterSeq` = the last seq the client has).
+   */
+  chatHistory(accessToken: string, channelId: string, query: ChatHistoryQuery = {}): Promise<ChatHistoryResponse> {
+    return this.request("GET", `/chat/channels/${encodeURIComponent(channelId)}/messages${queryString(query)}`, { accessToken });
+  }
+
+  /** Direct-message channels with unread messages. */
+  chatUnread(accessToken: string): Promise<ChatUnreadMessage> {
+    return this.request("GET", "/chat/unread", { accessToken });
+  }
+
+  /** Reports a message; answers how many distinct players reported it. Repeating a report changes nothing. */
+  reportChatMessage(accessToken: string, messageId: string, body: ChatReportBody): Promise<{ reports: number }> {
+    return this.request("POST", `/chat/messages/${encodeURIComponent(messageId)}/reports`, { accessToken, body });
+  }
+
+  /** The caller's privacy settings. */
+  settings(accessToken: string): Promise<AccountSettings> {
+    return this.request("GET", "/me/settings", { accessToken });
+  }
+
+  /** Changes some of the caller's settings; answers all of them. */
+  updateSettings(accessToken: string, patch: Partial<AccountSettings>): Promise<AccountSettings> {
+    return this.request("PATCH", "/me/settings", { accessToken, body: patch });
   }
 
   /** Any JSON route; throws LobbyApiError on a non-2xx answer. */

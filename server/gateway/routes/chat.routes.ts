@@ -9,6 +9,11 @@ import { bodyOf, validateBody } from "../middleware/validate";
 
 const ChannelParamSchema = z.object({ channelId: z.string().min(3).max(96) });
 const MessageParamSchema = z.object({ messageId: z.string().regex(/^\d{1,19}$/, "is not a message id") });
+/** Paging back (`cursor`) and catching up (`afterSeq`) are two modes; asking for both is refused. */
+const HistoryQuerySchema = ChatHistoryQuerySchema.refine((q) => q.cursor === undefined || q.afterSeq === undefined, {
+  message: "cannot be combined with cursor",
+  path: ["afterSeq"],
+});
 
 const who = (locals: Parameters<typeof authOf>[0]) => {
   const a = authOf(locals);
@@ -25,7 +30,7 @@ export function chatRoutes({ auth, chat }: { auth: AuthService; chat: ChatServic
 
   router.get("/channels/:channelId/messages", async (req, res) => {
     const { channelId } = parseParams(ChannelParamSchema, req);
-    res.json(await chat.history(who(res.locals), channelId, parseQuery(ChatHistoryQuerySchema, req)));
+    res.json(await chat.history(who(res.locals), channelId, parseQuery(HistoryQuerySchema, req)));
   });
 
   router.get("/unread", async (_req, res) => {
