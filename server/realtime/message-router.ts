@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { ErrorCode } from "../../shared/codes";
 import { LobbyServerMessage, type WsErrorMessage } from "../../shared/schemas/lobby";
 import { isAppError } from "../lib/errors";
+import { isDatabaseUnavailable } from "../db/db-errors";
 import type { Logger } from "../lib/logger";
 
 type Handler<S extends z.ZodType> = (client: Client, message: z.output<S>) => unknown;
@@ -48,6 +49,11 @@ export class MessageRouter {
     } catch (err) {
       if (isAppError(err)) {
         sendError(client, err.code, err.message, type, err.extra.details);
+        return undefined;
+      }
+      if (isDatabaseUnavailable(err)) {
+        this.logger.warn({ type, roomId: this.room.roomId }, "message refused: the database is unavailable");
+        sendError(client, ErrorCode.ServiceUnavailable, "The service is temporarily unavailable. Try again shortly.", type);
         return undefined;
       }
       this.logger.error({ err, type, roomId: this.room.roomId }, "message handler failed");
