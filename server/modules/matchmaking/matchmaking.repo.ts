@@ -182,6 +182,12 @@ export class MatchmakingRepo {
     });
   }
 
+  /** An active match ends without a result (ratings untouched). False if it was not active. */
+  async abandonActive(matchId: string, at: Date, reason: string): Promise<boolean> {
+    const { count } = await this.prisma.match.updateMany({ where: { id: matchId, status: "ACTIVE" }, data: { status: "CANCELLED", finishedAt: at, endReason: reason } });
+    return count === 1;
+  }
+
   /** Pending matches formed before `before` (their hand-off should have finished long ago). */
   async stalePending(before: Date): Promise<{ id: string; playerIds: string[] }[]> {
     const rows = await this.prisma.match.findMany({

@@ -173,6 +173,12 @@ export class MatchmakingService implements PartyQueuePort {
     }
   }
 
+  /** A match being played was called off without a result (its process is shutting down). */
+  async matchAbandoned(matchId: string, playerIds: string[], reason: string): Promise<void> {
+    await this.d.repo.abandonActive(matchId, this.now(), reason);
+    await this.setActivity(playerIds, { kind: "lobby" });
+  }
+
   /** The match is over: its players are back in the lobby. */
   async matchEnded(playerIds: string[]): Promise<void> {
     await this.setActivity(playerIds, { kind: "lobby" });

@@ -60,6 +60,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
     private options!: MatchRoomOptions;
     private log!: Logger;
     private ending = false;
+    private readonly reconnectDeadlines = new Map<string, number>();
 
     override onCreate(options: MatchRoomOptions): void {
       this.options = options;
@@ -99,11 +100,18 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       const player = this.state.players.get((client.auth as MatchAuth).accountId);
       if (player) player.connected = false;
       if (this.state.phase === "playing" || this.state.phase === "waiting") {
+        this.reconnectDeadlines.set(client.sessionId, deps.clock.now() + deps.config.reconnectSeconds * 1000);
         this.allowReconnection(client, deps.config.reconnectSeconds).catch(() => undefined);
       }
     }
 
     override onReconnect(client: MatchClient): void {
+      // The window follows the injected clock (Colyseus' own timer frees the seat in real time).
+      const deadline = this.reconnectDeadlines.get(client.sessionId);
+      this.reconnectDeadlines.delete(client.sessionId);
+      if (deadline !== undefined && deps.clock.now() >= deadline) {
+        throw new ServerError(ColyseusErrorCode.MATCHMAKE_EXPIRED, "The reconnection window has closed.");
+      }
       const player = this.state.players.get((client.auth as MatchAuth).accountId);
       if (player) player.connected = true;
     }
@@ -120,7 +128,17 @@ export function createMatchRoom(deps: MatchRoomDeps) {
     override async onBeforeShutdown(): Promise<void> {
       // Draining: a match still forming goes back to the queue; one being played is called off
       // without a result (the players are told by the close code).
-      if (this.state.phase === "waiting") await this.cancel([]);
+      if (this.state.phase === "waiting") {
+        await this.cancel([]);
+        return;
+      }
+      if (this.state.phase === "playing" && !this.ending) {
+        this.ending = true;
+        this.state.phase = "cancelled";
+        await deps.matchmaking
+          .matchAbandoned(this.options.matchId, [...this.state.players.keys()], "server_shutdown")
+          .catch((err) => this.log.error({ err }, "abandoning the match failed"));
+      }
       super.onBeforeShutdown();
     }
 
