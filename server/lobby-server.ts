@@ -134,7 +134,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       chat: { chat, logger },
       parties: new LobbyParties({ parties, matchmaking, presence, logger }),
     },
-    match: { matchmaking, ratings, clock, logger, metrics, config: config.matchRoom },
+    match: { matchmaking, ratings, clock, logger, metrics, config: config.matchRoom, processId: services.processId },
   });
 
   try {

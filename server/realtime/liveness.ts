@@ -13,12 +13,19 @@ export function startLiveness(services: Services, registry: ProcessRegistry, con
   const { processId, presence, matchmaking, parties } = services;
   const { heartbeatSeconds, deadAfterSeconds } = config.liveness;
   let running: Promise<void> = Promise.resolve();
+  // No reaping until every live process has had the time to beat: at start, and after finding our
+  // own heartbeat gone (Redis lost its data, or we could not reach it for longer than dead-after),
+  // when the others' heartbeats are gone too although they are alive.
+  let quietUntil = Date.now() + deadAfterSeconds * 1000;
 
   const round = async () => {
+    if (!(await registry.isAlive(processId))) quietUntil = Math.max(quietUntil, Date.now() + deadAfterSeconds * 1000);
     await registry.beat(processId, deadAfterSeconds);
+    if (Date.now() < quietUntil) return;
     for (const dead of await registry.deadProcesses()) {
       if (dead === processId || !(await registry.claim(dead))) continue;
       const offline = await presence.reapProcess(dead);
+      await matchmaking.hostLost(dead).catch((err) => logger.warn({ err, process: dead }, "ending a lost process' matches failed"));
       logger.warn({ process: dead, offline: offline.length }, "a process stopped answering: its connections were taken out of presence");
       const names = await parties.usernames(offline);
       for (const accountId of offline) {

@@ -10,6 +10,10 @@ const claimKey = (id: string) => `lobby:process:${id}:reaped`;
 export class PresenceProcessRegistry implements ProcessRegistry {
   constructor(private readonly presence: Presence) {}
 
+  async isAlive(processId: string): Promise<boolean> {
+    return this.presence.exists(alive(processId));
+  }
+
   async beat(processId: string, ttlSeconds: number): Promise<void> {
     await this.presence.sadd(PROCESSES, processId);
     await this.presence.setex(alive(processId), "1", ttlSeconds);

@@ -148,8 +148,17 @@ export class MatchmakingRepo {
     }
   }
 
-  async setRoom(matchId: string, roomId: string): Promise<void> {
-    await this.prisma.match.update({ where: { id: matchId }, data: { roomId } });
+  async setHost(matchId: string, roomId: string, hostProcess: string): Promise<void> {
+    await this.prisma.match.updateMany({ where: { id: matchId }, data: { roomId, hostProcess } });
+  }
+
+  /** Pending and active matches whose room lived on `hostProcess`. */
+  async hostedBy(hostProcess: string): Promise<{ id: string; status: "PENDING" | "ACTIVE"; playerIds: string[] }[]> {
+    const rows = await this.prisma.match.findMany({
+      where: { hostProcess, status: { in: ["PENDING", "ACTIVE"] } },
+      select: { id: true, status: true, participants: { select: { accountId: true } } },
+    });
+    return rows.map((r) => ({ id: r.id, status: r.status as "PENDING" | "ACTIVE", playerIds: r.participants.map((p) => p.accountId) }));
   }
 
   /** Everyone joined: the match is on and its tickets are done. False if it was no longer pending. */

@@ -173,6 +173,22 @@ export class MatchmakingService implements PartyQueuePort {
     }
   }
 
+  /** The match room exists on `hostProcess` (so the match can be ended if that process dies). */
+  async matchHosted(matchId: string, roomId: string, hostProcess: string): Promise<void> {
+    await this.d.repo.setHost(matchId, roomId, hostProcess);
+  }
+
+  /**
+   * A process died with match rooms: matches still forming hand everyone back to the queue,
+   * matches being played end without a result.
+   */
+  async hostLost(hostProcess: string): Promise<void> {
+    for (const m of await this.d.repo.hostedBy(hostProcess)) {
+      if (m.status === "PENDING") await this.matchCancelled(m.id, [], "host_lost");
+      else await this.matchAbandoned(m.id, m.playerIds, "host_lost");
+    }
+  }
+
   /** A match being played was called off without a result (its process is shutting down). */
   async matchAbandoned(matchId: string, playerIds: string[], reason: string): Promise<void> {
     await this.d.repo.abandonActive(matchId, this.now(), reason);

@@ -88,6 +88,7 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
     private log!: Logger;
     /** Seats held for dropped connections, by Colyseus session id. */
     private readonly held = new Map<string, HeldSeat>();
+    private draining = false;
 
     override onCreate(): void {
       this.log = deps.logger.child({ room: "lobby", roomId: this.roomId });
@@ -184,10 +185,12 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
       deps.metrics.connectedClients.dec({ room: "lobby" });
       await offline;
       // After presence counted this connection out: was it the account's last one anywhere?
-      await deps.parties.stop(identityOf(client));
+      // Not while draining: the player reconnects to another process and keeps party and search.
+      if (!this.draining) await deps.parties.stop(identityOf(client));
     }
 
     override onBeforeShutdown(): void {
+      this.draining = true;
       for (const sessionId of [...this.held.keys()]) this.forgetHeldSeat(sessionId);
       super.onBeforeShutdown(); // disconnects everyone with SERVER_SHUTDOWN (4001)
     }

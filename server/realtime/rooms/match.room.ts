@@ -19,6 +19,8 @@ export interface MatchRoomDeps {
   logger: Logger;
   metrics: Metrics;
   config: MatchRoomConfig;
+  /** This process, as recorded on the match (see MatchmakingService.hostLost). */
+  processId: string;
 }
 
 /** What the matchmaker passes to matchMaker.createRoom. */
@@ -83,6 +85,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       router.on(MatchClientMessage.Score, MatchScoreMessageSchema, (client) => this.score(client as MatchClient));
       this.clock.setInterval(() => this.checkDeadline(), DEADLINE_CHECK_MS);
       deps.metrics.rooms.inc({ room: "match" });
+      deps.matchmaking.matchHosted(options.matchId, this.roomId, deps.processId).catch((err) => this.log.warn({ err }, "recording the match host failed"));
     }
 
     override async onJoin(client: MatchClient): Promise<void> {
