@@ -3,6 +3,8 @@
  * survivors can take a crashed process' connections out of presence.
  */
 export interface ProcessRegistry {
+  /** Whether the process' heartbeat is current. */
+  isAlive(processId: string): Promise<boolean>;
   /** Marks the process alive for `ttlSeconds` more. */
   beat(processId: string, ttlSeconds: number): Promise<void>;
   /** Remembers that `accountId` has (or had) a connection on the process. */
