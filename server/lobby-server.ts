@@ -14,7 +14,7 @@ import { connectRedis, redactUrl } from "./lib/redis";
 import type { PasswordHasher } from "./modules/auth/password-hasher";
 import { PresenceAccountEventBus } from "./realtime/account-channel";
 import { PresenceApiStore } from "./realtime/presence-store";
-import { PresenceChatTopics } from "./realtime/chat-topics";
+import { chatNamespace, PresenceChatTopics } from "./realtime/chat-topics";
 import { PresenceProcessRegistry } from "./realtime/process-registry";
 import { startLiveness } from "./realtime/liveness";
 import { LobbySocial } from "./realtime/rooms/lobby-social";
@@ -67,7 +67,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
 
   const bus = new PresenceAccountEventBus(backplane.presence);
   const presenceStore = new PresenceApiStore(backplane.presence, backplane.kind === "redis" ? PRESENCE_TTL_SECONDS : undefined);
-  const chatTopics = new PresenceChatTopics(backplane.presence);
+  const chatTopics = new PresenceChatTopics(backplane.presence, chatNamespace(config.redisUrl));
   const processRegistry = new PresenceProcessRegistry(backplane.presence);
   const services = createServices({
     config,
@@ -131,14 +131,19 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       reconnectSeconds: config.lobby.reconnectSeconds,
       sessionSweepMs: config.lobby.sessionSweepSeconds * 1000,
       social: new LobbySocial({ presence, notifications, logger, clock }),
-      chat: { chat, logger },
+      chat: { chat, logger, topicChannel: chatTopics.channelOf },
       parties: new LobbyParties({ parties, matchmaking, presence, logger }),
     },
     match: { matchmaking, ratings, clock, logger, metrics, config: config.matchRoom, processId: services.processId },
   });
 
+  // Colyseus' listen() only settles from the listening callback: a bind error (EADDRINUSE) goes to
+  // the transport's own logging 'error' listener and the promise never settles. Fail the start instead.
+  let onListenError: ((err: Error) => void) | undefined;
+  const listenFailed = new Promise<never>((_, reject) => httpServer.once("error", (onListenError = reject)));
   try {
-    await gameServer.listen(config.port, config.host);
+    await Promise.race([gameServer.listen(config.port, config.host), listenFailed]);
+    httpServer.off("error", onListenError!);
   } catch (err) {
     await db.close().catch(() => undefined);
     redis?.disconnect();

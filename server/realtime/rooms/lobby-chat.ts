@@ -48,6 +48,8 @@ export interface ChatConnection {
 export interface LobbyChatDeps {
   chat: ChatService;
   logger: Logger;
+  /** The Presence channel of a chat channel (see chat-topics.ts). */
+  topicChannel: (channelId: string) => string;
 }
 
 /**

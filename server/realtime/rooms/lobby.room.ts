@@ -8,7 +8,6 @@ import type { Metrics } from "../../lib/metrics";
 import type { AuthService } from "../../modules/auth/auth.service";
 import type { AccountEvent } from "../account-channel";
 import { AccountSubscriptions } from "../account-subscriptions";
-import { chatChannel } from "../chat-topics";
 import { TopicSubscriptions } from "../topic-subscriptions";
 import type { ChatEvent } from "../../modules/chat/chat-events";
 import { LobbyChat, type ChatConnection, type LobbyChatDeps } from "./lobby-chat";
@@ -100,7 +99,7 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
         if (!state) throw new Error("lobby client without social state");
         return { who: identityOf(c), state };
       });
-      const topics = new TopicSubscriptions<ChatEvent>(this.presence, chatChannel, (channelId, event) =>
+      const topics = new TopicSubscriptions<ChatEvent>(this.presence, deps.chat.topicChannel, (channelId, event) =>
         this.chat.onTopicEvent(channelId, event),
       );
       this.chat = new LobbyChat(deps.chat, topics, () => this.chatConnections());
