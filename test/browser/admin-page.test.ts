@@ -1,8 +1,9 @@
 /**
  * The operator console (/admin) in a real browser: Debian's chromium driven by playwright-core,
- * against a real server, with real @colyseus/sdk players. Screenshots go to docs/screenshots.
+ * against a real server, with real @colyseus/sdk players. Screenshots go to docs/screenshots with UPDATE_SCREENSHOTS=1.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { CloseCode } from "../../shared/codes";
@@ -25,7 +26,11 @@ const CHROMIUM_ARGS = [
 ];
 const ADMIN_USERNAME = "ops_console";
 const ADMIN_PASSWORD = "amber-lighthouse-77-quartz";
-const SCREENSHOTS = path.resolve(__dirname, "../../docs/screenshots");
+/**
+ * Screenshots: into docs/screenshots when UPDATE_SCREENSHOTS=1 (to refresh the committed ones),
+ * otherwise into a temporary folder so a test run leaves the working tree clean.
+ */
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === "1" ? path.resolve(__dirname, "../../docs/screenshots") : fs.mkdtempSync(path.join(os.tmpdir(), "admin-shots-"));
 const XSS = "<img src=x onerror=window.__xss=1>";
 
 let server: TestServer;
