@@ -9,6 +9,8 @@ import type { MatchRoomConfig } from "../../modules/matchmaking/matchmaking-conf
 import type { MatchmakingService } from "../../modules/matchmaking/matchmaking.service";
 import { RaceGame } from "../../modules/matches/race-game";
 import type { RatingsService } from "../../modules/ratings/ratings.service";
+import { AccountSubscriptions } from "../account-subscriptions";
+import type { AccountEvent } from "../account-channel";
 import { MessageRouter, sendError } from "../message-router";
 import { MatchPlayerState, MatchState } from "./match.state";
 
@@ -62,6 +64,9 @@ export function createMatchRoom(deps: MatchRoomDeps) {
     private options!: MatchRoomOptions;
     private log!: Logger;
     private ending = false;
+    private subscriptions!: AccountSubscriptions;
+    /** Players removed by a sanction: their seat is not held for a reconnect. */
+    private readonly removed = new Set<string>();
     private readonly reconnectDeadlines = new Map<string, number>();
 
     override onCreate(options: MatchRoomOptions): void {
@@ -84,6 +89,9 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       const router = new MessageRouter(this, this.log);
       router.on(MatchClientMessage.Score, MatchScoreMessageSchema, (client) => this.score(client as MatchClient));
       this.clock.setInterval(() => this.checkDeadline(), DEADLINE_CHECK_MS);
+      // A ban, kick or account deletion reaches the player's match connection too.
+      this.subscriptions = new AccountSubscriptions(this.presence, (accountId, event) => this.onAccountEvent(accountId, event));
+      for (const id of this.state.players.keys()) void this.subscriptions.add(id).catch((err) => this.log.warn({ err }, "subscribing to a player failed"));
       deps.metrics.rooms.inc({ room: "match" });
       deps.matchmaking.matchHosted(options.matchId, this.roomId, deps.processId).catch((err) => this.log.warn({ err }, "recording the match host failed"));
     }
@@ -102,7 +110,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
     override onDrop(client: MatchClient): void {
       const player = this.state.players.get((client.auth as MatchAuth).accountId);
       if (player) player.connected = false;
-      if (this.state.phase === "playing" || this.state.phase === "waiting") {
+      if ((this.state.phase === "playing" || this.state.phase === "waiting") && !this.removed.has((client.auth as MatchAuth).accountId)) {
         this.reconnectDeadlines.set(client.sessionId, deps.clock.now() + deps.config.reconnectSeconds * 1000);
         this.allowReconnection(client, deps.config.reconnectSeconds).catch(() => undefined);
       }
@@ -151,7 +159,18 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       // seatReservationTimeout: clear them.
       const timers = this["_reservedSeatTimeouts"] as Record<string, ReturnType<typeof setTimeout>>;
       for (const sessionId of Object.keys(timers)) clearTimeout(timers[sessionId]);
+      this.subscriptions?.clear();
       deps.metrics.rooms.dec({ room: "match" });
+    }
+
+    /** Sanctions that end a player's sessions (ban, kick, account closed) close their seat here too. */
+    private onAccountEvent(accountId: string, event: AccountEvent): void {
+      if (event.kind !== "sessions_ended" || event.sessionIds !== null) return;
+      for (const client of this.clients as Iterable<MatchClient>) {
+        if ((client.auth as MatchAuth).accountId !== accountId) continue;
+        this.removed.add(accountId);
+        client.leave(event.closeCode);
+      }
     }
 
     private async score(client: MatchClient): Promise<void> {
