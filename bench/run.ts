@@ -1,6 +1,6 @@
 /**
- * npm run bench                          every benchmark, quick profile (about two minutes)
- * npm run bench -- presence-fanout       one benchmark by name
+ * npm run bench                          every benchmark, quick profile (about six minutes)
+ * npm run bench -- presence-fanout       one benchmark by name (or chat-fanout)
  * npm run bench -- --long                longer runs (also BENCH_PROFILE=long)
  * npm run bench -- --list                names and descriptions
  *
@@ -11,13 +11,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { chatFanout } from "./benchmarks/chat-fanout";
+import { matcher } from "./benchmarks/matcher";
 import { presenceFanout } from "./benchmarks/presence-fanout";
 import { machineInfo } from "./lib/machine";
 import type { BenchResultFile, Benchmark, Profile } from "./lib/report";
 import { rounded } from "./lib/stats";
 import { markdownTable, textTable, timingsTable } from "./lib/table";
 
-const BENCHMARKS: Benchmark[] = [presenceFanout];
+const BENCHMARKS: Benchmark[] = [presenceFanout, chatFanout, matcher];
 const RESULTS_DIR = path.join(__dirname, "results");
 
 function usage(): string {
@@ -28,6 +30,11 @@ function usage(): string {
     "",
     "env: BENCH_PROFILE=quick|long, BENCH_FRIENDS (500), BENCH_CHANGES (10 quick, 60 long), BENCH_SERVER_MODE=child|in-process,",
     "     BENCH_REDIS_URL (redis://127.0.0.1:6379/14), BENCH_DATABASE_ADMIN_URL, BENCH_SERVER_LOG_LEVEL (warn)",
+    "chat-fanout: BENCH_CHAT_CLIENTS (500), BENCH_CHAT_SENDERS (40), BENCH_CHAT_RATE (20 msg/s), BENCH_CHAT_SECONDS (30 quick, 120 long),",
+    "     BENCH_CHAT_SCENARIOS (local,redis; also redis2 = two processes, local-async-commit = synchronous_commit off)",
+    "matcher: BENCH_MATCHER_TICKETS (1000,10000), BENCH_MATCHER_TICKS (50 quick, 200 long), BENCH_MATCHER_RATES (1,10 quick; 0.2,1,10,50 long),",
+    "     BENCH_MATCHER_DAY_SECONDS (86400), BENCH_MATCHER_PARTS (ticks,day), BENCH_MATCHER_SEED; GAME_MODES and MATCH_* override",
+    "     the server's matchmaking defaults",
   ].join("\n");
 }
 
@@ -70,10 +77,16 @@ async function main(): Promise<void> {
     };
     const out = path.join(RESULTS_DIR, `${bench.name}.json`);
     fs.writeFileSync(out, JSON.stringify(rounded(file, 3), null, 2) + "\n");
-    console.log(`\n${textTable(report.scenarios)}`);
-    console.log(`\nMarkdown:\n\n${markdownTable(report.scenarios)}`);
-    console.log(timingsTable(report.scenarios));
-    for (const s of report.scenarios) for (const note of s.notes ?? []) console.log(`  note (${s.scenario}): ${note}`);
+    // A benchmark whose results are not fan-out scenarios (e.g. matcher) prints its own tables.
+    const ownTables = (bench as { render?: (r: typeof report) => string }).render?.(report);
+    if (ownTables !== undefined) {
+      console.log(`\n${ownTables}`);
+    } else {
+      console.log(`\n${textTable(report.scenarios)}`);
+      console.log(`\nMarkdown:\n\n${markdownTable(report.scenarios)}`);
+      console.log(timingsTable(report.scenarios));
+      for (const s of report.scenarios) for (const note of s.notes ?? []) console.log(`  note (${s.scenario}): ${note}`);
+    }
     console.log(`\nwrote ${path.relative(process.cwd(), out)} (${file.durationSeconds} s; load average ${machine.loadAverage1m} -> ${file.loadAverage1mAtEnd})`);
   }
 }

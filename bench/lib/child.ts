@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import type { ChildReady, ChildReply, ChildRequest } from "./child-protocol";
 import type { ProcessStats } from "./process-stats";
@@ -30,8 +31,17 @@ export async function forkBenchChild(entry: string, env: Record<string, string>,
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
   let output = "";
+  // BENCH_CHILD_LOG_DIR=<dir>: every child's stdout and stderr also go to <dir>/<entry>-<pid>.log.
+  const logDir = process.env.BENCH_CHILD_LOG_DIR;
+  let logFile: fs.WriteStream | undefined;
+  if (logDir) {
+    fs.mkdirSync(logDir, { recursive: true });
+    logFile = fs.createWriteStream(path.join(logDir, `${path.basename(entry, ".ts")}-${proc.pid ?? "x"}.log`));
+    proc.once("exit", () => logFile?.end());
+  }
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString("utf8")).slice(-20_000);
+    logFile?.write(chunk);
   };
   proc.stdout?.on("data", keep);
   proc.stderr?.on("data", keep);

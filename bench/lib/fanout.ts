@@ -45,6 +45,34 @@ export class FanoutTracker {
     return ok;
   }
 
+  /** The given messages that did not reach every recipient, with how many they reached. */
+  incomplete(ids: number[]): Array<{ id: number; arrivals: number }> {
+    const out: Array<{ id: number; arrivals: number }> = [];
+    for (const id of ids) {
+      const n = this.messages.get(id)?.arrivals.length ?? 0;
+      if (n < this.recipients) out.push({ id, arrivals: n });
+    }
+    return out;
+  }
+
+  /**
+   * Over the given messages: deliveries that arrived, the first send and the last arrival
+   * (performance.now() times), for a delivered-per-second figure.
+   */
+  span(ids: number[]): { delivered: number; firstSentAt: number; lastArrivalAt: number } {
+    let delivered = 0;
+    let firstSentAt = Number.POSITIVE_INFINITY;
+    let lastArrivalAt = Number.NEGATIVE_INFINITY;
+    for (const id of ids) {
+      const m = this.messages.get(id);
+      if (!m) continue;
+      delivered += m.arrivals.length;
+      firstSentAt = Math.min(firstSentAt, m.sentAt);
+      for (const a of m.arrivals) lastArrivalAt = Math.max(lastArrivalAt, m.sentAt + a);
+    }
+    return { delivered, firstSentAt, lastArrivalAt };
+  }
+
   /** Latency summaries over the given messages (e.g. all but the warm-up ones). */
   summary(ids: number[]): { latencyMs: Summary; firstDeliveryMs: Summary; allDeliveredMs: Summary; expected: number; lost: number } {
     const all: number[] = [];

@@ -11,8 +11,8 @@ export interface RawSocket {
 const decoder = new TextDecoder();
 
 /** A baseline message: JSON with the message id, padded to exactly `bytes` bytes. */
-export function rawMessage(id: number, bytes: number): Buffer {
-  const head = `{"t":"presence.update","i":${id},"p":"`;
+export function rawMessage(id: number, bytes: number, type = "presence.update"): Buffer {
+  const head = `{"t":"${type}","i":${id},"p":"`;
   const tail = `"}`;
   const pad = Math.max(0, bytes - Buffer.byteLength(head) - Buffer.byteLength(tail));
   return Buffer.from(head + "x".repeat(pad) + tail);

@@ -25,6 +25,11 @@ export interface ScenarioResult {
   firstDeliveryMs: Summary;
   /** Per message: send -> the last recipient's handler (the whole fan-out done). */
   allDeliveredMs: Summary;
+  /**
+   * Open-loop (steady stream) benchmarks only: the offered message rate, the rate actually sent,
+   * and deliveries per second (deliveries of the measured messages / first send to last arrival).
+   */
+  throughput?: { offeredPerSecond: number; sentPerSecond: number; deliveredPerSecond: number };
   /** The server process (lobby or relay) during the measured window; the sender's, if several. */
   server?: ProcessStats;
   /** Further server processes of the scenario, if any. */

@@ -71,3 +71,41 @@ export async function seedFriendGraph(databaseUrl: string, config: Readonly<Conf
   }
   return { subject, friends, password: BENCH_PASSWORD };
 }
+
+/**
+ * `count` players with no relationships between them (e.g. the members of a chat channel),
+ * written like seedFriendGraph's: accounts with a real argon2id hash, a login session each, and
+ * access tokens signed with the server's own token code and secret.
+ */
+export async function seedPlayers(databaseUrl: string, config: Readonly<Config>, count: number, prefix = "c"): Promise<{ players: SeededPlayer[]; password: string }> {
+  const passwordHash = await createArgon2Hasher().hash(BENCH_PASSWORD);
+  const tokens = new AccessTokens({ ...config.jwt, ttlSeconds: 3600 }, systemClock);
+  const players = Array.from({ length: count }, (_, i) => {
+    const id = crypto.randomUUID();
+    const sessionId = crypto.randomUUID();
+    return { id, username: `${prefix}_player_${String(i).padStart(4, "0")}`, sessionId, accessToken: tokens.sign(id, sessionId) };
+  });
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query(
+      `INSERT INTO accounts (id, username, username_key, password_hash, updated_at)
+       SELECT id, name, lower(name), $3, now() FROM unnest($1::uuid[], $2::text[]) AS t(id, name)`,
+      [players.map((p) => p.id), players.map((p) => p.username), passwordHash],
+    );
+    await client.query(
+      `INSERT INTO sessions (id, account_id, expires_at)
+       SELECT sid, aid, now() + interval '1 day' FROM unnest($1::uuid[], $2::uuid[]) AS t(sid, aid)`,
+      [players.map((p) => p.sessionId), players.map((p) => p.id)],
+    );
+    await client.query("COMMIT");
+    await client.query("ANALYZE accounts; ANALYZE sessions");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    await client.end();
+  }
+  return { players, password: BENCH_PASSWORD };
+}

@@ -1,9 +1,13 @@
 import type { ScenarioResult } from "./report";
 import { ms } from "./stats";
 
-const COLUMNS: Array<[string, (s: ScenarioResult) => string]> = [
+type Column = [string, (s: ScenarioResult) => string, ((s: ScenarioResult) => boolean)?];
+
+/** A column with a third element is shown only if some row has the figure. */
+const ALL_COLUMNS: Column[] = [
   ["scenario", (s) => s.scenario],
   ["deliveries", (s) => `${s.expectedDeliveries - s.lost}/${s.expectedDeliveries}`],
+  ["delivered/s", (s) => (s.throughput ? s.throughput.deliveredPerSecond.toFixed(0) : "-"), (s) => s.throughput !== undefined],
   ["bytes", (s) => String(s.frameBytes)],
   ["p50 ms", (s) => ms(s.latencyMs.p50)],
   ["p95 ms", (s) => ms(s.latencyMs.p95)],
@@ -17,17 +21,23 @@ const COLUMNS: Array<[string, (s: ScenarioResult) => string]> = [
   ["clients loop p99", (s) => ms(s.clients?.eventLoopDelayMs.p99)],
 ];
 
+function columnsFor(rows: ScenarioResult[]): Column[] {
+  return ALL_COLUMNS.filter(([, , shown]) => !shown || rows.some(shown));
+}
+
 /**
  * first p50: median over messages of send -> first recipient; all p50: send -> last recipient
  * (the whole fan-out); loop: event-loop delay (perf_hooks) of the server or client process.
  */
 export function textTable(rows: ScenarioResult[]): string {
+  const COLUMNS = columnsFor(rows);
   const cells = [COLUMNS.map(([h]) => h), ...rows.map((r) => COLUMNS.map(([, f]) => f(r)))];
   const widths = COLUMNS.map((_, i) => Math.max(...cells.map((row) => (row[i] as string).length)));
   return cells.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ")).join("\n");
 }
 
 export function markdownTable(rows: ScenarioResult[]): string {
+  const COLUMNS = columnsFor(rows);
   const header = `| ${COLUMNS.map(([h]) => h).join(" | ")} |`;
   const rule = `|${COLUMNS.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`;
   return [header, rule, ...rows.map((r) => `| ${COLUMNS.map(([, f]) => f(r)).join(" | ")} |`)].join("\n");

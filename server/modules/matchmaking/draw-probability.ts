@@ -2,8 +2,8 @@
  * OpenSkill's `predictDraw` (openskill 5, default model options: beta = 25/6, no team balancing)
  * without its per-call overhead: the matcher computes one quality per proposed match, i.e. up to
  * thousands per tick, and the library's version (ramda pipelines, the draw margin recomputed on
- * every call) cost about 3 us each, a third of a 10k-ticket tick. Same formula, same order of
- * floating-point operations; test/unit/matchmaking/draw-probability.test.ts checks it against the
+ * every call) costs about 3 us each: 15 ms for the 5,000 matches of a 10k-ticket duel tick. Same
+ * formula and the same erf; test/unit/matchmaking/draw-probability.test.ts checks it against the
  * library to 1e-12.
  *
  * predictDraw(teams): with n players in all, draw margin m = sqrt(n) * beta * Phi^-1((1 + 1/n) / 2);
