@@ -86,7 +86,7 @@ export class ChannelCursor {
     if (message.seq <= last) return;
     if (message.seq > last + 1) {
       const missing = await this.fetchGap(last, message.seq - 1);
-      for (const m of missing.sort((a, b) => a.seq - b.seq)) {
+      for (const m of [...missing].sort((a, b) => a.seq - b.seq)) {
         if (m.seq > (this.last as number) && m.seq < message.seq) {
           this.emit(m);
           this.last = m.seq;

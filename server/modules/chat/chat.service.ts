@@ -13,6 +13,7 @@ import type { Clock } from "../../lib/clock";
 import type { CursorCodec } from "../../lib/cursor";
 import { AppError, ErrorCode } from "../../lib/errors";
 import { newId } from "../../lib/ids";
+import { KeyedSerializer } from "../../lib/keyed-serializer";
 import type { Logger } from "../../lib/logger";
 import type { AccountEventBus } from "../events/account-events";
 import { BlockPolicy } from "../social/block-policy";
@@ -60,6 +61,7 @@ export class ChatService {
   private readonly profanity: ProfanityFilter;
   private readonly publicNames: Set<string>;
   private readonly unfiltered: Set<string>;
+  private readonly ordered = new KeyedSerializer();
   private readonly knownDmChannels = new Set<string>();
 
   constructor(private readonly d: ChatServiceDeps) {
@@ -172,9 +174,13 @@ export class ChatService {
     }
     const filtered = parsed.kind === "public" ? !this.unfiltered.has(parsed.name) : this.d.config.filterPartyChat;
     const text = await this.moderate(sender, raw, { filtered, muteExempt: parsed.kind === "party" });
-    const message = toWire(await this.d.repo.append({ channelId, senderId: sender.accountId, ...text, createdAt: new Date(this.d.clock.now()) }));
-    await this.d.topics.publish(channelId, { type: "message", message });
-    return message;
+    // Appended and published one at a time per channel in this process, so this process publishes
+    // a channel's messages in seq order (members' cursors then rarely need to fill a gap).
+    return this.ordered.run(channelId, async () => {
+      const message = toWire(await this.d.repo.append({ channelId, senderId: sender.accountId, ...text, createdAt: new Date(this.d.clock.now()) }));
+      await this.d.topics.publish(channelId, { type: "message", message });
+      return message;
+    });
   }
 
   /** A direct message: to friends, or to anyone not blocked if the recipient allows strangers. */
@@ -197,9 +203,11 @@ export class ChatService {
       if (this.knownDmChannels.size >= KNOWN_DM_CHANNELS_MAX) this.knownDmChannels.clear();
       this.knownDmChannels.add(channelId);
     }
-    const message = toWire(await this.d.repo.append({ channelId, senderId: sender.accountId, ...text, createdAt: new Date(this.d.clock.now()) }));
-    await this.publishDirect([sender.accountId, toId], { type: "message", message });
-    return message;
+    return this.ordered.run(channelId, async () => {
+      const message = toWire(await this.d.repo.append({ channelId, senderId: sender.accountId, ...text, createdAt: new Date(this.d.clock.now()) }));
+      await this.publishDirect([sender.accountId, toId], { type: "message", message });
+      return message;
+    });
   }
 
   async unread(accountId: string): Promise<ChatUnreadMessage> {

@@ -57,6 +57,9 @@ export interface LobbyChatDeps {
  * exactly-once in-order delivery through ChannelCursors, and the chat client messages.
  */
 export class LobbyChat {
+  /** Gap reads in flight, shared by the room's cursors (see sharedGap). */
+  private readonly gapLoads = new Map<string, Promise<ChatMessage[]>>();
+
   constructor(
     private readonly d: LobbyChatDeps,
     private readonly topics: TopicSubscriptions<ChatEvent>,
@@ -264,11 +267,27 @@ export class LobbyChat {
       .catch((err: unknown) => this.d.logger.warn({ err }, "chat deletion notice failed"));
   }
 
+  /**
+   * One database read for a gap however many of the room's connections hit it at once (every
+   * member's cursor sees the same reordering): a burst of identical queries would fill the pool.
+   */
+  private sharedGap(channelId: string, after: number, upto: number): Promise<ChatMessage[]> {
+    const key = `${channelId}:${after}:${upto}`;
+    let load = this.gapLoads.get(key);
+    if (!load) {
+      load = this.d.chat.gap(channelId, after, upto);
+      this.gapLoads.set(key, load);
+      const forget = () => this.gapLoads.delete(key);
+      load.then(forget, forget);
+    }
+    return load;
+  }
+
   private cursorFor(state: ChatConnection, channelId: string): ChannelCursor {
     let cursor = state.cursors.get(channelId);
     if (!cursor) {
       cursor = new ChannelCursor(
-        (after, upto) => this.d.chat.gap(channelId, after, upto),
+        (after, upto) => this.sharedGap(channelId, after, upto),
         (message: ChatMessage) => {
           if (!state.hidden.has(message.sender.id)) state.send(LobbyServerMessage.ChatMessage, message);
         },
