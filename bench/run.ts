@@ -1,5 +1,5 @@
 /**
- * npm run bench                          every benchmark, quick profile (about six minutes)
+ * npm run bench                          every benchmark, quick profile (about twelve minutes)
  * npm run bench -- presence-fanout       one benchmark by name (or chat-fanout)
  * npm run bench -- --long                longer runs (also BENCH_PROFILE=long)
  * npm run bench -- --list                names and descriptions
@@ -14,12 +14,13 @@ import { performance } from "node:perf_hooks";
 import { chatFanout } from "./benchmarks/chat-fanout";
 import { matcher } from "./benchmarks/matcher";
 import { presenceFanout } from "./benchmarks/presence-fanout";
+import { scaleOut } from "./benchmarks/scale-out";
 import { machineInfo } from "./lib/machine";
 import type { BenchResultFile, Benchmark, Profile } from "./lib/report";
 import { rounded } from "./lib/stats";
 import { markdownTable, textTable, timingsTable } from "./lib/table";
 
-const BENCHMARKS: Benchmark[] = [presenceFanout, chatFanout, matcher];
+const BENCHMARKS: Benchmark[] = [presenceFanout, chatFanout, matcher, scaleOut];
 const RESULTS_DIR = path.join(__dirname, "results");
 
 function usage(): string {
@@ -35,6 +36,8 @@ function usage(): string {
     "matcher: BENCH_MATCHER_TICKETS (1000,10000), BENCH_MATCHER_TICKS (50 quick, 200 long), BENCH_MATCHER_RATES (1,10 quick; 0.2,1,10,50 long),",
     "     BENCH_MATCHER_DAY_SECONDS (86400), BENCH_MATCHER_PARTS (ticks,day), BENCH_MATCHER_SEED; GAME_MODES and MATCH_* override",
     "     the server's matchmaking defaults",
+    "scale-out: BENCH_SCALE_PROCESSES (1,2,3), BENCH_SCALE_CLIENTS (600), BENCH_SCALE_RATES (20,60 msg/s), BENCH_SCALE_SENDERS (120),",
+    "     BENCH_SCALE_SECONDS (20 quick, 60 long; after BENCH_SCALE_WARMUP_SECONDS 5), BENCH_SCALE_SHARD_SIZE (100), BENCH_SCALE_BASELINE (1; 0 = skip)",
   ].join("\n");
 }
 

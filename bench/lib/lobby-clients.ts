@@ -8,10 +8,17 @@ import { withTimeout } from "./concurrency";
  * access token, then the WebSocket. `setup` runs before any message is dispatched. Resolves once
  * the welcome, presence snapshot and unread notifications have arrived.
  */
-export async function joinLobby(url: string, accessToken: string, setup?: (room: Room) => void, timeoutMs = 30_000): Promise<Room> {
+export async function joinLobby(
+  url: string,
+  accessToken: string,
+  setup?: (room: Room) => void,
+  timeoutMs = 30_000,
+  /** "create": a new lobby shard (the matchmaker picks its process), e.g. to lay out shards before the rest join. */
+  how: "joinOrCreate" | "create" = "joinOrCreate",
+): Promise<Room> {
   const client = new Client(url);
   client.auth.token = accessToken;
-  const room = await withTimeout(client.joinOrCreate(RoomName.Lobby), timeoutMs, "lobby join timed out");
+  const room = await withTimeout(how === "create" ? client.create(RoomName.Lobby) : client.joinOrCreate(RoomName.Lobby), timeoutMs, "lobby join timed out");
   room.reconnection.enabled = false;
   const seen = new Set<string>();
   const done = new Promise<void>((resolve, reject) => {

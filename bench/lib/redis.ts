@@ -20,3 +20,19 @@ export async function flushRedis(url: string): Promise<void> {
     redis.disconnect();
   }
 }
+
+/**
+ * CPU seconds (user + system, main thread and I/O threads) the Redis server has used since it
+ * started, from INFO cpu: sampled before and after a window, it gives Redis' share of a core.
+ */
+export async function redisCpuSeconds(url: string): Promise<number> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await redis.connect();
+    const info = await redis.info("cpu");
+    const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, "m").exec(info)?.[1] ?? 0);
+    return field("used_cpu_user") + field("used_cpu_sys");
+  } finally {
+    redis.disconnect();
+  }
+}
