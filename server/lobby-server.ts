@@ -88,6 +88,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   });
   const { auth, accounts, friends, presence, notifications, chat, parties, matchmaking, ratings } = services;
   matchmaking.attachHandoff(new ColyseusMatchHandoff(bus));
+  metrics.sources.queueWaiting = () => matchmaking.waitingCounts();
   await chat.init();
   if (config.admin.username && config.admin.password) {
     const op = await services.admin.ensureOperator(config.admin.username, config.admin.password, "moderator");
@@ -176,11 +177,6 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     tickTimer = setTimeout(() => {
       matchmaking
         .tick()
-        .then(() => matchmaking.stats())
-        .then((stats) => {
-          metrics.queueWaiting.reset();
-          for (const q of stats.queues) metrics.queueWaiting.set({ mode: q.mode, region: q.region }, q.players);
-        })
         .catch((err) => logger.warn({ err }, "matchmaking tick failed; will retry"))
         .finally(() => {
           if (!closing) scheduleTick();

@@ -2,11 +2,10 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import type { Room } from "@colyseus/sdk";
 import pg from "pg";
-import type { Config } from "../../server/config";
-import { ProfanityFilter } from "../../server/modules/chat/profanity-filter";
 import { ErrorCode } from "../../shared/codes";
 import type { ChatHistoryMessage, ChatMessage } from "../../shared/schemas/chat";
 import { LobbyClientMessage, LobbyServerMessage, type WsErrorMessage } from "../../shared/schemas/lobby";
+import { chatIdOf, chatTextOf, checkChatTexts, SeqCheck } from "../lib/chat-texts";
 import { mapLimit, sleep } from "../lib/concurrency";
 import { BENCH_ADMIN_URL, createBenchDatabase } from "../lib/database";
 import { FanoutTracker } from "../lib/fanout";
@@ -63,25 +62,6 @@ function params(profile: Profile): Params {
 /** The server's default flood control (CHAT_FLOOD_BURST 5, CHAT_FLOOD_PER_SECOND 1): the benchmark stays under it. */
 const SERVER_FLOOD_PER_SECOND = 1;
 
-/**
- * Distinct texts (the id) of a realistic length; the id is what receivers match on. The channel
- * is profanity-filtered, and the filter reads digits as leet speak ("455" is masked as "***"), so
- * the id is zero-padded into one token ("m000455"), and every planned text is checked against the
- * server's filter before the run (checkTexts).
- */
-const FILLER = "anyone up for a ranked match tonight? need one more for the squad";
-const textOf = (id: number) => `m${String(id).padStart(6, "0")} ${FILLER}`;
-const idOf = (text: string) => (text.startsWith("m") ? Number(text.slice(1, text.indexOf(" "))) : Number.NaN);
-
-/** Throws if the server's profanity filter (same word lists) would mask any planned text: its id would be lost. */
-function checkTexts(config: Readonly<Config>, count: number): void {
-  const filter = new ProfanityFilter({ extraWords: config.chat.extraBlockedWords, allowedWords: config.chat.allowedWords });
-  for (let id = 0; id < count; id++) {
-    const text = textOf(id);
-    if (filter.mask(text).masked || idOf(text) !== id) throw new Error(`benchmark text ${JSON.stringify(text)} would be masked by the chat filter`);
-  }
-}
-
 const TWO_PROCESS_SHARD_SIZE = 100;
 
 function labelOf(b: BackplaneName): string {
@@ -90,26 +70,6 @@ function labelOf(b: BackplaneName): string {
   return b === "redis" ? "lobby, RedisPresence (1 process)" : "lobby, RedisPresence (2 processes)";
 }
 
-/** Per receiver: whether the seqs it saw were consecutive (the chat's exactly-once, in-order promise). */
-class SeqCheck {
-  gaps = 0;
-  repeats = 0;
-  private last: number | undefined;
-
-  start(lastSeq: number): void {
-    this.last = lastSeq;
-  }
-
-  see(seq: number): void {
-    if (this.last === undefined) {
-      this.last = seq;
-      return;
-    }
-    if (seq <= this.last) this.repeats++;
-    else if (seq > this.last + 1) this.gaps++;
-    this.last = Math.max(this.last, seq);
-  }
-}
 
 /** A per-database setting, for the connections the server opens afterwards. */
 async function setDatabase(name: string, setting: string, value: string): Promise<void> {
@@ -141,7 +101,7 @@ async function lobbyScenario(ctx: BenchContext, p: Params, backplane: BackplaneN
       servers.push(await startBenchLobby({ databaseUrl: db.url, redisUrl }));
     }
     const home = servers[0]!;
-    checkTexts(home.config, Math.ceil((p.warmupSeconds + p.measureSeconds) * p.ratePerSecond) + 1);
+    checkChatTexts(home.config, Math.ceil((p.warmupSeconds + p.measureSeconds) * p.ratePerSecond) + 1);
     const { players, password } = await seedPlayers(db.url, home.config, p.clients);
     // The seeded accounts are real: one logs in over HTTP like any player.
     const login = await fetch(`${home.url}/auth/login`, {
@@ -167,7 +127,7 @@ async function lobbyScenario(ctx: BenchContext, p: Params, backplane: BackplaneN
         if (index === 1) watchFrameSizes(room, (bytes) => (lastFrame = bytes));
         const check = checks[index]!;
         room.onMessage(LobbyServerMessage.ChatMessage, (m: ChatMessage) => {
-          const id = idOf(m.text);
+          const id = chatIdOf(m.text);
           if (Number.isInteger(id)) tracker.arrived(id);
           else unparsed++;
           check.see(m.seq);
@@ -215,7 +175,7 @@ async function lobbyScenario(ctx: BenchContext, p: Params, backplane: BackplaneN
         clientStats.reset();
       },
       send: (id) => {
-        const message = { channelId: p.channelId, text: textOf(id) };
+        const message = { channelId: p.channelId, text: chatTextOf(id) };
         tracker.sent(id);
         senders[id % senders.length]!.send(LobbyClientMessage.ChatSend, message);
       },

@@ -10,7 +10,7 @@ import { createBenchDatabase } from "../lib/database";
 import { FanoutTracker } from "../lib/fanout";
 import { joinLobby, watchFrameSizes } from "../lib/lobby-clients";
 import { startBenchLobby, type BenchLobby } from "../lib/lobby-server";
-import { StatsWindow, type ProcessStats } from "../lib/process-stats";
+import { StatsWindow } from "../lib/process-stats";
 import { measureRawStream } from "../lib/raw-stream";
 import { benchRedisUrl, flushRedis, redisCpuSeconds } from "../lib/redis";
 import type { BenchContext, BenchReport, Benchmark, Profile, ScenarioResult } from "../lib/report";
@@ -452,7 +452,6 @@ async function lobbyRun(
 }
 
 const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : "-");
-const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
 
 function connectedTable(rows: ConnectedResult[]): SimpleTable {
   return {

@@ -2,7 +2,7 @@ import type { Config } from "../../server/config";
 import { ProfanityFilter } from "../../server/modules/chat/profanity-filter";
 
 /**
- * Chat benchmark texts, as in chat-fanout (kept separate so that benchmark is left untouched):
+ * Chat benchmark texts (chat-fanout, scale-out):
  * distinct texts of a realistic length whose id is one zero-padded token ("m000455"), because
  * the channel is profanity-filtered and the filter reads digits as leet speak.
  */

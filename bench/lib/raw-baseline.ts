@@ -23,17 +23,9 @@ export interface RawRelayOptions {
  * tracker, same statistics as the system under test.
  */
 export async function measureRawRelay(ctx: BenchContext, o: RawRelayOptions): Promise<ScenarioResult> {
-  const label = o.clients === "ws" ? "raw ws relay -> ws clients (baseline)" : "raw ws relay -> Node WebSocket clients (baseline)";
+  const label = rawRelayLabel(o.clients);
   ctx.log(`${label}: ${o.recipients} listeners, ${o.frameBytes}-byte frames`);
-  const relay = await forkBenchChild("lib/relay-entry.ts", {});
-  const tracker = new FanoutTracker(o.recipients);
-  const sockets: Array<{ close(): void }> = [];
-  try {
-    sockets.push(...(await openListeners(relay.port, o.recipients, o.clients, (id) => tracker.arrived(id))));
-    const sender = await openSender(relay.port);
-    sockets.push(sender);
-    await sleep(500);
-    const clientStats = new StatsWindow();
+  return withRawRelay(o.recipients, o.clients, async ({ relay, tracker, sender, clientStats }) => {
     const measured = await runFanoutLoop({
       warmup: o.warmup,
       measured: o.measured,
@@ -52,7 +44,6 @@ export async function measureRawRelay(ctx: BenchContext, o: RawRelayOptions): Pr
     });
     const server = await relay.readStats();
     const clients = clientStats.read();
-    clientStats.stop();
     const s = tracker.summary(measured);
     return {
       scenario: label,
@@ -66,6 +57,38 @@ export async function measureRawRelay(ctx: BenchContext, o: RawRelayOptions): Pr
       server,
       clients,
     };
+  });
+}
+
+export const rawRelayLabel = (clients: RawClientKind): string =>
+  clients === "ws" ? "raw ws relay -> ws clients (baseline)" : "raw ws relay -> Node WebSocket clients (baseline)";
+
+export interface RawRelayRun {
+  relay: Awaited<ReturnType<typeof forkBenchChild>>;
+  tracker: FanoutTracker;
+  sender: Awaited<ReturnType<typeof openSender>>;
+  clientStats: StatsWindow;
+}
+
+/**
+ * The relay (bench/lib/relay-entry.ts, in its own process), `recipients` listeners here and one
+ * sender, connected and settled; `run` measures, then everything is closed.
+ */
+export async function withRawRelay<T>(recipients: number, clients: RawClientKind, run: (r: RawRelayRun) => Promise<T>): Promise<T> {
+  const relay = await forkBenchChild("lib/relay-entry.ts", {});
+  const tracker = new FanoutTracker(recipients);
+  const sockets: Array<{ close(): void }> = [];
+  try {
+    sockets.push(...(await openListeners(relay.port, recipients, clients, (id) => tracker.arrived(id))));
+    const sender = await openSender(relay.port);
+    sockets.push(sender);
+    await sleep(500);
+    const clientStats = new StatsWindow();
+    try {
+      return await run({ relay, tracker, sender, clientStats });
+    } finally {
+      clientStats.stop();
+    }
   } finally {
     for (const socket of sockets) socket.close();
     await relay.stop();

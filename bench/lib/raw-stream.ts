@@ -1,8 +1,5 @@
-import { forkBenchChild } from "./child";
-import { sleep } from "./concurrency";
-import { FanoutTracker } from "./fanout";
-import { StatsWindow } from "./process-stats";
-import { openListeners, openSender, rawMessage, type RawClientKind } from "./raw-clients";
+import { rawRelayLabel, withRawRelay } from "./raw-baseline";
+import { rawMessage, type RawClientKind } from "./raw-clients";
 import type { BenchContext, ScenarioResult } from "./report";
 import { runStream } from "./stream";
 
@@ -26,17 +23,9 @@ export interface RawStreamOptions {
  * (in this process, like the system's clients) decode each frame (bytes -> text -> JSON).
  */
 export async function measureRawStream(ctx: BenchContext, o: RawStreamOptions): Promise<ScenarioResult> {
-  const label = o.clients === "ws" ? "raw ws relay -> ws clients (baseline)" : "raw ws relay -> Node WebSocket clients (baseline)";
+  const label = rawRelayLabel(o.clients);
   ctx.log(`${label}: ${o.recipients} listeners, ${o.frameBytes}-byte frames, ${o.ratePerSecond} msg/s for ${o.measureSeconds} s`);
-  const relay = await forkBenchChild("lib/relay-entry.ts", {});
-  const tracker = new FanoutTracker(o.recipients);
-  const sockets: Array<{ close(): void }> = [];
-  try {
-    sockets.push(...(await openListeners(relay.port, o.recipients, o.clients, (id) => tracker.arrived(id))));
-    const sender = await openSender(relay.port);
-    sockets.push(sender);
-    await sleep(500);
-    const clientStats = new StatsWindow();
+  return withRawRelay(o.recipients, o.clients, async ({ relay, tracker, sender, clientStats }) => {
     const stream = await runStream({
       ratePerSecond: o.ratePerSecond,
       warmupSeconds: o.warmupSeconds,
@@ -55,7 +44,6 @@ export async function measureRawStream(ctx: BenchContext, o: RawStreamOptions): 
     });
     const server = await relay.readStats();
     const clients = clientStats.read();
-    clientStats.stop();
     const s = tracker.summary(stream.measured);
     const span = tracker.span(stream.measured);
     return {
@@ -78,8 +66,5 @@ export async function measureRawStream(ctx: BenchContext, o: RawStreamOptions): 
         `sent ${stream.sentPerSecond.toFixed(2)} msg/s (offered ${o.ratePerSecond}); send lag behind schedule p99 ${stream.scheduleLagMs.p99.toFixed(2)} ms, max ${stream.scheduleLagMs.max.toFixed(1)} ms`,
       ],
     };
-  } finally {
-    for (const socket of sockets) socket.close();
-    await relay.stop();
-  }
+  });
 }

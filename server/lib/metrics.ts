@@ -5,6 +5,8 @@ export type Metrics = ReturnType<typeof createMetrics>;
 /** One registry per server instance (tests run several in a process). */
 export function createMetrics() {
   const registry = new Registry();
+  /** Read at scrape time; set once the services exist. */
+  const sources: { queueWaiting?: () => Promise<{ mode: string; region: string; players: number }[]> } = {};
   collectDefaultMetrics({ register: registry, prefix: "lobby_" });
   return {
     registry,
@@ -64,6 +66,17 @@ export function createMetrics() {
       help: "Players waiting in matchmaking (all processes, read from the store at scrape), by mode and region.",
       labelNames: ["mode", "region"] as const,
       registers: [registry],
+      async collect() {
+        if (!sources.queueWaiting) return;
+        try {
+          const queues = await sources.queueWaiting();
+          this.reset();
+          for (const q of queues) this.set({ mode: q.mode, region: q.region }, q.players);
+        } catch {
+          // The store is unreachable: keep the last values (readiness reports the outage).
+        }
+      },
     }),
+    sources,
   };
 }

@@ -27,9 +27,8 @@ export function startLiveness(services: Services, registry: ProcessRegistry, con
       const offline = await presence.reapProcess(dead);
       await matchmaking.hostLost(dead).catch((err) => logger.warn({ err, process: dead }, "ending a lost process' matches failed"));
       logger.warn({ process: dead, offline: offline.length }, "a process stopped answering: its connections were taken out of presence");
-      const names = await parties.usernames(offline);
-      for (const accountId of offline) {
-        const who = { accountId, username: names.get(accountId) ?? "" };
+      for (const who of offline) {
+        const { accountId } = who;
         await matchmaking.disconnected(who).catch((err) => logger.warn({ err, accountId }, "cancelling a reaped player's search failed"));
         await parties.disconnected(who).catch((err) => logger.warn({ err, accountId }, "removing a reaped player from their party failed"));
       }

@@ -1,7 +1,6 @@
 import { matchMaker } from "@colyseus/core";
-import { freePort, startChildServer, type ChildServer } from "../helpers/child-server";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
-import { createLobbyOn, otherProcessIds } from "../helpers/placement";
+import type { ChildServer } from "../helpers/child-server";
+import { createLobbyOn } from "../helpers/placement";
 import {
   befriend,
   connect,
@@ -19,31 +18,20 @@ import {
   type Account,
 } from "../helpers/presence";
 import { REALTIME_TEST_ENV } from "../helpers/realtime";
-import { testRedisUrl } from "../helpers/redis";
-import { startTestServer, testSecret, type TestServer } from "../helpers/test-server";
+import type { TestServer } from "../helpers/test-server";
+import { startTwoProcesses, type TwoProcesses } from "../helpers/two-processes";
 
 // Two server processes (this one, "p1", and a child, "p2") share one PostgreSQL database and one
 // Redis. Each player is placed on a chosen process; every HTTP call goes to the player's process.
-let db: TestDatabase;
 let t: TestServer;
 let child: ChildServer;
 let childProcessId: string;
+let procs: TwoProcesses;
 beforeAll(async () => {
-  const redisUrl = await testRedisUrl();
-  db = await createTestDatabase();
-  const [portA, portB] = [await freePort(), await freePort()];
-  const shared = { ...REALTIME_TEST_ENV, LOBBY_SESSION_SWEEP_SECONDS: "3600", LOBBY_RECONNECT_SECONDS: "0", REDIS_URL: redisUrl, JWT_SECRET: testSecret() };
-  t = await startTestServer({ ...shared, PORT: String(portA), PUBLIC_ADDRESS: `127.0.0.1:${portA}` }, { db });
-  child = await startChildServer({ ...shared, DATABASE_URL: db.url, PORT: String(portB), PUBLIC_ADDRESS: `127.0.0.1:${portB}` });
-  const others = await otherProcessIds();
-  expect(others).toHaveLength(1);
-  childProcessId = others[0]!;
+  procs = await startTwoProcesses({ ...REALTIME_TEST_ENV, LOBBY_SESSION_SWEEP_SECONDS: "3600", LOBBY_RECONNECT_SECONDS: "0" });
+  ({ t, child, childProcessId } = procs);
 }, 60_000);
-afterAll(async () => {
-  await child?.stop();
-  await t?.close();
-  await db?.drop();
-});
+afterAll(() => procs?.close());
 
 const on = {
   p1: { url: () => t.url, room: () => createLobbyOn() },

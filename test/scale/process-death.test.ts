@@ -1,43 +1,29 @@
 import { dmChannelId, type ChatMessage } from "../../shared/schemas/chat";
 import { LobbyClientMessage, LobbyServerMessage } from "../../shared/schemas/lobby";
-import { freePort, startChildServer, type ChildServer } from "../helpers/child-server";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
-import { createLobbyOn, otherProcessIds } from "../helpers/placement";
+import type { ChildServer } from "../helpers/child-server";
+import { createLobbyOn } from "../helpers/placement";
 import { befriend, connect, isStatus, leave, loginAgain, newAccount, presenceUpdate, type Account } from "../helpers/presence";
 import { REALTIME_TEST_ENV } from "../helpers/realtime";
-import { testRedisUrl } from "../helpers/redis";
-import { startTestServer, testSecret, type TestServer } from "../helpers/test-server";
+import type { TestServer } from "../helpers/test-server";
+import { startTwoProcesses, type TwoProcesses } from "../helpers/two-processes";
 
 // Kill -9 of one of two processes sharing PostgreSQL and Redis: the survivor notices (its
 // heartbeat stops), takes the dead process' connections out of presence so friends see its
 // players go offline, and those players log in and join again on the survivor with nothing lost.
-let db: TestDatabase;
 let t: TestServer;
 let child: ChildServer;
 let childProcessId: string;
+let procs: TwoProcesses;
 beforeAll(async () => {
-  const redisUrl = await testRedisUrl();
-  db = await createTestDatabase();
-  const [portA, portB] = [await freePort(), await freePort()];
-  const shared = {
+  procs = await startTwoProcesses({
     ...REALTIME_TEST_ENV,
     LOBBY_SESSION_SWEEP_SECONDS: "3600",
-    REDIS_URL: redisUrl,
-    JWT_SECRET: testSecret(),
     PROCESS_HEARTBEAT_SECONDS: "1",
     PROCESS_DEAD_AFTER_SECONDS: "2",
-  };
-  t = await startTestServer({ ...shared, PORT: String(portA), PUBLIC_ADDRESS: `127.0.0.1:${portA}` }, { db });
-  child = await startChildServer({ ...shared, DATABASE_URL: db.url, PORT: String(portB), PUBLIC_ADDRESS: `127.0.0.1:${portB}` });
-  const others = await otherProcessIds();
-  expect(others).toHaveLength(1);
-  childProcessId = others[0]!;
+  });
+  ({ t, child, childProcessId } = procs);
 }, 60_000);
-afterAll(async () => {
-  await child?.kill();
-  await t?.close();
-  await db?.drop();
-});
+afterAll(() => procs?.close());
 
 test("a killed process' players go offline for their friends and come back on the survivor", async () => {
   const a: Account = await newAccount(t.url);

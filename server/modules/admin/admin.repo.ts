@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../../db/database";
+import { findUsernames } from "../accounts/usernames.repo";
 import type { Prisma } from "../../db/generated/client";
 
 export type AccountRoleDb = "PLAYER" | "VIEWER" | "MODERATOR";
@@ -115,7 +116,7 @@ export class AdminRepo {
     return rows.map(({ sanctions, ...r }) => ({ ...r, banned: sanctions.length > 0 }));
   }
 
-  async playerDetail(id: string, now: Date) {
+  async playerDetail(id: string) {
     const account = await this.findAccount(id);
     if (!account) return null;
     const [sessions, friendsCount, ratings, participations, reports, bans, mutes, lastSeen] = await Promise.all([
@@ -143,16 +144,13 @@ export class AdminRepo {
       this.prisma.chatMute.findMany({ where: { accountId: id }, orderBy: { createdAt: "desc" }, take: 50 }),
       this.prisma.account.findUnique({ where: { id }, select: { lastSeenAt: true } }),
     ]);
-    void now;
     const operatorIds = [...new Set([...bans.map((b) => b.createdBy), ...mutes.map((m) => m.createdBy)].filter((x): x is string => !!x))];
     const operators = await this.usernames(operatorIds);
     return { account, sessions, friendsCount, ratings, participations, reports, bans, mutes, operators, lastSeenAt: lastSeen?.lastSeenAt ?? null };
   }
 
-  async usernames(ids: string[]): Promise<Map<string, string>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.prisma.account.findMany({ where: { id: { in: ids } }, select: { id: true, username: true } });
-    return new Map(rows.map((r) => [r.id, r.username]));
+  usernames(ids: string[]): Promise<Map<string, string>> {
+    return findUsernames(this.prisma, ids);
   }
 
   listReports(status: "open" | "resolved", limit: number) {

@@ -159,7 +159,7 @@ export class AdminService {
   }
 
   async player(id: string): Promise<AdminPlayerDetail> {
-    const d = await this.d.repo.playerDetail(id, new Date(this.d.clock.now()));
+    const d = await this.d.repo.playerDetail(id);
     if (!d) throw new AppError(ErrorCode.AccountNotFound, "No such account.");
     const p = await this.d.presence.read(id);
     const by = (opId: string | null) => (opId ? { id: opId, username: d.operators.get(opId) ?? "(deleted)" } : null);

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../../db/database";
+import { findUsernames } from "../accounts/usernames.repo";
 
 export interface TicketRow {
   id: string;
@@ -99,10 +100,10 @@ export class MatchmakingRepo {
     });
   }
 
-  /** Is the player in a match that is forming or being played? */
-  async activeMatchOf(accountId: string): Promise<string | null> {
+  /** Is any of the players in a match that is forming or being played? */
+  async activeMatchOfAny(accountIds: string[]): Promise<string | null> {
     const p = await this.prisma.matchParticipant.findFirst({
-      where: { accountId, match: { status: { in: ["PENDING", "ACTIVE"] } } },
+      where: { accountId: { in: accountIds }, match: { status: { in: ["PENDING", "ACTIVE"] } } },
       select: { matchId: true },
     });
     return p?.matchId ?? null;
@@ -233,10 +234,8 @@ export class MatchmakingRepo {
     return this.prisma.queueLease.findUnique({ where: { queue }, select: { owner: true, expiresAt: true } });
   }
 
-  async usernames(ids: string[]): Promise<Map<string, string>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.prisma.account.findMany({ where: { id: { in: ids } }, select: { id: true, username: true } });
-    return new Map(rows.map((r) => [r.id, r.username]));
+  usernames(ids: string[]): Promise<Map<string, string>> {
+    return findUsernames(this.prisma, ids);
   }
 
   /** Waiting tickets and players per mode and region. */

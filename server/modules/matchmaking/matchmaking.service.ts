@@ -87,9 +87,7 @@ export class MatchmakingService implements PartyQueuePort {
       if (party.members.some((m) => !m.ready)) throw new AppError(ErrorCode.PartyNotReady, "Every member must be ready.");
     }
     const playerIds = party ? party.members.map((m) => m.accountId) : [who.accountId];
-    for (const id of playerIds) {
-      if (await this.d.repo.activeMatchOf(id)) throw new AppError(ErrorCode.InMatch, "A player of the party is in a match.");
-    }
+    if (await this.d.repo.activeMatchOfAny(playerIds)) throw new AppError(ErrorCode.InMatch, "A player of the party is in a match.");
     const enqueuedAt = this.now();
     const ticketId = newId();
     try {
@@ -198,6 +196,11 @@ export class MatchmakingService implements PartyQueuePort {
   /** The match is over: its players are back in the lobby. */
   async matchEnded(playerIds: string[]): Promise<void> {
     await this.setActivity(playerIds, { kind: "lobby" });
+  }
+
+  /** Tickets and players waiting now, per mode and region (all processes). */
+  waitingCounts(): Promise<QueueStats["queues"]> {
+    return this.d.repo.waitingCounts();
   }
 
   async stats(): Promise<QueueStats> {

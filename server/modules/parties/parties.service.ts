@@ -60,10 +60,6 @@ export class PartiesService {
     return partyId ? this.d.repo.load(partyId, this.now()) : null;
   }
 
-  usernames(ids: string[]): Promise<Map<string, string>> {
-    return this.d.repo.usernames(ids);
-  }
-
   /** The join snapshot: the player's party and the invites waiting for them. */
   async snapshot(accountId: string): Promise<PartySnapshotMessage> {
     const [party, invites] = await Promise.all([this.partyOf(accountId), this.d.repo.invitesFor(accountId, this.now())]);

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../../db/database";
+import { findUsernames } from "../accounts/usernames.repo";
 
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
@@ -90,10 +91,8 @@ export class PartyRepo {
     return count;
   }
 
-  async usernames(ids: string[]): Promise<Map<string, string>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.prisma.account.findMany({ where: { id: { in: ids } }, select: { id: true, username: true } });
-    return new Map(rows.map((r) => [r.id, r.username]));
+  usernames(ids: string[]): Promise<Map<string, string>> {
+    return findUsernames(this.prisma, ids);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../../db/database";
+import { findUsernames } from "../accounts/usernames.repo";
 import type { ChosenStatus } from "../../../shared/schemas/presence";
 
 const TO_DB = { online: "ONLINE", away: "AWAY", busy: "BUSY", invisible: "INVISIBLE" } as const;
@@ -32,9 +33,7 @@ export class PresenceRepo {
     return row?.lastSeenAt ?? null;
   }
 
-  async usernames(ids: string[]): Promise<Map<string, string>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.prisma.account.findMany({ where: { id: { in: ids } }, select: { id: true, username: true } });
-    return new Map(rows.map((r) => [r.id, r.username]));
+  usernames(ids: string[]): Promise<Map<string, string>> {
+    return findUsernames(this.prisma, ids);
   }
 }

@@ -88,19 +88,20 @@ export class PresenceService {
    * Takes the connections of a process that died (its heartbeat expired) out of presence and
    * announces the change. Returns the accounts left with no connection anywhere.
    */
-  async reapProcess(deadProcessId: string): Promise<string[]> {
+  async reapProcess(deadProcessId: string): Promise<Identity[]> {
     const accountIds = await this.d.registry.accountsOf(deadProcessId);
     const names = await this.d.repo.usernames(accountIds);
-    const offline: string[] = [];
+    const offline: Identity[] = [];
     for (const accountId of accountIds) {
       if ((await this.d.store.removeConnectionsOf(accountId, deadProcessId)) === 0) continue;
       const who = { accountId, username: names.get(accountId) ?? "" };
       await this.announce(who);
-      if (!(await this.isConnected(accountId))) offline.push(accountId);
+      if (!(await this.isConnected(accountId))) offline.push(who);
     }
     await this.d.registry.forget(deadProcessId);
     return offline;
   }
+
 
   /** Runs after each announcement of an account's presence (e.g. its party re-sends its state). */
   onAnnounced(listener: (accountId: string) => Promise<void>): void {

@@ -6,8 +6,7 @@ import type { Clock } from "../../lib/clock";
 import type { Logger } from "../../lib/logger";
 import type { Metrics } from "../../lib/metrics";
 import type { AuthService } from "../../modules/auth/auth.service";
-import type { AccountEvent } from "../account-channel";
-import { AccountSubscriptions } from "../account-subscriptions";
+import { accountChannel, type AccountEvent } from "../account-channel";
 import { TopicSubscriptions } from "../topic-subscriptions";
 import type { ChatEvent } from "../../modules/chat/chat-events";
 import { LobbyChat, type ChatConnection, type LobbyChatDeps } from "./lobby-chat";
@@ -82,7 +81,7 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
     override maxClients = deps.shardSize;
     override maxMessagesPerSecond = Limits.wsMaxMessagesPerSecond;
     override state = new LobbyState();
-    private subscriptions!: AccountSubscriptions;
+    private subscriptions!: TopicSubscriptions<AccountEvent>;
     private chat!: LobbyChat;
     private log!: Logger;
     /** Seats held for dropped connections, by Colyseus session id. */
@@ -91,7 +90,7 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
 
     override onCreate(): void {
       this.log = deps.logger.child({ room: "lobby", roomId: this.roomId });
-      this.subscriptions = new AccountSubscriptions(this.presence, (accountId, event) => this.onAccountEvent(accountId, event));
+      this.subscriptions = new TopicSubscriptions<AccountEvent>(this.presence, accountChannel, (accountId, event) => this.onAccountEvent(accountId, event));
       const router = new MessageRouter(this, this.log);
       deps.social.register(router, (client) => {
         const c = client as LobbyClient;

@@ -9,8 +9,8 @@ import type { MatchRoomConfig } from "../../modules/matchmaking/matchmaking-conf
 import type { MatchmakingService } from "../../modules/matchmaking/matchmaking.service";
 import { RaceGame } from "../../modules/matches/race-game";
 import type { RatingsService } from "../../modules/ratings/ratings.service";
-import { AccountSubscriptions } from "../account-subscriptions";
-import type { AccountEvent } from "../account-channel";
+import { accountChannel, type AccountEvent } from "../account-channel";
+import { TopicSubscriptions } from "../topic-subscriptions";
 import { MessageRouter, sendError } from "../message-router";
 import { MatchPlayerState, MatchState } from "./match.state";
 
@@ -64,7 +64,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
     private options!: MatchRoomOptions;
     private log!: Logger;
     private ending = false;
-    private subscriptions!: AccountSubscriptions;
+    private subscriptions!: TopicSubscriptions<AccountEvent>;
     /** Players removed by a sanction: their seat is not held for a reconnect. */
     private readonly removed = new Set<string>();
     private readonly reconnectDeadlines = new Map<string, number>();
@@ -90,7 +90,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       router.on(MatchClientMessage.Score, MatchScoreMessageSchema, (client) => this.score(client as MatchClient));
       this.clock.setInterval(() => this.checkDeadline(), DEADLINE_CHECK_MS);
       // A ban, kick or account deletion reaches the player's match connection too.
-      this.subscriptions = new AccountSubscriptions(this.presence, (accountId, event) => this.onAccountEvent(accountId, event));
+      this.subscriptions = new TopicSubscriptions<AccountEvent>(this.presence, accountChannel, (accountId, event) => this.onAccountEvent(accountId, event));
       for (const id of this.state.players.keys()) void this.subscriptions.add(id).catch((err) => this.log.warn({ err }, "subscribing to a player failed"));
       deps.metrics.rooms.inc({ room: "match" });
       deps.matchmaking.matchHosted(options.matchId, this.roomId, deps.processId).catch((err) => this.log.warn({ err }, "recording the match host failed"));

@@ -4,36 +4,24 @@ import type { AccountEvent } from "../../../server/modules/events/account-events
 import { ChatRepo } from "../../../server/modules/chat/chat.repo";
 import { toWire } from "../../../server/modules/chat/chat-wire";
 import { dmChannelId, type ChatMessage } from "../../../shared/schemas/chat";
-import { freePort, startChildServer, type ChildServer } from "../../helpers/child-server";
+import type { ChildServer } from "../../helpers/child-server";
 import { CHAT_TEST_ENV, deletedNotice, dm, GENERAL, join, range, received, receivedSeq, say, seqs, texts } from "../../helpers/chat";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database";
-import { createLobbyOn, otherProcessIds } from "../../helpers/placement";
+import { createLobbyOn } from "../../helpers/placement";
 import { befriend, connect, leave, newAccount, type Account, type Connection } from "../../helpers/presence";
-import { testRedisUrl } from "../../helpers/redis";
-import { startTestServer, testSecret, type TestServer } from "../../helpers/test-server";
+import type { TestServer } from "../../helpers/test-server";
+import { startTwoProcesses, type TwoProcesses } from "../../helpers/two-processes";
 
 // Two server processes (this one, "p1", and a child, "p2") share PostgreSQL and Redis: channel
 // messages and DMs cross between them exactly once and in order.
-let db: TestDatabase;
 let t: TestServer;
 let child: ChildServer;
 let childProcessId: string;
+let procs: TwoProcesses;
 beforeAll(async () => {
-  const redisUrl = await testRedisUrl();
-  db = await createTestDatabase();
-  const [portA, portB] = [await freePort(), await freePort()];
-  const shared = { ...CHAT_TEST_ENV, LOBBY_SESSION_SWEEP_SECONDS: "3600", LOBBY_RECONNECT_SECONDS: "0", REDIS_URL: redisUrl, JWT_SECRET: testSecret() };
-  t = await startTestServer({ ...shared, PORT: String(portA), PUBLIC_ADDRESS: `127.0.0.1:${portA}` }, { db });
-  child = await startChildServer({ ...shared, DATABASE_URL: db.url, PORT: String(portB), PUBLIC_ADDRESS: `127.0.0.1:${portB}` });
-  const others = await otherProcessIds();
-  expect(others).toHaveLength(1);
-  childProcessId = others[0]!;
+  procs = await startTwoProcesses({ ...CHAT_TEST_ENV, LOBBY_SESSION_SWEEP_SECONDS: "3600", LOBBY_RECONNECT_SECONDS: "0" });
+  ({ t, child, childProcessId } = procs);
 }, 60_000);
-afterAll(async () => {
-  await child?.stop();
-  await t?.close();
-  await db?.drop();
-});
+afterAll(() => procs?.close());
 
 type Side = "p1" | "p2";
 const urlOf = (side: Side) => (side === "p1" ? t.url : child.url);

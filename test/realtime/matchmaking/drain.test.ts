@@ -1,7 +1,7 @@
 import { CloseCode } from "../../../shared/codes";
 import { LobbyClientMessage as M } from "../../../shared/schemas/lobby";
 import { createTestDatabase } from "../../helpers/database";
-import { closeCode, freshRegion, isState, matchCancelled, matchFound, queueUpdate, ok, PARTY_TEST_ENV, phaseIs, roomState } from "../../helpers/parties";
+import { closeCode, freshRegion, matchCancelled, matchFound, ok, PARTY_TEST_ENV, phaseIs, roomState } from "../../helpers/parties";
 import { connect, newAccount } from "../../helpers/presence";
 import { startTestServer } from "../../helpers/test-server";
 

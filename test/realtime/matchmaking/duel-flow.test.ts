@@ -16,6 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+const metricsText = async (): Promise<string> => (await fetch(`${t.url}/metrics`)).text();
+
 test("two solo players are matched into a duel, play it, and their ratings move", async () => {
   const [a, b] = await Promise.all([newAccount(t.url), newAccount(t.url)]);
   const [ca, cb] = await Promise.all([connect(a), connect(b)]);
@@ -23,8 +25,14 @@ test("two solo players are matched into a duel, play it, and their ratings move"
   expect(qa).toMatchObject({ state: "searching", mode: "duel", region: "eu" });
   await cb.room.request(LobbyClientMessage.QueueJoin, { mode: "duel", region: "eu" });
 
+  // Queue statistics on /metrics: read from the store at scrape time.
+  expect(await metricsText()).toContain('lobby_queue_waiting_players{mode="duel",region="eu"} 2');
+
   const formed = await t.server.services.matchmaking.tick();
   expect(formed).toHaveLength(1);
+  const metrics = await metricsText();
+  expect(metrics).toContain('lobby_matches_formed_total{mode="duel"} 1');
+  expect(metrics).not.toContain('lobby_queue_waiting_players{mode="duel",region="eu"}');
   const [fa, fb] = await Promise.all([
     ca.log.waitFor<MatchFoundMessage>(LobbyServerMessage.MatchFound),
     cb.log.waitFor<MatchFoundMessage>(LobbyServerMessage.MatchFound),

@@ -3,13 +3,13 @@ import { ManualClock } from "../../../server/lib/clock";
 import { CloseCode } from "../../../shared/codes";
 import { LobbyClientMessage as M } from "../../../shared/schemas/lobby";
 import { MatchClientMessage, MatchServerMessage, type MatchResultMessage } from "../../../shared/schemas/match";
-import { freePort, startChildServer, type ChildServer } from "../../helpers/child-server";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database";
+import type { ChildServer } from "../../helpers/child-server";
+import type { TestDatabase } from "../../helpers/database";
 import { freshRegion, matchesFound, matchesOf, matchFound, ok, PARTY_TEST_ENV, closeCode, roomState, type MatchStateView } from "../../helpers/parties";
-import { createLobbyOn, otherProcessIds } from "../../helpers/placement";
+import { createLobbyOn } from "../../helpers/placement";
 import { connect, leave, newAccount, settle, type Account } from "../../helpers/presence";
-import { testRedisUrl } from "../../helpers/redis";
-import { startTestServer, testSecret, type TestServer } from "../../helpers/test-server";
+import type { TestServer } from "../../helpers/test-server";
+import { startTwoProcesses, type TwoProcesses } from "../../helpers/two-processes";
 
 // Two server processes share PostgreSQL and Redis: one player queues on each, this process runs
 // the tick, and both reach the one match room (wherever the driver created it) with their seats.
@@ -18,33 +18,21 @@ let t: TestServer;
 let child: ChildServer;
 let childProcessId: string;
 let clock: ManualClock;
+let procs: TwoProcesses;
 beforeAll(async () => {
-  const redisUrl = await testRedisUrl();
-  db = await createTestDatabase();
-  const [portA, portB] = [await freePort(), await freePort()];
-  const shared = {
+  clock = new ManualClock(Date.now());
+  procs = await startTwoProcesses({
     ...PARTY_TEST_ENV,
     LOBBY_RECONNECT_SECONDS: "0",
     MATCH_TARGET_SCORE: "1",
     MATCH_SCORE_COOLDOWN_MS: "0",
     // The match room may run on the child, on the real clock, while the deadline comes from ours.
     MATCH_JOIN_DEADLINE_SECONDS: "300",
-    REDIS_URL: redisUrl,
-    JWT_SECRET: testSecret(),
-  };
-  clock = new ManualClock(Date.now());
-  t = await startTestServer({ ...shared, PORT: String(portA), PUBLIC_ADDRESS: `127.0.0.1:${portA}` }, { db, clock });
-  child = await startChildServer({ ...shared, DATABASE_URL: db.url, PORT: String(portB), PUBLIC_ADDRESS: `127.0.0.1:${portB}` });
-  const others = await otherProcessIds();
-  expect(others).toHaveLength(1);
-  childProcessId = others[0]!;
+  }, { clock });
+  ({ db, t, child, childProcessId } = procs);
   clock.set(Date.now());
 }, 60_000);
-afterAll(async () => {
-  await child?.stop();
-  await t?.close();
-  await db?.drop();
-});
+afterAll(() => procs?.close());
 
 const connectOn = async (side: "p1" | "p2", account: Account) => {
   const conn = await connect(account, { roomId: await createLobbyOn(side === "p1" ? undefined : childProcessId) });

@@ -58,7 +58,7 @@ test("the leader drops for good (past the reconnect window): a new leader, and t
   const [a, b, c] = await accounts(3);
   await befriendAll(a!, b!, c!);
   const [ca, cb, cc] = await Promise.all([connect(a!), connect(b!), connect(c!)]);
-  const party = await partyInOrder(ca, cb, cc);
+  await partyInOrder(ca, cb, cc);
 
   const from = cb.log.mark;
   const token = await dropConnection(ca, cb);
