@@ -1,7 +1,9 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import os from "node:os";
 import { z } from "zod";
+import type { AdmissionLimits } from "./lib/admission-gate";
 import type { ChatConfig } from "./modules/chat/chat-config";
 import {
   parseGameModes,
@@ -115,6 +117,16 @@ export const EnvSchema = z.object({
   PROCESS_HEARTBEAT_SECONDS: int(1, 60).default(5),
   PROCESS_DEAD_AFTER_SECONDS: int(2, 600).default(15),
   LOBBY_SESSION_SWEEP_SECONDS: int(1, 3600).default(30),
+  /** Admission control: lobby joins (onAuth + join snapshot) running at once, waiting, and the longest wait. */
+  JOIN_MAX_IN_FLIGHT: int(1, 10_000).default(64),
+  JOIN_QUEUE_MAX: int(0, 100_000).default(5_000),
+  JOIN_QUEUE_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  /** Admission control: logins and registrations (password hashing) running at once, waiting, and the longest wait. */
+  LOGIN_MAX_IN_FLIGHT: int(1, 1_000).default(16),
+  LOGIN_QUEUE_MAX: int(0, 100_000).default(1_000),
+  LOGIN_QUEUE_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  /** Threads hashing passwords (libuv's pool, UV_THREADPOOL_SIZE); default: the machine's cores, at least 4. */
+  PASSWORD_HASH_THREADS: int(1, 1024).optional(),
   /** The first operator: created (or given the moderator role and this password) at start. Never a default. */
   ADMIN_USERNAME: z.string().regex(/^[A-Za-z0-9_]{3,20}$/, "must be 3-20 letters, digits or underscores").optional(),
   ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").max(256).optional(),
@@ -151,6 +163,10 @@ export interface Config {
   parties: PartyConfig;
   matchRoom: MatchRoomConfig;
   lobby: { shardSize: number; reconnectSeconds: number; sessionSweepSeconds: number };
+  /** Admission control (see AdmissionGate). */
+  admission: { join: AdmissionLimits; login: AdmissionLimits };
+  /** Threads for password hashing: libuv's pool size (UV_THREADPOOL_SIZE). */
+  passwordHashThreads: number;
   /** With several processes: how often each one says it is alive, and when the others give up on it. */
   liveness: { heartbeatSeconds: number; deadAfterSeconds: number };
   admin: { username: string | undefined; password: string | undefined; audience: string; tokenTtlSeconds: number };
@@ -309,6 +325,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       reconnectSeconds: e.LOBBY_RECONNECT_SECONDS,
       sessionSweepSeconds: e.LOBBY_SESSION_SWEEP_SECONDS,
     },
+    admission: {
+      join: { maxInFlight: e.JOIN_MAX_IN_FLIGHT, maxQueued: e.JOIN_QUEUE_MAX, queueTimeoutMs: e.JOIN_QUEUE_TIMEOUT_MS },
+      login: { maxInFlight: e.LOGIN_MAX_IN_FLIGHT, maxQueued: e.LOGIN_QUEUE_MAX, queueTimeoutMs: e.LOGIN_QUEUE_TIMEOUT_MS },
+    },
+    passwordHashThreads: e.PASSWORD_HASH_THREADS ?? Math.max(4, os.availableParallelism()),
     admin: {
       username: e.ADMIN_USERNAME,
       password: e.ADMIN_PASSWORD,

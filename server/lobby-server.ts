@@ -89,6 +89,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   const { auth, accounts, friends, presence, notifications, chat, parties, matchmaking, ratings } = services;
   matchmaking.attachHandoff(new ColyseusMatchHandoff(bus));
   metrics.sources.queueWaiting = () => matchmaking.waitingCounts();
+  metrics.sources.dbQueries = () => db.queries.total;
   await chat.init();
   if (config.admin.username && config.admin.password) {
     const op = await services.admin.ensureOperator(config.admin.username, config.admin.password, "moderator");

@@ -20,6 +20,8 @@ export const ErrorCode = {
   RateLimited: "rate_limited",
   LoginLocked: "login_locked",
   ServiceUnavailable: "service_unavailable",
+  /** The process is admitting as many logins or joins as it can serve: retry after `Retry-After` seconds (with jitter). */
+  ServerBusy: "server_busy",
   InvalidCursor: "invalid_cursor",
   AccountNotFound: "account_not_found",
   CannotTargetSelf: "cannot_target_self",

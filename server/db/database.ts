@@ -1,6 +1,7 @@
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Config } from "../config";
 import type { Logger } from "../lib/logger";
@@ -9,12 +10,15 @@ import { PrismaClient } from "./generated/client";
 import { readMigrations } from "./migration-files";
 import { pgliteTarget, postgresTarget } from "./migration-targets";
 import { migrate } from "./migrator";
+import { QueryCounter } from "./query-counter";
 
 export type { PrismaClient };
 
 export interface Database {
   readonly kind: "postgres" | "embedded";
   readonly prisma: PrismaClient;
+  /** Statements sent to PostgreSQL (the embedded store is not counted). */
+  readonly queries: QueryCounter;
   /** Resolves when the database answers a trivial query within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -35,16 +39,20 @@ async function openPostgres(
   opts: OpenDatabaseOptions,
 ): Promise<Database> {
   if (opts.migrate) await runMigrations(postgresTarget(config.url), opts.logger);
-  const adapter = new PrismaPg({
+  const queries = new QueryCounter();
+  const pool = new pg.Pool({
     connectionString: config.url,
     max: config.poolSize,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
+    Client: queries.clientClass(),
   });
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const prisma = new PrismaClient({ adapter });
   return {
     kind: "postgres",
     prisma,
+    queries,
     ping: (timeoutMs = 2_000) => withTimeout(prisma.$queryRaw`SELECT 1`, timeoutMs),
     close: () => prisma.$disconnect(),
   };
@@ -67,6 +75,7 @@ async function openEmbedded(dir: string, opts: OpenDatabaseOptions): Promise<Dat
   return {
     kind: "embedded",
     prisma,
+    queries: new QueryCounter(),
     ping: (timeoutMs = 2_000) => withTimeout(db.query("SELECT 1"), timeoutMs),
     close: async () => {
       await prisma.$disconnect();

@@ -20,6 +20,7 @@ const DEFAULT_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.RateLimited]: 429,
   [ErrorCode.LoginLocked]: 429,
   [ErrorCode.ServiceUnavailable]: 503,
+  [ErrorCode.ServerBusy]: 503,
   [ErrorCode.Internal]: 500,
   [ErrorCode.InvalidCursor]: 400,
   [ErrorCode.CannotTargetSelf]: 400,

@@ -6,7 +6,10 @@ export type Metrics = ReturnType<typeof createMetrics>;
 export function createMetrics() {
   const registry = new Registry();
   /** Read at scrape time; set once the services exist. */
-  const sources: { queueWaiting?: () => Promise<{ mode: string; region: string; players: number }[]> } = {};
+  const sources: {
+    queueWaiting?: () => Promise<{ mode: string; region: string; players: number }[]>;
+    dbQueries?: () => number;
+  } = {};
   collectDefaultMetrics({ register: registry, prefix: "lobby_" });
   return {
     registry,
@@ -75,6 +78,34 @@ export function createMetrics() {
         } catch {
           // The store is unreachable: keep the last values (readiness reports the outage).
         }
+      },
+    }),
+    admissionInFlight: new Gauge({
+      name: "lobby_admission_in_flight",
+      help: "Operations running past admission control, by gate (join, login).",
+      labelNames: ["gate"] as const,
+      registers: [registry],
+    }),
+    admissionQueued: new Gauge({
+      name: "lobby_admission_queued",
+      help: "Operations waiting in an admission queue, by gate (join, login).",
+      labelNames: ["gate"] as const,
+      registers: [registry],
+    }),
+    admissionRefused: new Counter({
+      name: "lobby_admission_refused_total",
+      help: "Operations refused with 503 server_busy, by gate and reason (queue_full, queue_timeout).",
+      labelNames: ["gate", "reason"] as const,
+      registers: [registry],
+    }),
+    dbQueries: new Counter({
+      name: "lobby_db_queries_total",
+      help: "Statements sent to PostgreSQL (each one a database round trip).",
+      registers: [registry],
+      collect() {
+        if (!sources.dbQueries) return;
+        this.reset();
+        this.inc(sources.dbQueries());
       },
     }),
     sources,
