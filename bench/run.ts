@@ -15,12 +15,15 @@ import { chatFanout } from "./benchmarks/chat-fanout";
 import { matcher } from "./benchmarks/matcher";
 import { presenceFanout } from "./benchmarks/presence-fanout";
 import { scaleOut } from "./benchmarks/scale-out";
+import { httpBench } from "./benchmarks/http";
+import { loginBench } from "./benchmarks/login";
+import { capacityBench } from "./benchmarks/capacity";
 import { machineInfo } from "./lib/machine";
 import type { BenchResultFile, Benchmark, Profile } from "./lib/report";
 import { rounded } from "./lib/stats";
 import { markdownTable, textTable, timingsTable } from "./lib/table";
 
-const BENCHMARKS: Benchmark[] = [presenceFanout, chatFanout, matcher, scaleOut];
+const BENCHMARKS: Benchmark[] = [presenceFanout, chatFanout, matcher, scaleOut, httpBench, loginBench, capacityBench];
 const RESULTS_DIR = path.join(__dirname, "results");
 
 function usage(): string {
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
     return;
   }
   const unknownFlags = args.filter((a) => a.startsWith("-") && a !== "--long" && a !== "--quick");
+  // Benchmark-specific settings are environment variables (BENCH_*), listed in usage().
   if (unknownFlags.length > 0) throw new Error(`unknown option ${unknownFlags.join(", ")}\n\n${usage()}`);
   const profile: Profile = args.includes("--long") ? "long" : args.includes("--quick") ? "quick" : process.env.BENCH_PROFILE === "long" ? "long" : "quick";
   const names = args.filter((a) => !a.startsWith("-"));
