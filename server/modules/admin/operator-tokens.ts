@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import jwt from "jsonwebtoken";
 import { z } from "zod";
 import type { Clock } from "../../lib/clock";
@@ -26,10 +27,18 @@ const ClaimsSchema = z.object({
  * not trusted from the token: every request re-reads the account, so a demotion applies at once.
  */
 export class OperatorTokens {
+  /**
+   * The HMAC key, built once: given a string, jsonwebtoken builds a key object on every call (it
+   * first tries, and fails, to read the string as a PEM public key), most of a verify's cost.
+   */
+  private readonly key: crypto.KeyObject;
+
   constructor(
     private readonly config: OperatorTokenConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.key = crypto.createSecretKey(Buffer.from(config.secret, "utf8"));
+  }
 
   get ttlSeconds(): number {
     return this.config.ttlSeconds;
@@ -37,7 +46,7 @@ export class OperatorTokens {
 
   sign(accountId: string): string {
     const iat = Math.floor(this.clock.now() / 1000);
-    return jwt.sign({ sub: accountId, typ: OPERATOR_TOKEN_TYPE, iat, exp: iat + this.config.ttlSeconds }, this.config.secret, {
+    return jwt.sign({ sub: accountId, typ: OPERATOR_TOKEN_TYPE, iat, exp: iat + this.config.ttlSeconds }, this.key, {
       algorithm: OPERATOR_TOKEN_ALGORITHM,
       issuer: this.config.issuer,
       audience: this.config.audience,
@@ -48,7 +57,7 @@ export class OperatorTokens {
   verify(token: string): { accountId: string } | "expired" | "invalid" {
     let payload: unknown;
     try {
-      payload = jwt.verify(token, this.config.secret, {
+      payload = jwt.verify(token, this.key, {
         algorithms: [OPERATOR_TOKEN_ALGORITHM],
         issuer: this.config.issuer,
         audience: this.config.audience,

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import jwt from "jsonwebtoken";
 import { z } from "zod";
 import type { Clock } from "../../lib/clock";
@@ -34,10 +35,18 @@ export type AccessTokenFailure = "expired" | "invalid";
  * required, so refresh tokens, unsigned tokens and tokens for other audiences are refused.
  */
 export class AccessTokens {
+  /**
+   * The HMAC key, built once: given a string, jsonwebtoken builds a key object on every call (it
+   * first tries, and fails, to read the string as a PEM public key), most of a verify's cost.
+   */
+  private readonly key: crypto.KeyObject;
+
   constructor(
     private readonly config: AccessTokenConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.key = crypto.createSecretKey(Buffer.from(config.secret, "utf8"));
+  }
 
   get ttlSeconds(): number {
     return this.config.ttlSeconds;
@@ -47,7 +56,7 @@ export class AccessTokens {
     const iat = Math.floor(this.clock.now() / 1000);
     return jwt.sign(
       { sub: accountId, sid: sessionId, typ: ACCESS_TOKEN_TYPE, iat, exp: iat + this.config.ttlSeconds },
-      this.config.secret,
+      this.key,
       { algorithm: ACCESS_TOKEN_ALGORITHM, issuer: this.config.issuer, audience: this.config.audience, jwtid: newId() },
     );
   }
@@ -55,7 +64,7 @@ export class AccessTokens {
   verify(token: string): AccessClaims | AccessTokenFailure {
     let payload: unknown;
     try {
-      payload = jwt.verify(token, this.config.secret, {
+      payload = jwt.verify(token, this.key, {
         algorithms: [ACCESS_TOKEN_ALGORITHM],
         issuer: this.config.issuer,
         audience: this.config.audience,
