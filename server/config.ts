@@ -117,6 +117,8 @@ export const EnvSchema = z.object({
   PROCESS_HEARTBEAT_SECONDS: int(1, 60).default(5),
   PROCESS_DEAD_AFTER_SECONDS: int(2, 600).default(15),
   LOBBY_SESSION_SWEEP_SECONDS: int(1, 3600).default(30),
+  /** How long a confirmed live session is trusted without reading it again (0: never cached). Revocations invalidate at once. */
+  SESSION_CACHE_SECONDS: int(0, 300).default(5),
   /** Admission control: lobby joins (onAuth + join snapshot) running at once, waiting, and the longest wait. */
   JOIN_MAX_IN_FLIGHT: int(1, 10_000).default(64),
   JOIN_QUEUE_MAX: int(0, 100_000).default(5_000),
@@ -163,6 +165,8 @@ export interface Config {
   parties: PartyConfig;
   matchRoom: MatchRoomConfig;
   lobby: { shardSize: number; reconnectSeconds: number; sessionSweepSeconds: number };
+  /** Seconds a confirmed live session is cached (SessionCache); 0 disables the cache. */
+  sessionCacheSeconds: number;
   /** Admission control (see AdmissionGate). */
   admission: { join: AdmissionLimits; login: AdmissionLimits };
   /** Threads for password hashing: libuv's pool size (UV_THREADPOOL_SIZE). */
@@ -325,6 +329,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       reconnectSeconds: e.LOBBY_RECONNECT_SECONDS,
       sessionSweepSeconds: e.LOBBY_SESSION_SWEEP_SECONDS,
     },
+    sessionCacheSeconds: e.SESSION_CACHE_SECONDS,
     admission: {
       join: { maxInFlight: e.JOIN_MAX_IN_FLIGHT, maxQueued: e.JOIN_QUEUE_MAX, queueTimeoutMs: e.JOIN_QUEUE_TIMEOUT_MS },
       login: { maxInFlight: e.LOGIN_MAX_IN_FLIGHT, maxQueued: e.LOGIN_QUEUE_MAX, queueTimeoutMs: e.LOGIN_QUEUE_TIMEOUT_MS },

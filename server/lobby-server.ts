@@ -12,7 +12,11 @@ import { memoryLimiterStore, redisLimiterStore } from "./lib/rate-limit/flexible
 import type { LimiterStore } from "./lib/rate-limit/limiter";
 import { connectRedis, redactUrl } from "./lib/redis";
 import type { PasswordHasher } from "./modules/auth/password-hasher";
-import { PresenceAccountEventBus } from "./realtime/account-channel";
+import { PresenceAccountEventBus, SESSIONS_ENDED_CHANNEL, type SessionsEndedNotice } from "./realtime/account-channel";
+import { AdmissionGate } from "./lib/admission-gate";
+import { admissionObserver } from "./lib/metrics";
+import { SessionCache } from "./modules/auth/session-cache";
+import { JoinAdmission } from "./realtime/join-admission";
 import { PresenceApiStore } from "./realtime/presence-store";
 import { chatNamespace, PresenceChatTopics } from "./realtime/chat-topics";
 import { PresenceProcessRegistry } from "./realtime/process-registry";
@@ -45,6 +49,11 @@ export interface StartOptions {
   heartbeat?: HeartbeatOptions;
 }
 
+/** Sessions a process keeps confirmed at most (a few hundred bytes each). */
+const SESSION_CACHE_MAX_ENTRIES = 100_000;
+/** Colyseus' seat reservation time (15 s): a join slot is held at most this long for its WebSocket. */
+const SEAT_RESERVATION_MS = 15_000;
+
 /** Idle presence hashes in Redis expire after this long (30 days). */
 const PRESENCE_TTL_SECONDS = 30 * 24 * 3600;
 
@@ -65,7 +74,9 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   const backplane = createBackplane(config.redisUrl);
   const limiterStore = opts.limiterStore ?? (redis ? redisLimiterStore(redis) : memoryLimiterStore());
 
-  const bus = new PresenceAccountEventBus(backplane.presence);
+  const sessionCache = new SessionCache(config.sessionCacheSeconds * 1000, SESSION_CACHE_MAX_ENTRIES, clock);
+  const onSessionsEnded = (notice: SessionsEndedNotice) => sessionCache.invalidate(notice.accountId, notice.sessionIds);
+  const bus = new PresenceAccountEventBus(backplane.presence, onSessionsEnded);
   const presenceStore = new PresenceApiStore(backplane.presence, backplane.kind === "redis" ? PRESENCE_TTL_SECONDS : undefined);
   const chatTopics = new PresenceChatTopics(backplane.presence, chatNamespace(config.redisUrl));
   const processRegistry = new PresenceProcessRegistry(backplane.presence);
@@ -80,6 +91,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     clock,
     logger,
     hasher: opts.hasher,
+    sessionCache,
     onMatchFormed: (mode, waits, quality) => {
       metrics.matchesFormed.inc({ mode });
       for (const w of waits) metrics.matchWait.observe({ mode }, w);
@@ -91,6 +103,9 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   metrics.sources.queueWaiting = () => matchmaking.waitingCounts();
   metrics.sources.dbQueries = () => db.queries.total;
   await chat.init();
+  // Other processes' revocations (this process' own are applied as they are published).
+  await backplane.presence.subscribe(SESSIONS_ENDED_CHANNEL, onSessionsEnded);
+  const joinGate = new AdmissionGate(config.admission.join, admissionObserver(metrics, "join"));
   if (config.admin.username && config.admin.password) {
     const op = await services.admin.ensureOperator(config.admin.username, config.admin.password, "moderator");
     logger.info({ operatorId: op.id, created: op.created }, "operator account from ADMIN_USERNAME ready");
@@ -135,6 +150,8 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       social: new LobbySocial({ presence, notifications, logger, clock }),
       chat: { chat, logger, topicChannel: chatTopics.channelOf },
       parties: new LobbyParties({ parties, matchmaking, presence, logger }),
+      joinSnapshots: services.joinSnapshots,
+      admission: new JoinAdmission(joinGate, SEAT_RESERVATION_MS),
     },
     match: { matchmaking, ratings, clock, logger, metrics, config: config.matchRoom, processId: services.processId },
   });

@@ -102,4 +102,6 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 /** Colyseus matchmaking error code for a refused join (HTTP matchmake request). */
 export const MatchmakeErrorCode = {
   AuthFailed: 525,
+  /** The process is admitting as many joins as it can (HTTP 503): retry after a pause with jitter. */
+  ServerBusy: 503,
 } as const;

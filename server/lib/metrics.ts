@@ -1,6 +1,20 @@
+import type { AdmissionObserver } from "./admission-gate";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Reports an AdmissionGate's counts as the lobby_admission_* metrics of `gate`. */
+export function admissionObserver(metrics: Metrics, gate: "join" | "login"): AdmissionObserver {
+  return {
+    changed(inFlight, queued) {
+      metrics.admissionInFlight.set({ gate }, inFlight);
+      metrics.admissionQueued.set({ gate }, queued);
+    },
+    refused(reason) {
+      metrics.admissionRefused.inc({ gate, reason });
+    },
+  };
+}
 
 /** One registry per server instance (tests run several in a process). */
 export function createMetrics() {

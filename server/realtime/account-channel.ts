@@ -10,10 +10,31 @@ export type { AccountEvent };
  */
 export const accountChannel = (accountId: string): string => `lobby:acct:${accountId}`;
 
+/** Every process subscribes here once: ended sessions, for the session caches (SessionCache). */
+export const SESSIONS_ENDED_CHANNEL = "lobby:sessions-ended";
+
+export interface SessionsEndedNotice {
+  accountId: string;
+  /** null: every session of the account. */
+  sessionIds: string[] | null;
+}
+
 export class PresenceAccountEventBus implements AccountEventBus {
-  constructor(private readonly presence: Presence) {}
+  constructor(
+    private readonly presence: Presence,
+    /** Called at once, in this process, for every sessions_ended event it publishes. */
+    private readonly onSessionsEnded: (notice: SessionsEndedNotice) => void = () => undefined,
+  ) {}
 
   async publish(accountId: string, event: AccountEvent): Promise<void> {
+    if (event.kind === "sessions_ended") {
+      const notice: SessionsEndedNotice = { accountId, sessionIds: event.sessionIds };
+      this.onSessionsEnded(notice);
+      // Before the account's own channel: a lobby join that subscribed to that channel after this
+      // publish has, by then, also received the notice (one subscriber connection, in order), so
+      // its post-subscription session check cannot be answered by a stale cache entry.
+      await this.presence.publish(SESSIONS_ENDED_CHANNEL, notice);
+    }
     await this.presence.publish(accountChannel(accountId), event);
   }
 }

@@ -1,5 +1,7 @@
 import { ErrorCode as ColyseusErrorCode, ServerError } from "@colyseus/core";
-import { isAppError } from "../lib/errors";
+import { MatchmakeErrorCode } from "../../shared/codes";
+import { ErrorCode, isAppError } from "../lib/errors";
+import type { JoinAdmission } from "./join-admission";
 import type { Logger } from "../lib/logger";
 import type { AuthService } from "../modules/auth/auth.service";
 
@@ -15,6 +17,23 @@ export interface LobbyAuth {
   username: string;
   /** The login session (the `sid` of the access token) this connection belongs to. */
   authSessionId: string;
+  /** The join's admission ticket (see JoinAdmission), given back once onJoin is done. */
+  admission?: string;
+}
+
+/**
+ * Waits for a join slot. Past the queue the matchmake request fails with HTTP 503 and
+ * MatchmakeErrorCode.ServerBusy: the client retries after a pause with jitter.
+ */
+export async function admitJoin(admission: JoinAdmission): Promise<string> {
+  try {
+    return await admission.admit();
+  } catch (err) {
+    if (isAppError(err) && err.code === ErrorCode.ServerBusy) {
+      throw new ServerError(MatchmakeErrorCode.ServerBusy, "server_busy: the server is admitting as many players as it can. Retry in a moment.");
+    }
+    throw err;
+  }
 }
 
 /**

@@ -90,11 +90,21 @@ export class AuthRepo {
     });
   }
 
-  findSessionForAuth(sessionId: string): Promise<SessionAuthRecord | null> {
-    return this.prisma.session.findUnique({
-      where: { id: sessionId },
-      select: { ...sessionSelect, account: { select: { id: true, username: true, disabledAt: true } } },
-    });
+  /** One statement (Prisma would read the account in a second one): this runs on every uncached session check. */
+  async findSessionForAuth(sessionId: string): Promise<SessionAuthRecord | null> {
+    const rows = await this.prisma.$queryRaw<
+      { id: string; account_id: string; expires_at: Date; revoked_at: Date | null; username: string; disabled_at: Date | null }[]
+    >`SELECT s.id::text, s.account_id::text, s.expires_at, s.revoked_at, a.username, a.disabled_at
+      FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id = ${sessionId}::uuid`;
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      accountId: row.account_id,
+      expiresAt: row.expires_at,
+      revokedAt: row.revoked_at,
+      account: { id: row.account_id, username: row.username, disabledAt: row.disabled_at },
+    };
   }
 
   /** The ids among `sessionIds` that are neither revoked nor expired at `now`. */

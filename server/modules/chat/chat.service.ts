@@ -22,7 +22,7 @@ import { parseChannelId, type ParsedChannel } from "./channel-id";
 import type { ChatConfig } from "./chat-config";
 import type { ChatEvent, ChatTopics } from "./chat-events";
 import { toWire } from "./chat-wire";
-import type { ChatRepo, MessageRow } from "./chat.repo";
+import type { ChatRepo, DmUnreadRow, MessageRow } from "./chat.repo";
 import { autoMuteDurationMs, FloodGuard } from "./flood-guard";
 import { ProfanityFilter } from "./profanity-filter";
 import { cleanChatText } from "./text-hygiene";
@@ -211,8 +211,13 @@ export class ChatService {
   }
 
   async unread(accountId: string): Promise<ChatUnreadMessage> {
-    // A block hides the other side's messages, so their conversation has nothing unread either.
     const [rows, hidden] = await Promise.all([this.d.repo.dmUnread(accountId), this.hiddenSenders(accountId)]);
+    return this.unreadOf(rows, hidden);
+  }
+
+  /** Unread DM counts from rows already read (the lobby join's snapshot). */
+  unreadOf(rows: DmUnreadRow[], hidden: Set<string>): ChatUnreadMessage {
+    // A block hides the other side's messages, so their conversation has nothing unread either.
     return {
       channels: rows.filter((r) => !hidden.has(r.otherId)).map((r) => ({ channelId: r.channelId, with: { id: r.otherId, username: r.otherUsername }, unread: r.unread })),
     };

@@ -12,7 +12,7 @@ import type { NotificationRow, NotificationsRepo } from "./notifications.repo";
 
 /** `f` names the list the cursor pages (all or unread only): a cursor of one is refused by the other. */
 const CursorSchema = z.object({ t: z.number().int(), id: z.uuid(), f: z.enum(["all", "unread"]) });
-const UNREAD_ON_JOIN = 50;
+export const UNREAD_ON_JOIN = 50;
 
 export interface NotifyOptions {
   /** Only stored when the recipient is offline; an online recipient gets it live only. */
@@ -74,11 +74,8 @@ export class NotificationsService {
   }
 
   /** The unread count and newest unread notifications, sent when a player joins the lobby. */
-  async unreadSummary(recipientId: string): Promise<UnreadNotificationsMessage> {
-    const [rows, count] = await Promise.all([
-      this.repo.list(recipientId, { unreadOnly: true, limit: UNREAD_ON_JOIN }),
-      this.repo.unreadCount(recipientId),
-    ]);
+  /** The lobby join's unread summary, from rows the join snapshot read (newest first, at most UNREAD_ON_JOIN). */
+  unreadSummaryOf(rows: NotificationRow[], count: number): UnreadNotificationsMessage {
     return { count, items: rows.map(toWire) };
   }
 

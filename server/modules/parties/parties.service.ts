@@ -62,7 +62,13 @@ export class PartiesService {
 
   /** The join snapshot: the player's party and the invites waiting for them. */
   async snapshot(accountId: string): Promise<PartySnapshotMessage> {
-    const [party, invites] = await Promise.all([this.partyOf(accountId), this.d.repo.invitesFor(accountId, this.now())]);
+    const [partyId, invites] = await Promise.all([this.d.repo.partyOf(accountId), this.d.repo.invitesFor(accountId, this.now())]);
+    return this.snapshotOf(partyId, invites);
+  }
+
+  /** The join snapshot from what the join already read: only a party member reads the party itself. */
+  async snapshotOf(partyId: string | null, invites: Parameters<typeof inviteMessage>[0][]): Promise<PartySnapshotMessage> {
+    const party = partyId ? await this.d.repo.load(partyId, this.now()) : null;
     return { party: party ? await this.view(party) : null, invites: invites.map(inviteMessage) };
   }
 
@@ -212,9 +218,10 @@ export class PartiesService {
   }
 
   /** Re-sends the party's state after a member's presence changed. */
-  async memberPresenceChanged(accountId: string): Promise<void> {
+  /** `knownPartyId`: the caller already knows the account's party (null: none), so it is not read again. */
+  async memberPresenceChanged(accountId: string, knownPartyId?: string | null): Promise<void> {
     try {
-      const partyId = await this.d.repo.partyOf(accountId);
+      const partyId = knownPartyId === undefined ? await this.d.repo.partyOf(accountId) : knownPartyId;
       if (!partyId) return;
       await this.touch(partyId);
     } catch (err) {

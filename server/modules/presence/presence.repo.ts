@@ -3,19 +3,10 @@ import { findUsernames } from "../accounts/usernames.repo";
 import type { ChosenStatus } from "../../../shared/schemas/presence";
 
 const TO_DB = { online: "ONLINE", away: "AWAY", busy: "BUSY", invisible: "INVISIBLE" } as const;
-const FROM_DB = { ONLINE: "online", AWAY: "away", BUSY: "busy", INVISIBLE: "invisible" } as const;
 
 /** The persisted side of presence: the chosen status and text, and when friends last saw them. */
 export class PresenceRepo {
   constructor(private readonly prisma: PrismaClient) {}
-
-  async loadPreference(accountId: string): Promise<{ status: ChosenStatus; text: string | undefined; lastSeenAt: Date | null } | null> {
-    const row = await this.prisma.account.findUnique({
-      where: { id: accountId },
-      select: { presenceStatus: true, presenceText: true, lastSeenAt: true },
-    });
-    return row ? { status: FROM_DB[row.presenceStatus], text: row.presenceText ?? undefined, lastSeenAt: row.lastSeenAt } : null;
-  }
 
   async savePreference(accountId: string, status: ChosenStatus, text: string | undefined): Promise<void> {
     await this.prisma.account.updateMany({

@@ -3,7 +3,7 @@ import { LobbyServerMessage } from "../../../shared/schemas/lobby";
 import type { Clock } from "../../lib/clock";
 import type { AccountEventBus } from "../events/account-events";
 import type { NotificationsService } from "../notifications/notifications.service";
-import type { FriendsRepo } from "../social/friends.repo";
+import type { FriendsRepo, FriendSummary } from "../social/friends.repo";
 import type { PresencePatch, PresenceStore } from "./presence.store";
 import type { PresenceRepo } from "./presence.repo";
 import { visiblePresence } from "./presence-view";
@@ -33,6 +33,20 @@ export interface Identity {
   username: string;
 }
 
+/** What the lobby join already read (one snapshot query): presence needs no read of its own. */
+export interface KnownAtJoin {
+  preference: { status: ChosenStatus; text: string | undefined } | null;
+  friends: FriendSummary[];
+  partyId: string | null;
+}
+
+/** What an announcement may take as known instead of reading it (the join's snapshot). */
+export interface AnnounceHints {
+  friendIds?: string[];
+  /** The account's party (null: none), passed to the onAnnounced listeners. */
+  partyId?: string | null;
+}
+
 /**
  * Live presence: connections, chosen status, activity. Every change is announced to the player's
  * friends only, through their account channels; strangers and blocked players learn nothing.
@@ -40,7 +54,7 @@ export interface Identity {
 export class PresenceService {
   /** Per account, the announcement in progress in this process (see `announce`). */
   private readonly announcing = new Map<string, Promise<void>>();
-  private readonly listeners: ((accountId: string) => Promise<void>)[] = [];
+  private readonly listeners: ((accountId: string, partyId?: string | null) => Promise<void>)[] = [];
 
   constructor(private readonly d: PresenceServiceDeps) {}
 
@@ -48,20 +62,19 @@ export class PresenceService {
    * A lobby connection opened. Returns the friends' presence for the joining connection, and per
    * order key (`presence:<friendId>`) the version and payload the snapshot holds.
    */
-  async connected(who: Identity, connectionId: string): Promise<JoinSnapshot> {
+  async connected(who: Identity, connectionId: string, known: KnownAtJoin): Promise<JoinSnapshot> {
     await this.d.registry.track(this.d.processId, who.accountId);
     await this.d.store.addConnection(who.accountId, connectionId, this.d.processId);
     const record = await this.d.store.read(who.accountId);
     const patch: PresencePatch = {};
     if (record.status === undefined) {
-      const pref = await this.d.repo.loadPreference(who.accountId);
-      patch.status = pref?.status ?? "online";
-      if (pref?.text) patch.text = pref.text;
+      patch.status = known.preference?.status ?? "online";
+      if (known.preference?.text) patch.text = known.preference.text;
     }
     if (!record.activity) patch.activity = { kind: "lobby" };
     if (Object.keys(patch).length > 0) await this.d.store.update(who.accountId, patch);
-    await this.announce(who);
-    return this.snapshot(who.accountId);
+    await this.announce(who, { friendIds: known.friends.map((f) => f.id), partyId: known.partyId });
+    return this.snapshot(who.accountId, known.friends);
   }
 
   async disconnected(who: Identity, connectionId: string): Promise<void> {
@@ -104,7 +117,7 @@ export class PresenceService {
 
 
   /** Runs after each announcement of an account's presence (e.g. its party re-sends its state). */
-  onAnnounced(listener: (accountId: string) => Promise<void>): void {
+  onAnnounced(listener: (accountId: string, partyId?: string | null) => Promise<void>): void {
     this.listeners.push(listener);
   }
 
@@ -159,9 +172,8 @@ export class PresenceService {
     });
   }
 
-  private async snapshot(accountId: string): Promise<JoinSnapshot> {
-    const [self, friends] = await Promise.all([this.d.store.read(accountId), this.d.friends.friends(accountId)]);
-    const presences = await this.friendsPresence(friends);
+  private async snapshot(accountId: string, friends: FriendSummary[]): Promise<JoinSnapshot> {
+    const [self, presences] = await Promise.all([this.d.store.read(accountId), this.friendsPresence(friends)]);
     const entries = new Map<string, { version: number; payload: FriendPresence }>();
     for (const [id, p] of presences) entries.set(`presence:${id}`, { version: p.version, payload: p.presence });
     return {
@@ -177,12 +189,12 @@ export class PresenceService {
    * Re-reads the account's presence and tells its friends what they now see. The version orders
    * concurrent announcements; going hidden records "last seen"; coming back into view notifies.
    */
-  private announce(who: Identity): Promise<void> {
+  private announce(who: Identity, hints: AnnounceHints = {}): Promise<void> {
     // One at a time per account in this process: each decides "came online" / "went hidden" from
     // what the previous one recorded (concurrent joins of one account would all see it offline
     // and announce it coming online several times).
     const previous = this.announcing.get(who.accountId) ?? Promise.resolve();
-    const current = previous.catch(() => undefined).then(() => this.announceNow(who));
+    const current = previous.catch(() => undefined).then(() => this.announceNow(who, hints));
     this.announcing.set(who.accountId, current);
     const forget = () => {
       if (this.announcing.get(who.accountId) === current) this.announcing.delete(who.accountId);
@@ -191,7 +203,7 @@ export class PresenceService {
     return current;
   }
 
-  private async announceNow(who: Identity): Promise<void> {
+  private async announceNow(who: Identity, hints: AnnounceHints): Promise<void> {
     const version = await this.d.store.nextVersion(who.accountId);
     const record = await this.d.store.read(who.accountId);
     const now = this.d.clock.now();
@@ -210,7 +222,7 @@ export class PresenceService {
     if (record.connections === 0 && record.activity) patch.activity = null;
     await this.d.store.update(who.accountId, patch);
 
-    const friendIds = await this.d.friends.friendIds(who.accountId);
+    const friendIds = hints.friendIds ?? (await this.d.friends.friendIds(who.accountId));
     const payload: FriendPresence = { accountId: who.accountId, username: who.username, ...visible };
     await Promise.all(
       friendIds.map((id) =>
@@ -223,7 +235,7 @@ export class PresenceService {
       ),
     );
 
-    for (const listener of this.listeners) await listener(who.accountId);
+    for (const listener of this.listeners) await listener(who.accountId, hints.partyId);
 
     const cameOnline = !hidden && !wasVisible;
     const hiddenLongEnough = record.hiddenAt === undefined || now - record.hiddenAt >= this.d.onlineNotificationDebounceMs;

@@ -15,6 +15,7 @@ import { AppError } from "../../lib/errors";
 import type { Logger } from "../../lib/logger";
 import type { ChatEvent } from "../../modules/chat/chat-events";
 import type { ChatService, Identity } from "../../modules/chat/chat.service";
+import type { JoinSnapshot } from "../../modules/lobby/join-snapshot";
 import { ChannelCursor } from "../channel-cursor";
 import type { MessageRouter } from "../message-router";
 import type { TopicSubscriptions } from "../topic-subscriptions";
@@ -33,6 +34,8 @@ export interface ChatConnection {
   hidden: Set<string>;
   /** The latest reload of `hidden`: cursors wait for it before emitting anything. */
   hiddenLoaded: Promise<void>;
+  /** Reloads of `hidden` requested so far (a join's snapshot yields to a reload asked for after it began). */
+  hiddenReloads: number;
   /** Where the account's DM channels stood when the connection opened (read once, at the join). */
   dmBase: Promise<Map<string, number> | undefined>;
   /** chat.join / chat.leave of one channel, one at a time. */
@@ -83,19 +86,19 @@ export class LobbyChat {
     );
   }
 
-  newConnection(who: Identity, client: Client): ChatConnection {
-    // Read before the account's channel is subscribed: a DM committed after this is either seen
-    // live or fetched as a gap; one committed before it is in chat.unread (read later).
-    const dmBase = this.d.chat.dmPositions(who.accountId).catch((err: unknown) => {
-      this.d.logger.warn({ err }, "reading DM positions failed");
-      return undefined;
-    });
+  /**
+   * `dmBase` settles with the DM positions of the join's snapshot, read after the account's channel
+   * was subscribed and in the same statement as chat.unread: a DM committed before it is counted in
+   * chat.unread; one committed after it arrives live, beyond the position (or as a gap).
+   */
+  newConnection(who: Identity, client: Client, dmBase: Promise<Map<string, number> | undefined>): ChatConnection {
     return {
       who,
       cursors: new Map(),
       joined: new Set(),
       hidden: new Set(),
       hiddenLoaded: Promise.resolve(),
+      hiddenReloads: 0,
       dmBase,
       channelOps: new Map(),
       client,
@@ -107,12 +110,16 @@ export class LobbyChat {
    * On join and reconnect: who is hidden, the DMs waiting, and (after a reconnect) whatever the
    * connection's channels received while it was away, through its cursors: no gap, no duplicate.
    */
-  async start(client: Client, state: ChatConnection): Promise<void> {
+  async start(client: Client, state: ChatConnection, join: Pick<JoinSnapshot, "hidden" | "dmUnread">, reloadsBefore: number): Promise<void> {
     // From here on, events reach this connection again (and are held until the client is ready).
     state.client = client;
     state.send = (type, payload) => client.send(type, payload);
-    await this.reloadHidden(state);
-    state.send(LobbyServerMessage.ChatUnread, await this.d.chat.unread(state.who.accountId));
+    // A reload asked for after the snapshot began (a block changed meanwhile) is at least as new.
+    state.hiddenLoaded = state.hiddenLoaded.then(() => {
+      if (state.hiddenReloads === reloadsBefore) state.hidden = join.hidden;
+    });
+    await state.hiddenLoaded;
+    state.send(LobbyServerMessage.ChatUnread, this.d.chat.unreadOf(join.dmUnread, state.hidden));
     for (const [channelId, cursor] of state.cursors) {
       const from = cursor.position;
       if (from === undefined) continue;
@@ -246,6 +253,7 @@ export class LobbyChat {
       }
     };
     // One after another: the last reload started is the last to write.
+    state.hiddenReloads += 1;
     state.hiddenLoaded = state.hiddenLoaded.then(load);
     return state.hiddenLoaded;
   }

@@ -9,6 +9,7 @@ import {
   PartyTargetMessageSchema,
 } from "../../../shared/schemas/party";
 import type { Logger } from "../../lib/logger";
+import type { JoinSnapshot } from "../../modules/lobby/join-snapshot";
 import type { MatchmakingService } from "../../modules/matchmaking/matchmaking.service";
 import type { Identity, PartiesService } from "../../modules/parties/parties.service";
 import type { MessageRouter } from "../message-router";
@@ -40,8 +41,8 @@ export class LobbyParties {
   }
 
   /** Sends the party snapshot; returns the party chat channel to stream, if in a party. */
-  async start(client: Client, who: Identity): Promise<string | undefined> {
-    const snapshot = await this.d.parties.snapshot(who.accountId);
+  async start(client: Client, join: Pick<JoinSnapshot, "partyId" | "invites">): Promise<string | undefined> {
+    const snapshot = await this.d.parties.snapshotOf(join.partyId, join.invites);
     client.send(LobbyServerMessage.PartySnapshot, snapshot);
     return snapshot.party?.channelId;
   }

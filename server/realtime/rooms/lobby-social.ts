@@ -8,6 +8,7 @@ import { AppError } from "../../lib/errors";
 import type { Logger } from "../../lib/logger";
 import { TokenBucket } from "../../lib/token-bucket";
 import type { AccountEvent } from "../../modules/events/account-events";
+import type { JoinSnapshot } from "../../modules/lobby/join-snapshot";
 import type { NotificationsService } from "../../modules/notifications/notifications.service";
 import type { Identity, PresenceService } from "../../modules/presence/presence.service";
 import { ClientDelivery } from "../client-delivery";
@@ -64,15 +65,15 @@ export class LobbySocial {
     };
   }
 
-  /** Registers the connection's presence, then sends the friends snapshot and unread notifications. */
-  async start(client: Client, who: Identity, state: SocialConnection): Promise<void> {
+  /** Registers the connection's presence, then sends the friends snapshot and unread notifications (from the join's snapshot). */
+  async start(client: Client, who: Identity, state: SocialConnection, join: JoinSnapshot): Promise<void> {
     state.delivery.pause();
     state.delivery.retarget((type, payload) => client.send(type, payload));
     await state.pending;
-    const { snapshot, entries } = await this.d.presence.connected(who, client.sessionId);
+    const { snapshot, entries } = await this.d.presence.connected(who, client.sessionId, join);
     state.registered = true;
     client.send(LobbyServerMessage.PresenceSnapshot, snapshot);
-    client.send(LobbyServerMessage.NotificationsUnread, await this.d.notifications.unreadSummary(who.accountId));
+    client.send(LobbyServerMessage.NotificationsUnread, this.d.notifications.unreadSummaryOf(join.notifications.rows, join.notifications.unreadCount));
     state.delivery.open(entries);
   }
 

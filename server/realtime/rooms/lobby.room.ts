@@ -13,9 +13,12 @@ import { LobbyChat, type ChatConnection, type LobbyChatDeps } from "./lobby-chat
 import type { LobbyParties } from "./lobby-parties";
 import { MessageRouter } from "../message-router";
 import { holdsSeatAfter, reconnectDeadline } from "../reconnect-policy";
-import { authenticateJoin, type LobbyAuth } from "../room-auth";
+import { admitJoin, authenticateJoin, type LobbyAuth } from "../room-auth";
 import type { LobbySocial, SocialConnection } from "./lobby-social";
 import { LobbyState } from "./lobby.state";
+import { AccountIndex } from "../account-index";
+import type { JoinAdmission } from "../join-admission";
+import type { JoinSnapshot, JoinSnapshotSource } from "../../modules/lobby/join-snapshot";
 
 export interface LobbyRoomDeps {
   auth: AuthService;
@@ -31,6 +34,10 @@ export interface LobbyRoomDeps {
   social: LobbySocial;
   chat: LobbyChatDeps;
   parties: LobbyParties;
+  /** What a new connection needs from the database, in one statement. */
+  joinSnapshots: JoinSnapshotSource;
+  /** Admission control: joins past the process' capacity wait, or are refused with 503. */
+  admission: JoinAdmission;
 }
 
 interface LobbyUserData {
@@ -75,7 +82,13 @@ const identityOf = (client: LobbyClient) => {
 export function createLobbyRoom(deps: LobbyRoomDeps) {
   return class LobbyRoom extends Room<{ state: InstanceType<typeof LobbyState>; client: LobbyClient }> {
     static override async onAuth(token: string | undefined): Promise<LobbyAuth> {
-      return authenticateJoin(deps.auth, deps.logger, token);
+      const admission = await admitJoin(deps.admission);
+      try {
+        return { ...(await authenticateJoin(deps.auth, deps.logger, token)), admission };
+      } catch (err) {
+        deps.admission.done(admission);
+        throw err;
+      }
     }
 
     override maxClients = deps.shardSize;
@@ -86,6 +99,8 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
     private log!: Logger;
     /** Seats held for dropped connections, by Colyseus session id. */
     private readonly held = new Map<string, HeldSeat>();
+    /** Live and held connections by account (account events reach them without a scan). */
+    private readonly byAccount = new AccountIndex();
     private draining = false;
 
     override onCreate(): void {
@@ -114,15 +129,34 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
 
     override async onJoin(client: LobbyClient): Promise<void> {
       const auth = authOf(client);
+      try {
+        await this.join(client, auth);
+      } finally {
+        deps.admission.done(auth.admission);
+      }
+    }
+
+    private async join(client: LobbyClient, auth: LobbyAuth): Promise<void> {
+      let dmBaseReady!: (positions: Map<string, number> | undefined) => void;
+      const dmBase = new Promise<Map<string, number> | undefined>((resolve) => (dmBaseReady = resolve));
       const social = deps.social.newConnection(client);
-      const chat = this.chat.newConnection(identityOf(client), client);
+      const chat = this.chat.newConnection(identityOf(client), client, dmBase);
       client.userData = { social, chat };
+      this.byAccount.add(auth.accountId, client.sessionId);
       this.watchTransport(client);
       await this.subscriptions.add(auth.accountId);
       this.state.clients = this.clients.length;
       deps.metrics.connectedClients.inc({ room: "lobby" });
-      // A revocation published between onAuth and the subscription above would be missed.
-      if ((await deps.auth.liveSessionIds([auth.authSessionId])).length === 0) {
+      // Read after the subscription: it also re-checks the session, so a revocation published
+      // between onAuth and the subscription is not missed.
+      const reloadsBefore = chat.hiddenReloads;
+      let join: JoinSnapshot;
+      try {
+        join = await this.loadJoin(auth);
+      } finally {
+        dmBaseReady(join! ? join.dmPositions : undefined);
+      }
+      if (!join.sessionLive) {
         this.closeByServer(client, CloseCode.SessionRevoked, "session_ended_during_join");
         return;
       }
@@ -131,9 +165,19 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
         serverTime: deps.clock.now(),
       };
       client.send(LobbyServerMessage.Welcome, welcome);
-      await deps.social.start(client, identityOf(client), social);
-      await this.chat.start(client, chat);
-      await this.startParty(client, chat);
+      await this.startFeatures(client, social, chat, join, reloadsBefore);
+    }
+
+    private loadJoin(auth: LobbyAuth): Promise<JoinSnapshot> {
+      return deps.joinSnapshots.load(auth.accountId, auth.authSessionId, new Date(deps.clock.now()));
+    }
+
+    /** Every lobby feature's opening messages, from the one join snapshot. */
+    private async startFeatures(client: LobbyClient, social: SocialConnection, chat: ChatConnection, join: JoinSnapshot, reloadsBefore: number): Promise<void> {
+      await deps.social.start(client, identityOf(client), social, join);
+      await this.chat.start(client, chat, join, reloadsBefore);
+      const channelId = await deps.parties.start(client, join);
+      if (channelId) await this.chat.join(chat, channelId);
     }
 
     override async onDrop(client: LobbyClient, code?: number): Promise<void> {
@@ -152,30 +196,20 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
       if (deps.clock.now() >= (client.userData?.reconnectDeadline ?? 0)) {
         throw new ServerError(ColyseusErrorCode.MATCHMAKE_EXPIRED, "The reconnection window has closed.");
       }
+      const { social, chat } = client.userData ?? {};
+      const reloadsBefore = chat?.hiddenReloads ?? 0;
       // A session revoked while the connection was away must not come back.
-      if ((await deps.auth.liveSessionIds([authOf(client).authSessionId])).length === 0) {
-        throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "The session has ended.");
-      }
+      const join = await this.loadJoin(authOf(client));
+      if (!join.sessionLive) throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "The session has ended.");
       client.userData = { ...client.userData, reconnectDeadline: undefined };
       this.watchTransport(client);
       this.state.clients = this.clients.length;
-      const social = client.userData.social;
-      if (social) await deps.social.start(client, identityOf(client), social);
-      const chat = client.userData.chat;
-      if (chat) {
-        await this.chat.start(client, chat);
-        await this.startParty(client, chat);
-      }
-    }
-
-    /** The party snapshot, and the party's chat channel streamed to the connection. */
-    private async startParty(client: LobbyClient, chat: ChatConnection): Promise<void> {
-      const channelId = await deps.parties.start(client, identityOf(client));
-      if (channelId) await this.chat.join(chat, channelId);
+      if (social && chat) await this.startFeatures(client, social, chat, join, reloadsBefore);
     }
 
     override async onLeave(client: LobbyClient): Promise<void> {
       this.held.delete(client.sessionId);
+      this.byAccount.remove(authOf(client).accountId, client.sessionId);
       const offline = deps.social.stop(client, identityOf(client), client.userData?.social);
       this.chat.stop(client.userData?.chat);
       this.subscriptions.remove(authOf(client).accountId);
@@ -198,18 +232,21 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
       deps.metrics.rooms.dec({ room: "lobby" });
     }
 
+    /** The account's live connections in this room (a held seat is not live: it catches up on reconnect). */
+    private *liveClientsOf(accountId: string): Iterable<LobbyClient> {
+      for (const sessionId of this.byAccount.sessionsOf(accountId)) {
+        const client = this.clients.get(sessionId) as LobbyClient | undefined;
+        if (client && !client.userData?.closedByServer) yield client;
+      }
+    }
+
     private onAccountEvent(accountId: string, event: AccountEvent): void {
       if (event.kind === "deliver") {
-        for (const client of this.clients as Iterable<LobbyClient>) {
-          if (authOf(client).accountId === accountId && !client.userData?.closedByServer) {
-            deps.social.deliver(client.userData?.social, event);
-          }
-        }
+        for (const client of this.liveClientsOf(accountId)) deps.social.deliver(client.userData?.social, event);
         return;
       }
       if (event.kind === "chat" || event.kind === "blocks_changed" || event.kind === "party_channel") {
-        for (const client of this.clients as Iterable<LobbyClient>) {
-          if (authOf(client).accountId !== accountId || client.userData?.closedByServer) continue;
+        for (const client of this.liveClientsOf(accountId)) {
           const chat = client.userData?.chat;
           if (event.kind === "chat") this.chat.onDirectEvent(chat, event.event);
           else if (event.kind === "blocks_changed") void this.chat.reloadHidden(chat).catch((err) => this.log.warn({ err }, "reloading blocks failed"));

@@ -103,16 +103,17 @@ test("a message published while the reconnection is being accepted is not lost",
   await join(ca, channel);
   const token = await dropConnection(cb, ca);
 
-  // The room checks the session while it accepts the reconnection: a message sent at that moment
-  // reaches the connection's cursor before the connection is ready. It must still arrive.
-  const auth = t.server.services.auth;
-  const check = auth.liveSessionIds;
-  auth.liveSessionIds = async (ids) => {
-    auth.liveSessionIds = check;
+  // The room reads the join snapshot (and checks the session) while it accepts the reconnection:
+  // a message sent at that moment reaches the connection's cursor before the connection is ready.
+  // It must still arrive.
+  const snapshots = t.server.services.joinSnapshots;
+  const load = snapshots.load;
+  snapshots.load = async (...args) => {
+    snapshots.load = load;
     await t.server.services.chat.send(identity(ca.account), channel, "during the reconnection");
-    return check.call(auth, ids);
+    return load.apply(snapshots, args);
   };
-  const back = await reconnect(cb, token).finally(() => (auth.liveSessionIds = check));
+  const back = await reconnect(cb, token).finally(() => (snapshots.load = load));
   await say(ca, channel, "after");
 
   await receivedSeq(back, channel, lastSeq + 2);

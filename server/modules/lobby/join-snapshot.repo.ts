@@ -1,0 +1,99 @@
+import type { PrismaClient } from "../../db/database";
+import type { ChosenStatus } from "../../../shared/schemas/presence";
+import type { JoinSnapshot, JoinSnapshotSource } from "./join-snapshot";
+
+const FROM_DB: Record<string, ChosenStatus> = { ONLINE: "online", AWAY: "away", BUSY: "busy", INVISIBLE: "invisible" };
+
+interface Row {
+  me: { live: boolean; status: string; text: string | null } | null;
+  friends: { id: string; username: string; lastSeenAt: string | null }[];
+  hidden: string[];
+  notifications: { id: string; type: string; createdAt: string; readAt: string | null; actorId: string | null; actorUsername: string | null }[];
+  unread_count: bigint | number;
+  dm_positions: { channelId: string; lastSeq: number }[];
+  dm_unread: { channelId: string; otherId: string; otherUsername: string; unread: number }[];
+  party_id: string | null;
+  invites: { partyId: string; fromId: string; fromUsername: string | null; expiresAt: string; size: number }[];
+}
+
+/**
+ * The lobby join's reads as one statement: the session check, presence preference, friends,
+ * blocks, unread notifications, DM positions and unread counts, party membership and invites.
+ * Each part mirrors the query its feature runs on its own elsewhere (same filters and order).
+ */
+export class JoinSnapshotRepo implements JoinSnapshotSource {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly notificationsLimit: number,
+  ) {}
+
+  async load(accountId: string, sessionId: string, now: Date): Promise<JoinSnapshot> {
+    const rows = await this.prisma.$queryRaw<Row[]>`
+      SELECT
+        (SELECT json_build_object(
+            'live', s.revoked_at IS NULL AND s.expires_at > ${now}::timestamptz AND a.disabled_at IS NULL,
+            'status', a.presence_status::text, 'text', a.presence_text)
+          FROM sessions s JOIN accounts a ON a.id = s.account_id
+          WHERE s.id = ${sessionId}::uuid AND s.account_id = ${accountId}::uuid) AS me,
+        (SELECT coalesce(json_agg(json_build_object('id', o.id, 'username', o.username, 'lastSeenAt', o.last_seen_at)), '[]'::json)
+          FROM friend_edges e JOIN accounts o ON o.id = e.other_id
+          WHERE e.account_id = ${accountId}::uuid AND e.state = 'FRIEND') AS friends,
+        (SELECT coalesce(json_agg(CASE WHEN e.account_id = ${accountId}::uuid THEN e.other_id ELSE e.account_id END), '[]'::json)
+          FROM friend_edges e
+          WHERE e.state = 'BLOCKED' AND (e.account_id = ${accountId}::uuid OR e.other_id = ${accountId}::uuid)) AS hidden,
+        (SELECT coalesce(json_agg(json_build_object('id', n.id, 'type', n.type, 'createdAt', n.created_at, 'readAt', n.read_at,
+                  'actorId', n.actor_id, 'actorUsername', n.actor_username) ORDER BY n.created_at DESC, n.id DESC), '[]'::json)
+          FROM (SELECT n.*, ac.username AS actor_username FROM notifications n LEFT JOIN accounts ac ON ac.id = n.actor_id
+                WHERE n.recipient_id = ${accountId}::uuid AND n.read_at IS NULL
+                ORDER BY n.created_at DESC, n.id DESC LIMIT ${this.notificationsLimit}) n) AS notifications,
+        (SELECT count(*) FROM notifications WHERE recipient_id = ${accountId}::uuid AND read_at IS NULL) AS unread_count,
+        (SELECT coalesce(json_agg(json_build_object('channelId', m.channel_id, 'lastSeq', c.last_seq)), '[]'::json)
+          FROM chat_channel_members m JOIN chat_channels c ON c.id = m.channel_id AND c.kind = 'DM'
+          WHERE m.account_id = ${accountId}::uuid) AS dm_positions,
+        (SELECT coalesce(json_agg(json_build_object('channelId', u.channel_id, 'otherId', u.other_id, 'otherUsername', u.other_username,
+                  'unread', u.unread) ORDER BY u.newest DESC), '[]'::json)
+          FROM (SELECT me.channel_id, other.account_id AS other_id, a.username AS other_username, count(m.id) AS unread, max(m.id) AS newest
+                FROM chat_channel_members me
+                JOIN chat_channels c ON c.id = me.channel_id AND c.kind = 'DM'
+                JOIN chat_channel_members other ON other.channel_id = me.channel_id AND other.account_id <> me.account_id
+                JOIN accounts a ON a.id = other.account_id
+                JOIN chat_messages m ON m.channel_id = me.channel_id AND m.seq > me.last_read_seq
+                  AND m.sender_id <> me.account_id AND m.deleted_at IS NULL
+                WHERE me.account_id = ${accountId}::uuid
+                GROUP BY me.channel_id, other.account_id, a.username
+                ORDER BY max(m.id) DESC LIMIT 100) u) AS dm_unread,
+        (SELECT party_id FROM party_members WHERE account_id = ${accountId}::uuid)::text AS party_id,
+        (SELECT coalesce(json_agg(json_build_object('partyId', i.party_id, 'fromId', i.from_id, 'fromUsername', fa.username,
+                  'expiresAt', i.expires_at, 'size', (SELECT count(*) FROM party_members pm WHERE pm.party_id = i.party_id))
+                  ORDER BY i.created_at), '[]'::json)
+          FROM party_invites i LEFT JOIN accounts fa ON fa.id = i.from_id
+          WHERE i.to_id = ${accountId}::uuid AND i.expires_at > ${now}::timestamptz) AS invites`;
+    const row = rows[0];
+    if (!row) throw new Error("join snapshot returned no row");
+    return {
+      sessionLive: row.me?.live === true,
+      preference: row.me ? { status: FROM_DB[row.me.status] ?? "online", text: row.me.text ?? undefined } : null,
+      friends: row.friends.map((f) => ({ id: f.id, username: f.username, lastSeenAt: f.lastSeenAt ? new Date(f.lastSeenAt) : null })),
+      hidden: new Set(row.hidden),
+      notifications: {
+        rows: row.notifications.map((n) => ({
+          id: n.id,
+          type: n.type,
+          actor: n.actorId ? { id: n.actorId, username: n.actorUsername ?? "" } : null,
+          createdAt: new Date(n.createdAt),
+          readAt: n.readAt ? new Date(n.readAt) : null,
+        })),
+        unreadCount: Number(row.unread_count),
+      },
+      dmPositions: new Map(row.dm_positions.map((p) => [p.channelId, Number(p.lastSeq)])),
+      dmUnread: row.dm_unread.map((u) => ({ ...u, unread: Number(u.unread) })),
+      partyId: row.party_id,
+      invites: row.invites.map((i) => ({
+        partyId: i.partyId,
+        from: { id: i.fromId, username: i.fromUsername ?? "" },
+        expiresAt: new Date(i.expiresAt),
+        size: Number(i.size),
+      })),
+    };
+  }
+}
