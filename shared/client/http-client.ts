@@ -27,6 +27,67 @@ export class LobbyApiError extends Error {
 
 export type FetchLike = typeof fetch;
 
+/**
+ * How the client answers 503 `server_busy` (admission control: the server is admitting as much
+ * as it can). It waits the server's Retry-After plus a random jitter that doubles with each try
+ * (so a crowd refused together does not come back together), then retries, a bounded number of
+ * times; the last refusal is thrown. A busy refusal means the server did nothing, so any request
+ * may be retried.
+ */
+export interface BusyRetryOptions {
+  /** Retries after the first refusal (default 4; 0 disables). */
+  retries?: number;
+  /** Wait when the answer has no Retry-After (default 1000 ms). */
+  defaultRetryAfterMs?: number;
+  /** Jitter of the first retry is random in [0, jitterMs); it doubles per retry (default 500 ms). */
+  jitterMs?: number;
+  /** Longest single wait (default 30 s). */
+  maxDelayMs?: number;
+  /** Injected for tests: waits `ms`. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Injected for tests: uniform in [0, 1). */
+  random?: () => number;
+}
+
+export const SERVER_BUSY_CODE = "server_busy";
+
+/** The wait before retry number `attempt` (0-based) after a busy refusal that said `retryAfterMs`. */
+export function busyRetryDelayMs(attempt: number, retryAfterMs: number | undefined, o: BusyRetryOptions = {}): number {
+  const base = retryAfterMs ?? o.defaultRetryAfterMs ?? 1000;
+  const jitter = (o.random ?? Math.random)() * (o.jitterMs ?? 500) * 2 ** attempt;
+  return Math.min(o.maxDelayMs ?? 30_000, base + jitter);
+}
+
+/**
+ * Runs `operation`, retrying it with busyRetryDelayMs while `busy(err)` says the refusal was 503
+ * server_busy (and answers its Retry-After in ms, or undefined when none was given).
+ */
+export async function withBusyRetry<T>(
+  operation: () => Promise<T>,
+  busy: (err: unknown) => { retryAfterMs: number | undefined } | false,
+  o: BusyRetryOptions = {},
+): Promise<T> {
+  const retries = o.retries ?? 4;
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await operation();
+    } catch (err) {
+      const refusal = busy(err);
+      if (!refusal || attempt >= retries) throw err;
+      await sleep(busyRetryDelayMs(attempt, refusal.retryAfterMs, o));
+    }
+  }
+}
+
+/** A 503 server_busy LobbyApiError, with its Retry-After header in ms. */
+function busyRefusal(err: unknown): { retryAfterMs: number | undefined } | false {
+  if (!(err instanceof LobbyApiError) || err.status !== 503 || err.code !== SERVER_BUSY_CODE) return false;
+  const header = err.headers.get("retry-after");
+  const seconds = header === null ? Number.NaN : Number(header);
+  return { retryAfterMs: Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined };
+}
+
 export type ChatChannelsResponse = z.infer<typeof PublicChannelsResponseSchema>;
 export type ChatReportBody = z.input<typeof ChatReportBodySchema>;
 /** `cursor` pages back (newest first); `afterSeq` catches up (oldest first). Not both. */
@@ -40,7 +101,12 @@ export type ChatHistoryQuery = {
 export class LobbyHttpClient {
   private readonly baseUrl: string;
 
-  constructor(baseUrl: string, private readonly fetchImpl: FetchLike = globalThis.fetch.bind(globalThis)) {
+  constructor(
+    baseUrl: string,
+    private readonly fetchImpl: FetchLike = globalThis.fetch.bind(globalThis),
+    /** Back-off on 503 server_busy (see BusyRetryOptions); `{ retries: 0 }` turns it off. */
+    private readonly busyRetry: BusyRetryOptions = {},
+  ) {
     this.baseUrl = baseUrl.replace(/\/+$/, "");
   }
 
@@ -153,11 +219,15 @@ export class LobbyHttpClient {
     return this.request("PATCH", "/me/settings", { accessToken, body: patch });
   }
 
-  /** Any JSON route; throws LobbyApiError on a non-2xx answer. */
-  async request<T>(
+  /** Any JSON route; throws LobbyApiError on a non-2xx answer. Retries 503 server_busy (see BusyRetryOptions). */
+  request<T>(method: string, path: string, opts: { body?: unknown; accessToken?: string; headers?: Record<string, string> } = {}): Promise<T> {
+    return withBusyRetry(() => this.requestOnce<T>(method, path, opts), busyRefusal, this.busyRetry);
+  }
+
+  private async requestOnce<T>(
     method: string,
     path: string,
-    opts: { body?: unknown; accessToken?: string; headers?: Record<string, string> } = {},
+    opts: { body?: unknown; accessToken?: string; headers?: Record<string, string> },
   ): Promise<T> {
     const headers: Record<string, string> = { accept: "application/json", ...opts.headers };
     if (opts.body !== undefined) headers["content-type"] = "application/json";

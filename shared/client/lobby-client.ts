@@ -4,7 +4,8 @@ import { RoomName } from "../rooms";
 import { LobbyServerMessage, type WelcomeMessage } from "../schemas/lobby";
 import type { UnreadNotificationsMessage } from "../schemas/notifications";
 import type { PresenceSnapshotMessage } from "../schemas/presence";
-import { LobbyHttpClient, type FetchLike } from "./http-client";
+import { MatchmakeErrorCode } from "../codes";
+import { LobbyHttpClient, withBusyRetry, type BusyRetryOptions, type FetchLike } from "./http-client";
 
 export interface LobbySession {
   room: Room;
@@ -17,6 +18,17 @@ export interface LobbySession {
 
 export interface LobbyClientOptions {
   fetch?: FetchLike;
+  /**
+   * Back-off when the server is busy (HTTP 503 server_busy, or a lobby join refused with
+   * MatchMakeError code 503): wait, with jitter, and retry a bounded number of times.
+   */
+  busyRetry?: BusyRetryOptions;
+}
+
+/** A join refused by the server's admission control (its queue is full): retry after a pause. */
+function busyJoin(err: unknown): { retryAfterMs: undefined } | false {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === MatchmakeErrorCode.ServerBusy ? { retryAfterMs: undefined } : false;
 }
 
 /**
@@ -27,9 +39,11 @@ export class LobbyClient {
   readonly http: LobbyHttpClient;
   readonly colyseus: Client;
   private auth: AuthResponse | undefined;
+  private readonly busyRetry: BusyRetryOptions;
 
   constructor(baseUrl: string, options: LobbyClientOptions = {}) {
-    this.http = new LobbyHttpClient(baseUrl, options.fetch);
+    this.busyRetry = options.busyRetry ?? {};
+    this.http = new LobbyHttpClient(baseUrl, options.fetch, this.busyRetry);
     this.colyseus = new Client(baseUrl);
   }
 
@@ -82,13 +96,15 @@ export class LobbyClient {
    */
   async joinLobby(options: Record<string, unknown> = {}, setup?: (room: Room) => void): Promise<LobbySession> {
     this.colyseus.auth.token = this.accessToken;
-    return this.opened(await this.colyseus.joinOrCreate(RoomName.Lobby, options), setup);
+    const room = await withBusyRetry(() => this.colyseus.joinOrCreate(RoomName.Lobby, options), busyJoin, this.busyRetry);
+    return this.opened(room, setup);
   }
 
   /** Like joinLobby, into one given lobby instance (e.g. a shard on a chosen process). */
   async joinLobbyById(roomId: string, setup?: (room: Room) => void): Promise<LobbySession> {
     this.colyseus.auth.token = this.accessToken;
-    return this.opened(await this.colyseus.joinById(roomId), setup);
+    const room = await withBusyRetry(() => this.colyseus.joinById(roomId), busyJoin, this.busyRetry);
+    return this.opened(room, setup);
   }
 
   private async opened(room: Room, setup?: (room: Room) => void): Promise<LobbySession> {
