@@ -4,6 +4,7 @@ import type { Config } from "./config";
 import type { Database } from "./db/database";
 import type { Clock } from "./lib/clock";
 import { CursorCodec } from "./lib/cursor";
+import { AdmissionGate, type AdmissionObserver } from "./lib/admission-gate";
 import type { Logger } from "./lib/logger";
 import type { LimiterStore } from "./lib/rate-limit/limiter";
 import { AccountsRepo } from "./modules/accounts/accounts.repo";
@@ -12,7 +13,7 @@ import { AccessTokens } from "./modules/auth/access-tokens";
 import { AuthRepo } from "./modules/auth/auth.repo";
 import { AuthService } from "./modules/auth/auth.service";
 import { LoginThrottle } from "./modules/auth/login-throttle";
-import { createArgon2Hasher, type PasswordHasher } from "./modules/auth/password-hasher";
+import { admittedHasher, createArgon2Hasher, type PasswordHasher } from "./modules/auth/password-hasher";
 import { BusSessionEvents } from "./modules/auth/session-events";
 import type { AccountEventBus } from "./modules/events/account-events";
 import { NotificationsRepo } from "./modules/notifications/notifications.repo";
@@ -64,6 +65,8 @@ export interface ServiceInputs {
   clock: Clock;
   logger: Logger;
   hasher?: PasswordHasher;
+  /** Observes the login admission gate (metrics: admissionInFlight/Queued/Refused with gate "login"). */
+  loginAdmission?: AdmissionObserver;
 }
 
 /** A player hidden for less than this is not announced as "came online" again (a reconnect). */
@@ -77,6 +80,11 @@ export function createServices(i: ServiceInputs): Services {
   const sessionEvents = new BusSessionEvents(bus);
 
   const hasher = i.hasher ?? createArgon2Hasher();
+  // One gate for every password hash of this process (player and operator logins, registrations,
+  // password checks): its maxInFlight bounds the hashes at once, and so the per-IP overshoot.
+  const loginAdmission = new AdmissionGate(config.admission.login, i.loginAdmission);
+  // One throttle, so player and operator logins share the same failure counts (as they do in Redis).
+  const loginThrottle = new LoginThrottle(i.limiterStore, config.loginLimits);
   const auth = new AuthService({
     repo: new AuthRepo(db.prisma),
     hasher,
@@ -89,7 +97,8 @@ export function createServices(i: ServiceInputs): Services {
       },
       clock,
     ),
-    throttle: new LoginThrottle(i.limiterStore, config.loginLimits),
+    throttle: loginThrottle,
+    admission: loginAdmission,
     events: sessionEvents,
     clock,
     logger,
@@ -155,12 +164,12 @@ export function createServices(i: ServiceInputs): Services {
   presence.onAnnounced((accountId) => parties.memberPresenceChanged(accountId));
   const admin = new AdminService({
     repo: new AdminRepo(db.prisma),
-    hasher,
+    hasher: admittedHasher(hasher, (operation) => loginAdmission.run(operation)),
     tokens: new OperatorTokens(
       { secret: config.jwt.secret, issuer: config.jwt.issuer, audience: config.admin.audience, ttlSeconds: config.admin.tokenTtlSeconds },
       clock,
     ),
-    throttle: new LoginThrottle(i.limiterStore, config.loginLimits),
+    throttle: loginThrottle,
     chat,
     bus,
     presence: i.presenceStore,

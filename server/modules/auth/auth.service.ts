@@ -6,7 +6,8 @@ import { isUniqueViolation } from "../../db/db-errors";
 import type { AccessTokens } from "./access-tokens";
 import type { AuthRepo } from "./auth.repo";
 import { usernameKeyOf, type AccountRecord, type AuthContext, type SessionEvents } from "./auth.types";
-import type { LoginThrottle } from "./login-throttle";
+import type { AdmissionGate } from "../../lib/admission-gate";
+import type { Admit, LoginThrottle } from "./login-throttle";
 import type { PasswordHasher } from "./password-hasher";
 import { passwordPolicyProblem } from "./password-policy";
 
@@ -31,6 +32,8 @@ export interface AuthServiceDeps {
   clock: Clock;
   logger: Logger;
   sessionTtlSeconds: number;
+  /** Login admission control around the password hash (login, register, password checks); absent: none. */
+  admission?: AdmissionGate;
 }
 
 const INVALID_CREDENTIALS = "Invalid username or password.";
@@ -46,7 +49,7 @@ export class AuthService {
         fields: [{ path: "password", message: problem }],
       });
     }
-    const passwordHash = await this.d.hasher.hash(password);
+    const passwordHash = await this.admit(() => this.d.hasher.hash(password));
     const session = this.newSession(client);
     let account: AccountRecord;
     try {
@@ -66,22 +69,25 @@ export class AuthService {
     return this.issue(account, session.record.sessionId, session.refreshToken);
   }
 
-  /** Unknown user, wrong password and disabled account are indistinguishable, in body and timing. */
+  /**
+   * Unknown user, wrong password and disabled account are indistinguishable, in body and timing.
+   * Only a failed attempt counts against the login limits (see LoginThrottle); the account lookup
+   * and the hash run inside the login admission gate.
+   */
   async login(username: string, password: string, client: ClientInfo): Promise<IssuedTokens> {
     const key = usernameKeyOf(username);
-    // Counted as a failure unless the password proves right (concurrent guesses cannot outrun it).
-    await this.d.throttle.beginAttempt(key, client.ip);
-    const { account, passwordOk } = await this.judgeAttempt(key, client.ip, async () => {
-      const account = await this.d.repo.findAccountByUsernameKey(key);
-      const passwordOk = account
-        ? await this.d.hasher.verify(account.passwordHash, password)
-        : await this.d.hasher.verifyDummy(password);
-      return { account, passwordOk };
-    });
-    if (!account || !passwordOk || account.disabledAt) {
-      throw new AppError(ErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
-    }
-    await this.d.throttle.succeeded(key, client.ip);
+    const account = await this.d.throttle.attempt(
+      key,
+      client.ip,
+      async () => {
+        const found = await this.d.repo.findAccountByUsernameKey(key);
+        const passwordOk = found ? await this.d.hasher.verify(found.passwordHash, password) : await this.d.hasher.verifyDummy(password);
+        const ok = found !== null && passwordOk && !found.disabledAt;
+        return { failed: !ok, result: ok ? found : null };
+      },
+      this.admit,
+    );
+    if (!account) throw new AppError(ErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
     await this.assertNotBanned(account.id);
     const session = this.newSession(client);
     await this.d.repo.createSession({ ...session.record, accountId: account.id });
@@ -148,11 +154,16 @@ export class AuthService {
   async confirmPassword(accountId: string, password: string, ip: string): Promise<AccountRecord> {
     const account = await this.d.repo.findAccountById(accountId);
     if (!account) throw new AppError(ErrorCode.InvalidToken, "The session has ended.");
-    await this.d.throttle.beginAttempt(account.usernameKey, ip);
-    if (!(await this.judgeAttempt(account.usernameKey, ip, () => this.d.hasher.verify(account.passwordHash, password)))) {
-      throw new AppError(ErrorCode.InvalidCredentials, "The password is incorrect.", { status: 403 });
-    }
-    await this.d.throttle.succeeded(account.usernameKey, ip);
+    const ok = await this.d.throttle.attempt(
+      account.usernameKey,
+      ip,
+      async () => {
+        const right = await this.d.hasher.verify(account.passwordHash, password);
+        return { failed: !right, result: right };
+      },
+      this.admit,
+    );
+    if (!ok) throw new AppError(ErrorCode.InvalidCredentials, "The password is incorrect.", { status: 403 });
     return account;
   }
 
@@ -170,15 +181,8 @@ export class AuthService {
     throw new AppError(ErrorCode.AccountBanned, `This account is banned until ${until}.`, { details: { expiresAt: until, permanent: false } });
   }
 
-  /** Runs the check of a reserved login attempt; an unexpected failure gives the attempt back. */
-  private async judgeAttempt<T>(usernameKey: string, ip: string, check: () => Promise<T>): Promise<T> {
-    try {
-      return await check();
-    } catch (err) {
-      await this.d.throttle.cancelAttempt(usernameKey, ip).catch(() => undefined);
-      throw err;
-    }
-  }
+  /** Runs a password hash or verification inside the login admission gate (503 server_busy past its queue). */
+  private readonly admit: Admit = (operation) => (this.d.admission ? this.d.admission.run(operation) : operation());
 
   private async reuseDetected(accountId: string, sessionId: string, now: Date): Promise<never> {
     this.d.logger.warn({ accountId, sessionId, at: now.toISOString() }, "refresh token reuse: session revoked");

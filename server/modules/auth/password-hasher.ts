@@ -37,3 +37,16 @@ export function createArgon2Hasher(): PasswordHasher {
     },
   };
 }
+
+/**
+ * `inner` with every hash and verification run through `admit` (e.g. the login admission gate), for
+ * callers that hash outside AuthService (the operator login). Never wrap the hasher AuthService
+ * uses: it admits its own attempts, and entering one gate twice can wait for itself.
+ */
+export function admittedHasher(inner: PasswordHasher, admit: <T>(operation: () => Promise<T>) => Promise<T>): PasswordHasher {
+  return {
+    hash: (password) => admit(() => inner.hash(password)),
+    verify: (stored, password) => admit(() => inner.verify(stored, password)),
+    verifyDummy: (password) => admit(() => inner.verifyDummy(password)),
+  };
+}
