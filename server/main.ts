@@ -1,3 +1,5 @@
+// First: sizes libuv's thread pool (password hashing) before anything starts the pool.
+import "./thread-pool";
 import { ConfigError, loadConfig } from "./config";
 import { createLogger } from "./lib/logger";
 import { startLobbyServer } from "./lobby-server";
@@ -14,6 +16,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  if (process.env.UV_THREADPOOL_SIZE !== String(config.passwordHashThreads)) {
+    logger.warn({ passwordHashThreads: config.passwordHashThreads, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE }, "thread pool size differs from PASSWORD_HASH_THREADS");
+  }
   const server = await startLobbyServer(config, { logger });
 
   let stopping = false;
