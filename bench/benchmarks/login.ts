@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import os from "node:os";
 import { createBenchDatabase } from "../lib/database";
 import { startBenchLobby } from "../lib/lobby-server";
 import { startLoginBound, type BoundRun } from "../lib/login-bound";
@@ -93,11 +94,13 @@ async function run(ctx: BenchContext): Promise<LoginBenchReport> {
   const p = params(ctx.profile);
   const db = await createBenchDatabase();
   const metricsToken = crypto.randomBytes(24).toString("hex");
+  // The lobby child is started by bench/lib/lobby-entry.ts, not server/main.ts: its pool size is
+  // given here exactly as server/thread-pool.ts would set it.
+  const threads = p.threads ?? Math.max(4, os.availableParallelism());
   const lobby = await startBenchLobby({
     databaseUrl: db.url,
-    env: { METRICS_TOKEN: metricsToken, ...(p.threads ? { PASSWORD_HASH_THREADS: String(p.threads) } : {}) },
+    env: { METRICS_TOKEN: metricsToken, PASSWORD_HASH_THREADS: String(threads), UV_THREADPOOL_SIZE: String(threads) },
   });
-  const threads = lobby.config.passwordHashThreads;
   const bound = await startLoginBound(threads, "violet-harbor-42-tango");
   try {
     ctx.log(`seeding ${p.accounts} accounts`);
