@@ -19,14 +19,21 @@ const tokenMatches = (given: string | undefined, expected: string): boolean => {
   return a.length === b.length && crypto.timingSafeEqual(a, b);
 };
 
+/**
+ * GET /healthz, /readyz and /metrics; none of their answers may be cached. The canonical
+ * GET /healthz is answered before the middleware stack (healthz-fast-path.ts); this route serves
+ * HEAD and the other spellings Express routes here (/healthz/, /HEALTHZ).
+ */
 export function healthRoutes(deps: HealthDeps): Router {
   const router = Router();
 
   router.get("/healthz", (_req, res) => {
+    res.setHeader("Cache-Control", "no-store");
     res.json({ status: "ok" });
   });
 
   router.get("/readyz", async (_req, res) => {
+    res.setHeader("Cache-Control", "no-store");
     if (deps.isDraining()) throw new AppError(ErrorCode.ServiceUnavailable, "The server is shutting down.");
     try {
       await deps.pingDatabase();
@@ -37,6 +44,7 @@ export function healthRoutes(deps: HealthDeps): Router {
   });
 
   router.get("/metrics", async (req, res) => {
+    res.setHeader("Cache-Control", "no-store");
     if (deps.metricsToken && !tokenMatches(req.get("authorization"), deps.metricsToken)) {
       throw new AppError(ErrorCode.Unauthorized, "A metrics token is required.");
     }
