@@ -17,16 +17,15 @@ export const HEALTHZ_BODY = JSON.stringify({ status: "ok" });
  * Returns a handler that answers and returns true, or returns false for any other request.
  */
 export function healthzFastPath(metrics: Metrics, security: SecurityHeaders): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const body = Buffer.from(HEALTHZ_BODY);
-  const fixed: string[] = [
-    ...security.set.flat(),
-    "Content-Type",
-    "application/json; charset=utf-8",
-    "Cache-Control",
-    "no-store",
-    "Content-Length",
-    String(body.length),
-  ];
+  // An object (not a flat array, which writeHead turns into removeHeader + appendHeader per
+  // name) on a response nobody has set headers on goes to the socket as is; a string body is
+  // written in one piece with the head.
+  const fixed: Record<string, string> = {
+    ...Object.fromEntries(security.set),
+    "Content-Type": "application/json; charset=utf-8",
+    "Cache-Control": "no-store",
+    "Content-Length": String(Buffer.byteLength(HEALTHZ_BODY)),
+  };
   const counted = metrics.httpRequests.labels({ method: "GET", route: "/healthz", status: "200" });
   const timed = metrics.httpDuration.labels({ method: "GET", route: "/healthz" });
   return (req, res) => {
@@ -35,8 +34,8 @@ export function healthzFastPath(metrics: Metrics, security: SecurityHeaders): (r
     if (url !== "/healthz" && !url.startsWith("/healthz?")) return false;
     const start = process.hrtime.bigint();
     // helmet's removals (X-Powered-By) have nothing to remove: no handler has touched `res` yet.
-    res.writeHead(200, ["X-Request-Id", requestIdFrom(req.headers["x-request-id"]), ...fixed]);
-    res.end(body);
+    res.writeHead(200, { "X-Request-Id": requestIdFrom(req.headers["x-request-id"]), ...fixed });
+    res.end(HEALTHZ_BODY);
     counted.inc();
     timed.observe(Number(process.hrtime.bigint() - start) / 1e9);
     return true;
