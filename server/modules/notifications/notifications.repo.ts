@@ -44,6 +44,24 @@ export class NotificationsRepo {
     });
   }
 
+  /**
+   * `upsertDeduped` for many recipients in one round trip (the lobby_upsert_notifications function:
+   * the same advisory locks, so it never races the one-recipient path). Recipients whose account is
+   * gone are skipped.
+   */
+  async upsertDedupedMany(
+    recipientIds: string[],
+    actor: { id: string; username: string },
+    type: string,
+    dedupeKey: string,
+    createdAt: Date,
+  ): Promise<(NotificationRow & { recipientId: string })[]> {
+    const rows = await this.prisma.$queryRaw<{ id: string; recipient_id: string; type: string; created_at: Date; read_at: Date | null }[]>`
+      SELECT id::text, recipient_id::text, type, created_at, read_at
+      FROM lobby_upsert_notifications(${recipientIds}::uuid[], ${actor.id}::uuid, ${type}, ${dedupeKey}, ${createdAt}::timestamptz)`;
+    return rows.map((r) => ({ id: r.id, recipientId: r.recipient_id, type: r.type, actor, createdAt: r.created_at, readAt: r.read_at }));
+  }
+
   /** Newest first; `after` is the last row of the previous page. */
   list(
     recipientId: string,

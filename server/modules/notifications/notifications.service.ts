@@ -15,8 +15,6 @@ const CursorSchema = z.object({ t: z.number().int(), id: z.uuid(), f: z.enum(["a
 export const UNREAD_ON_JOIN = 50;
 
 export interface NotifyOptions {
-  /** Only stored when the recipient is offline; an online recipient gets it live only. */
-  storeOnlyIfOffline?: boolean;
   /** Merge with an unread notification of the same key instead of piling up. */
   dedupeKey?: string;
 }
@@ -38,19 +36,35 @@ export class NotificationsService {
     opts: NotifyOptions = {},
   ): Promise<void> {
     const createdAt = new Date(this.clock.now());
-    let notification: Notification;
-    if (opts.storeOnlyIfOffline && (await this.presence.read(recipientId)).connections > 0) {
-      notification = { id: newId(), type, actor, createdAt: createdAt.toISOString(), read: false };
-    } else {
-      const fields = { id: newId(), recipientId, actorId: actor.id, type, createdAt };
-      const row = await (opts.dedupeKey ? this.repo.upsertDeduped({ ...fields, dedupeKey: opts.dedupeKey }) : this.repo.insert({ ...fields, dedupeKey: null }))
-        // The recipient or the actor deleted their account since the change being notified
-        // (it committed before the deletion): there is no one left to tell.
-        .catch((err: unknown) => (isForeignKeyViolation(err) ? null : Promise.reject(err)));
-      if (!row) return;
-      notification = toWire(row);
-    }
-    await this.bus.publish(recipientId, { kind: "deliver", type: LobbyServerMessage.Notification, payload: notification });
+    const fields = { id: newId(), recipientId, actorId: actor.id, type, createdAt };
+    const row = await (opts.dedupeKey ? this.repo.upsertDeduped({ ...fields, dedupeKey: opts.dedupeKey }) : this.repo.insert({ ...fields, dedupeKey: null }))
+      // The recipient or the actor deleted their account since the change being notified
+      // (it committed before the deletion): there is no one left to tell.
+      .catch((err: unknown) => (isForeignKeyViolation(err) ? null : Promise.reject(err)));
+    if (!row) return;
+    await this.bus.publish(recipientId, { kind: "deliver", type: LobbyServerMessage.Notification, payload: toWire(row) });
+  }
+
+  /**
+   * One deduplicated notification for many recipients (e.g. "friend came online" to every friend):
+   * recipients online get it live; the offline ones have it stored in ONE database round trip
+   * however many they are.
+   */
+  async notifyMany(recipientIds: string[], type: NotificationType, actor: { id: string; username: string }, dedupeKey: string): Promise<void> {
+    if (recipientIds.length === 0) return;
+    const createdAt = new Date(this.clock.now());
+    const presence = await this.presence.readMany(recipientIds);
+    const offline = recipientIds.filter((id) => (presence.get(id)?.connections ?? 0) === 0);
+    const online = recipientIds.filter((id) => (presence.get(id)?.connections ?? 0) > 0);
+    const stored = offline.length === 0 ? [] : await this.repo.upsertDedupedMany(offline, actor, type, dedupeKey, createdAt)
+      // The actor deleted their account since the change being notified: no one left to tell about.
+      .catch((err: unknown) => (isForeignKeyViolation(err) ? [] : Promise.reject(err)));
+    const live = (recipientId: string, notification: Notification) =>
+      this.bus.publish(recipientId, { kind: "deliver", type: LobbyServerMessage.Notification, payload: notification });
+    await Promise.all([
+      ...online.map((id) => live(id, { id: newId(), type, actor, createdAt: createdAt.toISOString(), read: false })),
+      ...stored.map((row) => live(row.recipientId, toWire(row))),
+    ]);
   }
 
   async list(recipientId: string, q: { limit: number; cursor?: string; unread?: boolean }): Promise<NotificationListResponse> {

@@ -240,14 +240,7 @@ export class PresenceService {
     const cameOnline = !hidden && !wasVisible;
     const hiddenLongEnough = record.hiddenAt === undefined || now - record.hiddenAt >= this.d.onlineNotificationDebounceMs;
     if (cameOnline && hiddenLongEnough) {
-      await Promise.all(
-        friendIds.map((id) =>
-          this.d.notifications.notify(id, "friend_online", { id: who.accountId, username: who.username }, {
-            storeOnlyIfOffline: true,
-            dedupeKey: `friend_online:${who.accountId}`,
-          }),
-        ),
-      );
+      await this.d.notifications.notifyMany(friendIds, "friend_online", { id: who.accountId, username: who.username }, `friend_online:${who.accountId}`);
     }
   }
 }
