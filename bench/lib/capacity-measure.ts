@@ -25,6 +25,8 @@ export interface MeasureContext {
   maxAttempts: number;
   /** Upper bound on one batch of joins. */
   batchDeadlineMs: number;
+  /** The lobby's LOBBY_RECONNECT_SECONDS: a dropped seat is held this long before its leave. */
+  reconnectSeconds: number;
 }
 
 export interface LoopFigures {
@@ -65,7 +67,9 @@ export interface StormResult {
   variant: string;
   target: TargetName;
   players: number;
-  /** Drop -> the last player's welcome. */
+  /** Players back (welcome) before the storm's time limit. */
+  back: number;
+  /** Drop -> the last player's welcome (the time limit if not all came back). */
   allBackSeconds: number;
   joinMs: Summary;
   refusals: number;
@@ -86,6 +90,9 @@ export interface DropResult {
   dropped: number;
   /** Drop -> the server holds only the probe player (or the timeout). */
   seconds: number;
+  /** The reconnect window the lobby holds dropped seats for (0 for the baselines). */
+  heldSeconds: number;
+  /** dropped / (seconds - heldSeconds): how fast the leaves were processed once due. */
   leavesPerSecond: number;
   remaining: number;
   serverCpuMs: number;
@@ -158,10 +165,18 @@ export async function measureStep(ctx: MeasureContext, server: CapacityServer, p
 }
 
 /** The first `players` held connections drop at once and all join again. */
-export async function measureStorm(ctx: MeasureContext, server: CapacityServer, probe: RoundTripProbe, players: number, spreadMs: number, httpSockets: number): Promise<StormResult> {
+export async function measureStorm(
+  ctx: MeasureContext,
+  server: CapacityServer,
+  probe: RoundTripProbe,
+  players: number,
+  spreadMs: number,
+  httpSockets: number,
+  seconds: number,
+): Promise<StormResult> {
   const queriesBefore = isLobby(server) ? await lobbyMetric(server, "lobby_db_queries_total") : 0;
   const run = await observed(server, probe, () =>
-    ctx.pool.storm(server.name, server.target, players, spreadMs, httpSockets, { maxAttempts: ctx.maxAttempts * 10, timeoutMs: ctx.joinTimeoutMs, deadlineMs: ctx.batchDeadlineMs }),
+    ctx.pool.storm(server.name, server.target, players, spreadMs, httpSockets, { maxAttempts: 1000, timeoutMs: ctx.joinTimeoutMs, deadlineMs: seconds * 1000 }),
   );
   const queriesAfter = isLobby(server) ? await lobbyMetric(server, "lobby_db_queries_total") : 0;
   const r = run.result;
@@ -170,7 +185,8 @@ export async function measureStorm(ctx: MeasureContext, server: CapacityServer, 
     variant: ctx.variant,
     target: server.name,
     players: r.dropped,
-    allBackSeconds: (r.lastWelcomeAt - r.droppedAt) / 1000,
+    back: joins,
+    allBackSeconds: joins === r.dropped ? (r.lastWelcomeAt - r.droppedAt) / 1000 : (r.endedAt - r.droppedAt) / 1000,
     joinMs: summarize(r.latenciesMs),
     refusals: r.refusals,
     failures: r.failures,
@@ -187,6 +203,7 @@ export async function measureStorm(ctx: MeasureContext, server: CapacityServer, 
 
 /** Every held connection drops at once; time until the server holds only the probe player. */
 export async function measureDrop(ctx: MeasureContext, server: CapacityServer, timeoutMs: number): Promise<DropResult> {
+  timeoutMs += isLobby(server) ? ctx.reconnectSeconds * 1000 : 0;
   const health = new HealthProbe(server.target.port, server.healthPath);
   await server.child.resetStats();
   health.start();
@@ -198,6 +215,7 @@ export async function measureDrop(ctx: MeasureContext, server: CapacityServer, t
     remaining = await connections(server);
   }
   const seconds = (epochNow() - t0) / 1000;
+  const heldSeconds = isLobby(server) ? ctx.reconnectSeconds : 0;
   const stats = await server.child.readStats();
   const h = await health.stop();
   health.close();
@@ -206,7 +224,8 @@ export async function measureDrop(ctx: MeasureContext, server: CapacityServer, t
     target: server.name,
     dropped,
     seconds,
-    leavesPerSecond: dropped / seconds,
+    heldSeconds,
+    leavesPerSecond: dropped / Math.max(0.001, seconds - heldSeconds),
     remaining: Math.max(0, remaining - 1),
     serverCpuMs: cpuMs(stats),
     during: loop(stats),

@@ -133,12 +133,12 @@ function ratioTable(steps: StepResult[]): SimpleTable {
 
 function stormTable(storms: StormResult[]): SimpleTable {
   return {
-    headers: ["variant / server", "players", "all back s", "p50 ms", "p99 ms", "503s", "failed", "CPU ms/join", "DB stmts/join", "loop p99/max", "healthz p99/max", "RTT p99/max"],
+    headers: ["variant / server", "back / players", "all back s", "p50 ms", "p99 ms", "503s", "failed", "CPU ms/join", "DB stmts/join (leaves too)", "loop p99/max", "healthz p99/max", "RTT p99/max"],
     numeric: true,
     rows: storms.map((s) => [
       `${s.variant} ${s.target}`,
-      String(s.players),
-      f1(s.allBackSeconds),
+      `${s.back}/${s.players}`,
+      s.back === s.players ? f1(s.allBackSeconds) : `not in ${f0(s.allBackSeconds)}`,
       ms(s.joinMs.p50),
       ms(s.joinMs.p99),
       String(s.refusals),
@@ -154,12 +154,13 @@ function stormTable(storms: StormResult[]): SimpleTable {
 
 function dropTable(drops: DropResult[]): SimpleTable {
   return {
-    headers: ["variant / server", "dropped", "seconds", "leaves/s", "left over", "CPU ms", "loop p99/max", "healthz p99/max"],
+    headers: ["variant / server", "dropped", "seconds", "held s", "leaves/s", "left over", "CPU ms", "loop p99/max", "healthz p99/max"],
     numeric: true,
     rows: drops.map((d) => [
       `${d.variant} ${d.target}`,
       String(d.dropped),
       f2(d.seconds),
+      f0(d.heldSeconds),
       f0(d.leavesPerSecond),
       String(d.remaining),
       f0(d.serverCpuMs),
