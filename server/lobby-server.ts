@@ -92,6 +92,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     logger,
     hasher: opts.hasher,
     sessionCache,
+    loginAdmission: admissionObserver(metrics, "login"),
     onMatchFormed: (mode, waits, quality) => {
       metrics.matchesFormed.inc({ mode });
       for (const w of waits) metrics.matchWait.observe({ mode }, w);

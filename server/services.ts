@@ -36,6 +36,10 @@ import { RatingsService } from "./modules/ratings/ratings.service";
 import { AdminRepo } from "./modules/admin/admin.repo";
 import { AdminService } from "./modules/admin/admin.service";
 import { OperatorTokens } from "./modules/admin/operator-tokens";
+import type { SessionCache } from "./modules/auth/session-cache";
+import { JoinSnapshotRepo } from "./modules/lobby/join-snapshot.repo";
+import type { JoinSnapshotSource } from "./modules/lobby/join-snapshot";
+import { UNREAD_ON_JOIN } from "./modules/notifications/notifications.service";
 
 export interface Services {
   /** This process' id in shared presence (connection registry). */
@@ -50,6 +54,8 @@ export interface Services {
   matchmaking: MatchmakingService;
   ratings: RatingsService;
   admin: AdminService;
+  /** The lobby join's reads, in one statement. */
+  joinSnapshots: JoinSnapshotSource;
 }
 
 export interface ServiceInputs {
@@ -67,6 +73,8 @@ export interface ServiceInputs {
   hasher?: PasswordHasher;
   /** Observes the login admission gate (metrics: admissionInFlight/Queued/Refused with gate "login"). */
   loginAdmission?: AdmissionObserver;
+  /** Confirmed live sessions; the composition root invalidates it from revocation events. */
+  sessionCache?: SessionCache;
 }
 
 /** A player hidden for less than this is not announced as "came online" again (a reconnect). */
@@ -103,6 +111,7 @@ export function createServices(i: ServiceInputs): Services {
     clock,
     logger,
     sessionTtlSeconds: config.sessionTtlSeconds,
+    sessionCache: i.sessionCache,
   });
   const friendsRepo = new FriendsRepo(db.prisma);
   const notifications = new NotificationsService(new NotificationsRepo(db.prisma), bus, i.presenceStore, cursors, clock);
@@ -161,7 +170,7 @@ export function createServices(i: ServiceInputs): Services {
     onMatchFormed: i.onMatchFormed,
   });
   parties.attachQueue(matchmaking);
-  presence.onAnnounced((accountId) => parties.memberPresenceChanged(accountId));
+  presence.onAnnounced((accountId, partyId) => parties.memberPresenceChanged(accountId, partyId));
   const admin = new AdminService({
     repo: new AdminRepo(db.prisma),
     hasher: admittedHasher(hasher, (operation) => loginAdmission.run(operation)),
@@ -178,5 +187,6 @@ export function createServices(i: ServiceInputs): Services {
     clock,
     logger,
   });
-  return { processId, auth, accounts, friends, presence, notifications, chat, parties, matchmaking, ratings, admin };
+  const joinSnapshots = new JoinSnapshotRepo(db.prisma, UNREAD_ON_JOIN);
+  return { processId, auth, accounts, friends, presence, notifications, chat, parties, matchmaking, ratings, admin, joinSnapshots };
 }

@@ -9,6 +9,7 @@ import { usernameKeyOf, type AccountRecord, type AuthContext, type SessionEvents
 import type { AdmissionGate } from "../../lib/admission-gate";
 import type { Admit, LoginThrottle } from "./login-throttle";
 import type { PasswordHasher } from "./password-hasher";
+import type { SessionCache } from "./session-cache";
 import { passwordPolicyProblem } from "./password-policy";
 
 export interface ClientInfo {
@@ -34,6 +35,8 @@ export interface AuthServiceDeps {
   sessionTtlSeconds: number;
   /** Login admission control around the password hash (login, register, password checks); absent: none. */
   admission?: AdmissionGate;
+  /** Recently confirmed sessions (invalidated by every revocation); absent: every check reads the store. */
+  sessionCache?: SessionCache;
 }
 
 const INVALID_CREDENTIALS = "Invalid username or password.";
@@ -131,6 +134,12 @@ export class AuthService {
     const claims = this.d.tokens.verify(accessToken);
     if (claims === "expired") throw new AppError(ErrorCode.TokenExpired, "The access token has expired.");
     if (claims === "invalid") throw new AppError(ErrorCode.InvalidToken, "The access token is invalid.");
+    const cached = this.d.sessionCache?.get(claims.sessionId);
+    if (cached) {
+      if (cached.accountId !== claims.accountId) throw new AppError(ErrorCode.InvalidToken, "The session has ended.");
+      return { accountId: cached.accountId, sessionId: claims.sessionId, username: cached.username };
+    }
+    const mark = this.d.sessionCache?.mark() ?? 0;
     const session = await this.d.repo.findSessionForAuth(claims.sessionId);
     const now = this.d.clock.now();
     if (
@@ -142,7 +151,9 @@ export class AuthService {
     ) {
       throw new AppError(ErrorCode.InvalidToken, "The session has ended.");
     }
-    return { accountId: session.account.id, sessionId: session.id, username: session.account.username };
+    const username = session.account.username;
+    this.d.sessionCache?.set(session.id, { accountId: session.accountId, username, expiresAt: session.expiresAt.getTime() }, mark);
+    return { accountId: session.account.id, sessionId: session.id, username };
   }
 
   /** Of the given sessions, the ones still live (used to sweep long-lived connections). */
