@@ -4,6 +4,7 @@ import { memoryLimiterStore, redisLimiterStore } from "../../server/lib/rate-lim
 import { connectRedis } from "../../server/lib/redis";
 import type { LimiterStore } from "../../server/lib/rate-limit/limiter";
 import { retryAfterSeconds } from "../../server/lib/rate-limit/limiter";
+import { withFakeDate } from "../helpers/fake-date";
 import { testRedisUrl } from "../helpers/redis";
 
 /**
@@ -80,6 +81,24 @@ describe.each([
     expect((await limiter.peek("k")).allowed).toBe(true);
     expect((await limiter.consume("k")).allowed).toBe(false);
     expect((await limiter.peek("k")).allowed).toBe(false);
+  });
+
+  test("a key whose window has ended peeks as fresh, even before the store has dropped it", async () => {
+    const limiter = subject.store.create({ name: unique("ended"), points: 1, durationSeconds: 1 });
+    await limiter.consume("k");
+    await limiter.consume("k");
+    expect((await limiter.peek("k")).allowed).toBe(false);
+    if (kind === "memory") {
+      // Only Date moves: the memory store's expiry timer has not fired, so it still holds the key.
+      await withFakeDate(async (advance) => {
+        advance(1_500);
+        expect(await limiter.peek("k")).toEqual({ allowed: true, remaining: 1, resetMs: 0 });
+      });
+    } else {
+      // Redis expires the key itself: a reset stands in for the end of the window.
+      await limiter.reset("k");
+      expect(await limiter.peek("k")).toEqual({ allowed: true, remaining: 1, resetMs: 0 });
+    }
   });
 
   test("spending past the limit blocks the key for blockSeconds, longer than the window", async () => {

@@ -24,7 +24,9 @@ function wrap(limiter: RateLimiterAbstract, points: number): Limiter {
     },
     async peek(key) {
       const res = await limiter.get(key);
-      return toResult(res, !res || res.consumedPoints <= points);
+      // A window or lock that has ended (the memory store drops the key only when its timer fires).
+      if (!res || res.msBeforeNext <= 0) return toResult(null, true);
+      return toResult(res, res.consumedPoints <= points);
     },
     async reset(key) {
       await limiter.delete(key);

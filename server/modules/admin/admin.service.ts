@@ -79,21 +79,15 @@ export class AdminService {
   /** Players, unknown users and wrong passwords get the same 401; attempts are throttled like /auth/login. */
   async login(username: string, password: string, ip: string): Promise<AdminLoginResponse> {
     const key = usernameKeyOf(username);
-    await this.d.throttle.beginAttempt(key, ip);
-    let account: Awaited<ReturnType<AdminRepo["findAccountByUsernameKey"]>>;
-    let passwordOk: boolean;
-    try {
-      account = await this.d.repo.findAccountByUsernameKey(key);
-      passwordOk = account ? await this.d.hasher.verify(account.passwordHash, password) : await this.d.hasher.verifyDummy(password);
-    } catch (err) {
-      await this.d.throttle.cancelAttempt(key, ip).catch(() => undefined);
-      throw err;
-    }
+    // Only a real failure counts (concurrent correct logins from one address are never refused).
+    const account = await this.d.throttle.attempt(key, ip, async () => {
+      const found = await this.d.repo.findAccountByUsernameKey(key);
+      const ok = found ? await this.d.hasher.verify(found.passwordHash, password) : await this.d.hasher.verifyDummy(password);
+      const good = found !== null && ok && !found.disabledAt && operatorRoleOf(found.role) !== undefined;
+      return { failed: !good, result: good ? found : null };
+    });
     const role = account ? operatorRoleOf(account.role) : undefined;
-    if (!account || !passwordOk || account.disabledAt || !role) {
-      throw new AppError(ErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
-    }
-    await this.d.throttle.succeeded(key, ip);
+    if (!account || !role) throw new AppError(ErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
     this.d.logger.info({ operatorId: account.id, role }, "operator logged in");
     return {
       accessToken: this.d.tokens.sign(account.id),

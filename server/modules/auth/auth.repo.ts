@@ -52,12 +52,56 @@ export class AuthRepo {
     return this.prisma.account.findUnique({ where: { usernameKey }, select: accountSelect });
   }
 
+  /**
+   * The account a login names, with the ban in force on it at `now` that lasts longest (a permanent
+   * one first), in one statement: a login reads nothing else before it writes its session.
+   */
+  async findAccountForLogin(usernameKey: string, now: Date): Promise<(AccountRecord & { ban: { expiresAt: Date | null; reason: string } | null }) | null> {
+    const rows = await this.prisma.$queryRaw<
+      {
+        id: string;
+        username: string;
+        username_key: string;
+        password_hash: string;
+        disabled_at: Date | null;
+        created_at: Date;
+        ban_found: boolean | null;
+        ban_expires_at: Date | null;
+        ban_reason: string | null;
+      }[]
+    >`SELECT a.id::text, a.username, a.username_key, a.password_hash, a.disabled_at, a.created_at,
+             b.found AS ban_found, b.expires_at AS ban_expires_at, b.reason AS ban_reason
+      FROM accounts a
+      LEFT JOIN LATERAL (
+        SELECT true AS found, s.expires_at, s.reason FROM account_sanctions s
+        WHERE s.account_id = a.id AND s.kind = 'BAN' AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ${now})
+        ORDER BY s.expires_at DESC NULLS FIRST LIMIT 1
+      ) b ON true
+      WHERE a.username_key = ${usernameKey}`;
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      id: r.id,
+      username: r.username,
+      usernameKey: r.username_key,
+      passwordHash: r.password_hash,
+      disabledAt: r.disabled_at,
+      createdAt: r.created_at,
+      ban: r.ban_found ? { expiresAt: r.ban_expires_at, reason: r.ban_reason ?? "" } : null,
+    };
+  }
+
   findAccountById(id: string): Promise<AccountRecord | null> {
     return this.prisma.account.findUnique({ where: { id }, select: accountSelect });
   }
 
-  async createSession(session: NewSession): Promise<void> {
-    await this.prisma.session.create({ data: sessionData(session) });
+  /** The session and its first refresh token in one statement (atomic; no transaction round trips). */
+  async createSession(s: NewSession): Promise<void> {
+    await this.prisma.$executeRaw`WITH session AS (
+        INSERT INTO sessions (id, account_id, expires_at, user_agent, ip)
+        VALUES (${s.sessionId}::uuid, ${s.accountId}::uuid, ${s.expiresAt}, ${s.userAgent?.slice(0, 256) ?? null}, ${s.ip?.slice(0, 64) ?? null})
+        RETURNING id)
+      INSERT INTO refresh_tokens (id, session_id, token_hash) SELECT ${s.tokenId}::uuid, session.id, ${s.tokenHash} FROM session`;
   }
 
   findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | null> {

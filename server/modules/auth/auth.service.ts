@@ -41,6 +41,14 @@ export interface AuthServiceDeps {
 
 const INVALID_CREDENTIALS = "Invalid username or password.";
 
+function bannedError(ban: { expiresAt: Date | null }): AppError {
+  if (ban.expiresAt === null) {
+    return new AppError(ErrorCode.AccountBanned, "This account is banned permanently.", { details: { permanent: true } });
+  }
+  const until = ban.expiresAt.toISOString();
+  return new AppError(ErrorCode.AccountBanned, `This account is banned until ${until}.`, { details: { expiresAt: until, permanent: false } });
+}
+
 /** Accounts' credentials and sessions: register, login, refresh rotation, logout, token checks. */
 export class AuthService {
   constructor(private readonly d: AuthServiceDeps) {}
@@ -83,7 +91,7 @@ export class AuthService {
       key,
       client.ip,
       async () => {
-        const found = await this.d.repo.findAccountByUsernameKey(key);
+        const found = await this.d.repo.findAccountForLogin(key, new Date(this.d.clock.now()));
         const passwordOk = found ? await this.d.hasher.verify(found.passwordHash, password) : await this.d.hasher.verifyDummy(password);
         const ok = found !== null && passwordOk && !found.disabledAt;
         return { failed: !ok, result: ok ? found : null };
@@ -91,7 +99,8 @@ export class AuthService {
       this.admit,
     );
     if (!account) throw new AppError(ErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
-    await this.assertNotBanned(account.id);
+    // Read with the account, told only now that the password proved right.
+    if (account.ban) throw bannedError(account.ban);
     const session = this.newSession(client);
     await this.d.repo.createSession({ ...session.record, accountId: account.id });
     return this.issue(account, session.record.sessionId, session.refreshToken);
@@ -184,12 +193,7 @@ export class AuthService {
    */
   async assertNotBanned(accountId: string): Promise<void> {
     const ban = await this.d.repo.findActiveBan(accountId, new Date(this.d.clock.now()));
-    if (!ban) return;
-    if (ban.expiresAt === null) {
-      throw new AppError(ErrorCode.AccountBanned, "This account is banned permanently.", { details: { permanent: true } });
-    }
-    const until = ban.expiresAt.toISOString();
-    throw new AppError(ErrorCode.AccountBanned, `This account is banned until ${until}.`, { details: { expiresAt: until, permanent: false } });
+    if (ban) throw bannedError(ban);
   }
 
   /** Runs a password hash or verification inside the login admission gate (503 server_busy past its queue). */

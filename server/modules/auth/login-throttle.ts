@@ -77,48 +77,17 @@ export class LoginThrottle {
   }
 
   /**
-   * @deprecated The admin login's begin/succeeded protocol: reserves one failure point before
-   * judging and gives it back on success, so concurrent correct logins from one IP can be refused.
-   * Use `attempt` (server/modules/admin/admin.service.ts still calls this).
-   */
-  async beginAttempt(usernameKey: string, ip: string): Promise<void> {
-    const pair = pairKey(usernameKey, ip);
-    const [byPair, byIp] = await Promise.all([this.accountIp.consume(pair), this.ip.consume(ip)]);
-    if (byPair.allowed && byIp.allowed) return;
-    await Promise.all([byPair.allowed && this.accountIp.reward(pair), byIp.allowed && this.ip.reward(ip)]);
-    throw lockedError([byPair, byIp].filter((r) => !r.allowed));
-  }
-
-  /** @deprecated See beginAttempt: the attempt could not be judged; it is given back. */
-  async cancelAttempt(usernameKey: string, ip: string): Promise<void> {
-    await Promise.all([this.accountIp.reward(pairKey(usernameKey, ip)), this.ip.reward(ip)]);
-  }
-
-  /** @deprecated See beginAttempt: the password was right; the reservation and the pair's failures are forgiven. */
-  async succeeded(usernameKey: string, ip: string): Promise<void> {
-    await Promise.all([this.accountIp.reset(pairKey(usernameKey, ip)), this.ip.reward(ip)]);
-  }
-
-  /**
    * Throws login_locked if the pair or the IP is locked, or has no failure left in its window (the
    * attempt that finds the budget spent starts the lock, as a consume past the limit does).
    * Otherwise answers the pair's failures so far.
    */
   private async check(pair: string, ip: string): Promise<number> {
-    const [byPair, byIp] = (await Promise.all([this.accountIp.peek(pair), this.ip.peek(ip)])).map(liveOrFresh) as [LimitResult, LimitResult];
+    const [byPair, byIp] = await Promise.all([this.accountIp.peek(pair), this.ip.peek(ip)]);
     const refused = await Promise.all([lockIfSpent(this.accountIp, pair, byPair), lockIfSpent(this.ip, ip, byIp)]);
     const locked = refused.filter((r): r is LimitResult => r !== undefined);
     if (locked.length > 0) throw lockedError(locked);
     return Math.max(0, this.pairMaxFailures - byPair.remaining);
   }
-}
-
-/**
- * A peeked window or lock that has already ended (resetMs 0: the memory store answers a record
- * whose expiry timer has not fired yet, e.g. under a fake clock) is no record at all.
- */
-function liveOrFresh(peeked: LimitResult): LimitResult {
-  return peeked.resetMs > 0 ? peeked : { allowed: true, remaining: Number.POSITIVE_INFINITY, resetMs: 0 };
 }
 
 /** The refusal for `peeked`, starting the lock if the budget is spent but not yet blocked; undefined if allowed. */
