@@ -63,8 +63,21 @@ export class ClientDelivery {
   }
 }
 
+/** canonicalJson of payload objects already seen (one event reaches many connections with one payload). */
+const canonical = new WeakMap<object, string>();
+
 /** JSON with object keys sorted, so equal payloads compare equal whatever their key order. */
 export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return sortedJson(value);
+  let json = canonical.get(value);
+  if (json === undefined) {
+    json = sortedJson(value);
+    canonical.set(value, json);
+  }
+  return json;
+}
+
+function sortedJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === "object" && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))

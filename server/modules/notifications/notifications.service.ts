@@ -5,6 +5,7 @@ import { isForeignKeyViolation } from "../../db/db-errors";
 import type { Clock } from "../../lib/clock";
 import type { CursorCodec } from "../../lib/cursor";
 import { AppError, ErrorCode } from "../../lib/errors";
+import { forEachChunk } from "../../lib/chunked";
 import { newId } from "../../lib/ids";
 import type { AccountEventBus } from "../events/account-events";
 import type { PresenceStore } from "../presence/presence.store";
@@ -13,6 +14,8 @@ import type { NotificationRow, NotificationsRepo } from "./notifications.repo";
 /** `f` names the list the cursor pages (all or unread only): a cursor of one is refused by the other. */
 const CursorSchema = z.object({ t: z.number().int(), id: z.uuid(), f: z.enum(["all", "unread"]) });
 export const UNREAD_ON_JOIN = 50;
+/** Recipients told per turn of the event loop. */
+const FANOUT_CHUNK = 100;
 
 export interface NotifyOptions {
   /** Merge with an unread notification of the same key instead of piling up. */
@@ -61,10 +64,11 @@ export class NotificationsService {
       .catch((err: unknown) => (isForeignKeyViolation(err) ? [] : Promise.reject(err)));
     const live = (recipientId: string, notification: Notification) =>
       this.bus.publish(recipientId, { kind: "deliver", type: LobbyServerMessage.Notification, payload: notification });
-    await Promise.all([
-      ...online.map((id) => live(id, { id: newId(), type, actor, createdAt: createdAt.toISOString(), read: false })),
-      ...stored.map((row) => live(row.recipientId, toWire(row))),
-    ]);
+    const deliveries: [string, Notification][] = [
+      ...online.map((id): [string, Notification] => [id, { id: newId(), type, actor, createdAt: createdAt.toISOString(), read: false }]),
+      ...stored.map((row): [string, Notification] => [row.recipientId, toWire(row)]),
+    ];
+    await forEachChunk(deliveries, FANOUT_CHUNK, ([recipientId, notification]) => live(recipientId, notification));
   }
 
   async list(recipientId: string, q: { limit: number; cursor?: string; unread?: boolean }): Promise<NotificationListResponse> {

@@ -7,6 +7,10 @@ import type { FriendsRepo, FriendSummary } from "../social/friends.repo";
 import type { PresencePatch, PresenceStore } from "./presence.store";
 import type { PresenceRepo } from "./presence.repo";
 import { visiblePresence } from "./presence-view";
+import { forEachChunk } from "../../lib/chunked";
+
+/** Friends told of a presence change per turn of the event loop. */
+const FANOUT_CHUNK = 100;
 import type { ProcessRegistry } from "./process-registry";
 
 export interface PresenceServiceDeps {
@@ -224,16 +228,9 @@ export class PresenceService {
 
     const friendIds = hints.friendIds ?? (await this.d.friends.friendIds(who.accountId));
     const payload: FriendPresence = { accountId: who.accountId, username: who.username, ...visible };
-    await Promise.all(
-      friendIds.map((id) =>
-        this.d.bus.publish(id, {
-          kind: "deliver",
-          type: LobbyServerMessage.PresenceUpdate,
-          payload,
-          order: { key: `presence:${who.accountId}`, version },
-        }),
-      ),
-    );
+    // One payload object for every friend: a process encodes it once for all its recipients.
+    const order = { key: `presence:${who.accountId}`, version };
+    await forEachChunk(friendIds, FANOUT_CHUNK, (id) => this.d.bus.publish(id, { kind: "deliver", type: LobbyServerMessage.PresenceUpdate, payload, order }));
 
     for (const listener of this.listeners) await listener(who.accountId, hints.partyId);
 

@@ -12,6 +12,7 @@ import type { JoinSnapshot } from "../../modules/lobby/join-snapshot";
 import type { NotificationsService } from "../../modules/notifications/notifications.service";
 import type { Identity, PresenceService } from "../../modules/presence/presence.service";
 import { ClientDelivery } from "../client-delivery";
+import { roomMessageFrame } from "../encoded-messages";
 import type { MessageRouter } from "../message-router";
 
 export interface LobbySocialDeps {
@@ -30,6 +31,9 @@ export interface SocialConnection {
   /** Presence registration changes of this connection, in order (a reconnect keeps its id). */
   pending: Promise<void>;
 }
+
+/** Account events to one connection: frames shared with every other recipient of the same event. */
+const sendThrough = (client: Client) => (type: string, payload: unknown) => client.enqueueRaw(roomMessageFrame(type, payload));
 
 /** presence.set: a burst of 5, then one every 2 seconds (each change reaches every friend). */
 const PRESENCE_BURST = 5;
@@ -58,7 +62,7 @@ export class LobbySocial {
 
   newConnection(client: Client): SocialConnection {
     return {
-      delivery: new ClientDelivery((type, payload) => client.send(type, payload)),
+      delivery: new ClientDelivery(sendThrough(client)),
       registered: false,
       presenceBucket: new TokenBucket(PRESENCE_BURST, PRESENCE_REFILL_PER_SECOND, this.d.clock),
       pending: Promise.resolve(),
@@ -68,7 +72,7 @@ export class LobbySocial {
   /** Registers the connection's presence, then sends the friends snapshot and unread notifications (from the join's snapshot). */
   async start(client: Client, who: Identity, state: SocialConnection, join: JoinSnapshot): Promise<void> {
     state.delivery.pause();
-    state.delivery.retarget((type, payload) => client.send(type, payload));
+    state.delivery.retarget(sendThrough(client));
     await state.pending;
     const { snapshot, entries } = await this.d.presence.connected(who, client.sessionId, join);
     state.registered = true;
