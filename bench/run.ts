@@ -41,6 +41,8 @@ function usage(): string {
     "     the server's matchmaking defaults",
     "scale-out: BENCH_SCALE_PROCESSES (1,2,3), BENCH_SCALE_CLIENTS (600), BENCH_SCALE_RATES (20,60 msg/s), BENCH_SCALE_SENDERS (120),",
     "     BENCH_SCALE_SECONDS (20 quick, 60 long; after BENCH_SCALE_WARMUP_SECONDS 5), BENCH_SCALE_SHARD_SIZE (100), BENCH_SCALE_BASELINE (1; 0 = skip)",
+    "login: BENCH_LOGIN_CONCURRENCY (2,8,32), BENCH_LOGIN_ROUNDS (3 quick, 7 long), BENCH_LOGIN_SOURCE_IPS (1: every login from 127.0.0.1;",
+    "     n: spread over 127.0.0.1..n), BENCH_LOGIN_THREADS (server and bound thread pool; default cores, at least 4)",
   ].join("\n");
 }
 
@@ -51,7 +53,6 @@ async function main(): Promise<void> {
     return;
   }
   const unknownFlags = args.filter((a) => a.startsWith("-") && a !== "--long" && a !== "--quick");
-  // Benchmark-specific settings are environment variables (BENCH_*), listed in usage().
   if (unknownFlags.length > 0) throw new Error(`unknown option ${unknownFlags.join(", ")}\n\n${usage()}`);
   const profile: Profile = args.includes("--long") ? "long" : args.includes("--quick") ? "quick" : process.env.BENCH_PROFILE === "long" ? "long" : "quick";
   const names = args.filter((a) => !a.startsWith("-"));
