@@ -1,3 +1,4 @@
+import { batched, byKey } from "../../db/batched";
 import type { PrismaClient } from "../../db/database";
 import { findUsernames } from "../accounts/usernames.repo";
 
@@ -66,10 +67,18 @@ export class MatchmakingRepo {
     });
   }
 
-  async ticketOf(accountId: string): Promise<TicketRow | null> {
-    const seat = await this.prisma.matchTicketPlayer.findUnique({ where: { accountId }, select: { ticket: { select: ticketSelect } } });
-    return seat ? toRow(seat.ticket) : null;
+  /** Concurrent calls (e.g. many players leaving at once) share one statement. */
+  ticketOf(accountId: string): Promise<TicketRow | null> {
+    return this.ticketOfLoader.load(accountId);
   }
+
+  private readonly ticketOfLoader = batched<string, TicketRow | null>(async (accountIds) => {
+    const seats = await this.prisma.matchTicketPlayer.findMany({
+      where: { accountId: { in: [...accountIds] } },
+      select: { accountId: true, ticket: { select: ticketSelect } },
+    });
+    return byKey(accountIds, seats, (s) => s.accountId, (_: TicketRow | null, s) => toRow(s.ticket), () => null);
+  });
 
   async ticketOfParty(partyId: string): Promise<TicketRow | null> {
     const t = await this.prisma.matchTicket.findFirst({ where: { partyId }, select: ticketSelect });

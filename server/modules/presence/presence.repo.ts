@@ -1,3 +1,4 @@
+import { batched } from "../../db/batched";
 import type { PrismaClient } from "../../db/database";
 import { findUsernames } from "../accounts/usernames.repo";
 import type { ChosenStatus } from "../../../shared/schemas/presence";
@@ -15,9 +16,20 @@ export class PresenceRepo {
     });
   }
 
-  async setLastSeen(accountId: string, at: Date): Promise<void> {
-    await this.prisma.account.updateMany({ where: { id: accountId }, data: { lastSeenAt: at } });
+  /** Concurrent calls (many players leaving at once) are written in one statement. */
+  setLastSeen(accountId: string, at: Date): Promise<void> {
+    return this.lastSeenWriter.load({ accountId, at });
   }
+
+  private readonly lastSeenWriter = batched<{ accountId: string; at: Date }, void>(async (changes) => {
+    const ids = changes.map((c) => c.accountId);
+    const ats = changes.map((c) => c.at);
+    await this.prisma.$executeRaw`
+      UPDATE accounts a SET last_seen_at = v.at, updated_at = v.at
+      FROM unnest(${ids}::uuid[], ${ats}::timestamptz[]) AS v(id, at)
+      WHERE a.id = v.id`;
+    return changes.map(() => undefined);
+  });
 
   async lastSeen(accountId: string): Promise<Date | null> {
     const row = await this.prisma.account.findUnique({ where: { id: accountId }, select: { lastSeenAt: true } });

@@ -1,3 +1,4 @@
+import { batched, byKey } from "../../db/batched";
 import type { PrismaClient } from "../../db/database";
 import type { EdgeState, Pair } from "./friend-state";
 
@@ -26,6 +27,15 @@ export interface FriendSummary {
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 export class FriendsRepo {
+  /** Concurrent friendIds calls (every presence change and leave) share one statement. */
+  private readonly friendIdsLoader = batched<string, string[]>(async (accountIds) => {
+    const rows = await this.prisma.friendEdge.findMany({
+      where: { accountId: { in: [...accountIds] }, state: "FRIEND" },
+      select: { accountId: true, otherId: true },
+    });
+    return byKey(accountIds, rows, (r) => r.accountId, (ids: string[], r) => (ids.push(r.otherId), ids), () => []);
+  });
+
   constructor(private readonly prisma: PrismaClient) {}
 
   findAccountByUsernameKey(usernameKey: string): Promise<{ id: string; username: string } | null> {
@@ -160,12 +170,8 @@ export class FriendsRepo {
     return rows.map((r) => r.accountId);
   }
 
-  async friendIds(accountId: string): Promise<string[]> {
-    const rows = await this.prisma.friendEdge.findMany({
-      where: { accountId, state: "FRIEND" },
-      select: { otherId: true },
-    });
-    return rows.map((r) => r.otherId);
+  friendIds(accountId: string): Promise<string[]> {
+    return this.friendIdsLoader.load(accountId);
   }
 }
 
