@@ -9,11 +9,10 @@ import { bodyOf, validateBody } from "../middleware/validate";
 export function meRoutes({ auth, accounts }: { auth: AuthService; accounts: AccountsService }): Router {
   const router = Router();
 
-  router.get("/", requireAuth(auth), async (_req, res) => {
-    const profile = await accounts.profile(authOf(res.locals).accountId);
-    const body: MeResponse = {
-      account: { id: profile.id, username: profile.username, createdAt: profile.createdAt.toISOString() },
-    };
+  // Everything /me says came with the session check (and is cached with it): no read of its own.
+  router.get("/", requireAuth(auth), (_req, res) => {
+    const me = authOf(res.locals);
+    const body: MeResponse = { account: { id: me.accountId, username: me.username, createdAt: me.accountCreatedAt.toISOString() } };
     res.json(body);
   });
 

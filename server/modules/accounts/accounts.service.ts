@@ -1,9 +1,8 @@
-import { AppError, ErrorCode } from "../../lib/errors";
 import type { Logger } from "../../lib/logger";
 import type { AuthService } from "../auth/auth.service";
 import type { SessionEvents } from "../auth/auth.types";
 import type { FriendsService } from "../social/friends.service";
-import type { AccountProfile, AccountsRepo } from "./accounts.repo";
+import type { AccountsRepo } from "./accounts.repo";
 
 export class AccountsService {
   constructor(
@@ -13,12 +12,6 @@ export class AccountsService {
     private readonly events: SessionEvents,
     private readonly logger: Logger,
   ) {}
-
-  async profile(accountId: string): Promise<AccountProfile> {
-    const profile = await this.repo.findProfile(accountId);
-    if (!profile) throw new AppError(ErrorCode.NotFound, "Account not found.");
-    return profile;
-  }
 
   /** Deletes the account and all it owns after the password is confirmed; closes its connections. */
   async deleteAccount(accountId: string, password: string, ip: string): Promise<void> {

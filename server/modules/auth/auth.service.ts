@@ -146,7 +146,7 @@ export class AuthService {
     const cached = this.d.sessionCache?.get(claims.sessionId);
     if (cached) {
       if (cached.accountId !== claims.accountId) throw new AppError(ErrorCode.InvalidToken, "The session has ended.");
-      return { accountId: cached.accountId, sessionId: claims.sessionId, username: cached.username };
+      return { accountId: cached.accountId, sessionId: claims.sessionId, username: cached.username, accountCreatedAt: cached.accountCreatedAt };
     }
     const mark = this.d.sessionCache?.mark() ?? 0;
     const session = await this.d.repo.findSessionForAuth(claims.sessionId);
@@ -160,9 +160,9 @@ export class AuthService {
     ) {
       throw new AppError(ErrorCode.InvalidToken, "The session has ended.");
     }
-    const username = session.account.username;
-    this.d.sessionCache?.set(session.id, { accountId: session.accountId, username, expiresAt: session.expiresAt.getTime() }, mark);
-    return { accountId: session.account.id, sessionId: session.id, username };
+    const { username, createdAt: accountCreatedAt } = session.account;
+    this.d.sessionCache?.set(session.id, { accountId: session.accountId, username, accountCreatedAt, expiresAt: session.expiresAt.getTime() }, mark);
+    return { accountId: session.account.id, sessionId: session.id, username, accountCreatedAt };
   }
 
   /** Of the given sessions, the ones still live (used to sweep long-lived connections). */

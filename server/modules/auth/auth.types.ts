@@ -3,6 +3,8 @@ export interface AuthContext {
   accountId: string;
   sessionId: string;
   username: string;
+  /** When the account was created (never changes: read with the session, cached with it). */
+  accountCreatedAt: Date;
 }
 
 export interface AccountRecord {

@@ -3,6 +3,7 @@ import type { Clock } from "../../lib/clock";
 export interface CachedSession {
   accountId: string;
   username: string;
+  accountCreatedAt: Date;
   /** Epoch ms when the session itself expires. */
   expiresAt: number;
 }

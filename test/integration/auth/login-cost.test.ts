@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-test("a login is two statements; an authenticated request with a known session is none beyond its own", async () => {
+test("a login is two statements; GET /me one for an unknown session, none for a known one", async () => {
   const username = uniqueUsername("lc");
   const client = new LobbyClient(t.url);
   await client.register({ username, password: GOOD_PASSWORD });
@@ -17,10 +17,11 @@ test("a login is two statements; an authenticated request with a known session i
   await client.login({ username, password: GOOD_PASSWORD });
   expect(t.server.db.queries.total - before).toBe(2);
 
-  // GET /me: the first check reads the session (1) and the profile (1); the next only the profile.
+  // GET /me: the first check reads the session with the account (1); then the session is known (0).
   const first = t.server.db.queries.total;
-  await client.http.me(client.accessToken);
+  const me = await client.http.me(client.accessToken);
   const second = t.server.db.queries.total;
-  await client.http.me(client.accessToken);
-  expect([second - first, t.server.db.queries.total - second]).toEqual([2, 1]);
+  expect(await client.http.me(client.accessToken)).toEqual(me);
+  expect([second - first, t.server.db.queries.total - second]).toEqual([1, 0]);
+  expect(me.account).toEqual({ id: client.session!.account.id, username, createdAt: expect.any(String) });
 });
