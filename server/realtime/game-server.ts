@@ -3,7 +3,9 @@ import { matchMaker, Server } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { Limits } from "../../shared/limits";
 import { RoomName } from "../../shared/rooms";
+import type { WebSocketServer } from "ws";
 import type { RealtimeBackplane } from "./presence-factory";
+import { StaggeredHeartbeat } from "./staggered-heartbeat";
 import { createLobbyRoom, type LobbyRoomDeps } from "./rooms/lobby.room";
 import { createMatchRoom, type MatchRoomDeps } from "./rooms/match.room";
 
@@ -31,9 +33,12 @@ export function createGameServer(opts: GameServerOptions): Server {
     server: opts.httpServer,
     maxPayload: Limits.wsMaxPayloadBytes,
     perMessageDeflate: false,
-    pingInterval: (opts.heartbeat ?? DEFAULT_HEARTBEAT).intervalMs,
-    pingMaxRetries: (opts.heartbeat ?? DEFAULT_HEARTBEAT).maxRetries,
+    // The transport would ping every socket in one tick: StaggeredHeartbeat spreads them out.
+    pingInterval: 0,
   });
+  const heartbeat = new StaggeredHeartbeat((transport as unknown as { wss: WebSocketServer }).wss, opts.heartbeat ?? DEFAULT_HEARTBEAT);
+  opts.httpServer.on("listening", () => heartbeat.start());
+  opts.httpServer.on("close", () => heartbeat.stop());
   const server = new Server({
     transport,
     presence: opts.backplane.presence,
