@@ -41,6 +41,8 @@ function usage(): string {
     "     the server's matchmaking defaults",
     "scale-out: BENCH_SCALE_PROCESSES (1,2,3), BENCH_SCALE_CLIENTS (600), BENCH_SCALE_RATES (20,60 msg/s), BENCH_SCALE_SENDERS (120),",
     "     BENCH_SCALE_SECONDS (20 quick, 60 long; after BENCH_SCALE_WARMUP_SECONDS 5), BENCH_SCALE_SHARD_SIZE (100), BENCH_SCALE_BASELINE (1; 0 = skip)",
+    "http: BENCH_HTTP_ROUNDS (5 quick, 9 long), BENCH_HTTP_SECONDS (5 quick, 15 long; per server, route and round, after BENCH_HTTP_WARMUP_SECONDS 3),",
+    "     BENCH_HTTP_CONNECTIONS (50), BENCH_HTTP_ROUTES (healthz,me), BENCH_HTTP_LOG_LEVEL (the lobby's LOG_LEVEL, info)",
     "login: BENCH_LOGIN_CONCURRENCY (2,8,32), BENCH_LOGIN_ROUNDS (3 quick, 7 long), BENCH_LOGIN_SOURCE_IPS (1: every login from 127.0.0.1;",
     "     n: spread over 127.0.0.1..n), BENCH_LOGIN_THREADS (server and bound thread pool; default cores, at least 4)",
   ].join("\n");
