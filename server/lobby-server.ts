@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Server } from "@colyseus/core";
+import { matchMaker, type Server } from "@colyseus/core";
 import type { Redis } from "ioredis";
 import type { Config } from "./config";
 import { openDatabase, type Database } from "./db/database";
@@ -17,6 +17,8 @@ import { AdmissionGate } from "./lib/admission-gate";
 import { admissionObserver } from "./lib/metrics";
 import { SessionCache } from "./modules/auth/session-cache";
 import { JoinAdmission } from "./realtime/join-admission";
+import { healthzFastPath } from "./gateway/healthz-fast-path";
+import { captureHelmetHeaders } from "./gateway/middleware/security-headers";
 import { PresenceApiStore } from "./realtime/presence-store";
 import { chatNamespace, PresenceChatTopics } from "./realtime/chat-topics";
 import { PresenceProcessRegistry } from "./realtime/process-registry";
@@ -47,6 +49,28 @@ export interface StartOptions {
   hasher?: PasswordHasher;
   /** WebSocket ping cadence (default: every 3 s, 2 misses). Tests shorten it. */
   heartbeat?: HeartbeatOptions;
+}
+
+/**
+ * GET /healthz ahead of every other request listener: Colyseus' own listener (CORS headers built
+ * from a copy of the request's headers, its router's lookup) runs before Express for every request,
+ * and a liveness probe needs none of it.
+ */
+function answerHealthzFirst(server: http.Server, answer: (req: http.IncomingMessage, res: http.ServerResponse) => boolean): void {
+  const listeners = server.listeners("request") as ((req: http.IncomingMessage, res: http.ServerResponse) => void)[];
+  server.removeAllListeners("request");
+  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (answer(req, res)) return;
+    for (const listener of listeners) listener.call(server, req, res);
+  });
+}
+
+/** The CORS headers Colyseus' request listener sets on every response (ours do not depend on the request). */
+function colyseusCorsHeaders(): Record<string, string> {
+  const { controller } = matchMaker;
+  return Object.fromEntries(
+    Object.entries({ ...controller.DEFAULT_CORS_HEADERS, ...controller.getCorsHeaders(new Headers()) }).map(([k, v]) => [k, String(v)]),
+  );
 }
 
 /** Sessions a process keeps confirmed at most (a few hundred bytes each). */
@@ -164,6 +188,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   try {
     await Promise.race([gameServer.listen(config.port, config.host), listenFailed]);
     httpServer.off("error", onListenError!);
+    answerHealthzFirst(httpServer, healthzFastPath(metrics, captureHelmetHeaders(), colyseusCorsHeaders()));
   } catch (err) {
     await db.close().catch(() => undefined);
     redis?.disconnect();

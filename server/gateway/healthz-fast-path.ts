@@ -16,11 +16,17 @@ export const HEALTHZ_BODY = JSON.stringify({ status: "ok" });
  *
  * Returns a handler that answers and returns true, or returns false for any other request.
  */
-export function healthzFastPath(metrics: Metrics, security: SecurityHeaders): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function healthzFastPath(
+  metrics: Metrics,
+  security: SecurityHeaders,
+  /** Headers the layers it bypasses would add (Colyseus' CORS headers, when it answers ahead of them). */
+  extra: Record<string, string> = {},
+): (req: IncomingMessage, res: ServerResponse) => boolean {
   // An object (not a flat array, which writeHead turns into removeHeader + appendHeader per
   // name) on a response nobody has set headers on goes to the socket as is; a string body is
   // written in one piece with the head.
   const fixed: Record<string, string> = {
+    ...extra,
     ...Object.fromEntries(security.set),
     "Content-Type": "application/json; charset=utf-8",
     "Cache-Control": "no-store",
