@@ -169,6 +169,13 @@ async function runVariant(ctx: BenchContext, p: Params, variant: string): Promis
         ctx.log(`${variant} storm ${s.name}: ${back}, p50/p99 ${storm.joinMs.p50.toFixed(0)}/${storm.joinMs.p99.toFixed(0)} ms, ${storm.refusals} refusals, ${storm.failed} failed, healthz p99 ${storm.health.p99.toFixed(0)} ms, RTT p99 ${storm.roundTrip.p99.toFixed(0)} ms`);
       }
     }
+    // The mass drop starts from the full size on every server: players a storm left out join again first.
+    for (const storm of storms.filter((x) => x.back < x.players)) {
+      const s = servers.find((x) => x.name === storm.target)!;
+      const r = await pool.topUp(s.name, s.target, top, p.inFlight, { maxAttempts: p.maxAttempts, timeoutMs: p.joinTimeoutMs, deadlineMs: mctx.batchDeadlineMs });
+      storm.toppedUp = r.latenciesMs.length;
+      ctx.log(`${variant} ${s.name}: ${r.latenciesMs.length} players still out after the storm joined again (${r.failed} failed) before the mass drop`);
+    }
     const drops: DropResult[] = [];
     for (const s of rotated(p.steps.length + 1)) {
       const d = await measureDrop(mctx, s, Math.min(15 * 60_000, 30_000 + top * 20));

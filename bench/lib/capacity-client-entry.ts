@@ -112,6 +112,12 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       const result = await joinMany(req.label, req.target, dropped, req.opts);
       return { ...result, droppedAt: at, dropped: dropped.length };
     }
+    case "topUp": {
+      // Accounts [0, to) of this process that hold no socket on `label` (e.g. still out after a storm).
+      const list = slots(req.label);
+      const indexes = Array.from({ length: req.to }, (_, i) => i).filter((i) => !list[i] || list[i]!.readyState !== 1);
+      return joinMany(req.label, req.target, indexes, { ...req.opts, spreadMs: 0 });
+    }
     case "drop": {
       const { dropped, at } = drop(req.label, undefined);
       return { dropped: dropped.length, at };

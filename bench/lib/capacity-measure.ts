@@ -82,6 +82,8 @@ export interface StormResult {
   health: ProbeSummary;
   roundTrip: ProbeSummary;
   connectionsAfter: number;
+  /** Players still out after the storm, joined again (closed loop) before the mass drop. */
+  toppedUp?: number;
 }
 
 export interface DropResult {

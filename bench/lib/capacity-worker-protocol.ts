@@ -18,6 +18,7 @@ export type WorkerRequest =
   | { id: number; op: "init"; tokens: string[] }
   | { id: number; op: "join"; label: string; target: JoinTarget; from: number; to: number; opts: JoinOpts }
   | { id: number; op: "storm"; label: string; target: JoinTarget; count: number; opts: JoinOpts & { spreadMs: number } }
+  | { id: number; op: "topUp"; label: string; target: JoinTarget; to: number; opts: JoinOpts }
   | { id: number; op: "drop"; label: string }
   | { id: number; op: "status" }
   | { id: number; op: "stop" };

@@ -130,6 +130,18 @@ export class ClientPool {
     return merge(results);
   }
 
+  /** Accounts [0, b) with no held socket on `label` join again (closed loop, `inFlight` in all). */
+  async topUp(label: string, target: JoinTarget, b: number, inFlight: number, opts: Omit<JoinOpts, "concurrency" | "httpSockets">): Promise<JoinBatchResult> {
+    const k = this.workers.length;
+    const results = await Promise.all(
+      this.workers.map((w, i) => {
+        const concurrency = Math.max(1, share(inFlight, k, i));
+        return w.request<JoinBatchResult>({ op: "topUp", label, target, to: localRange(0, b, k, i)[1], opts: { ...opts, concurrency, httpSockets: concurrency } });
+      }),
+    );
+    return merge(results);
+  }
+
   /** The first `count` held players on `label` drop at once and all join again (each after a jitter in [0, spreadMs)). */
   async storm(label: string, target: JoinTarget, count: number, spreadMs: number, httpSockets: number, opts: Omit<JoinOpts, "concurrency" | "httpSockets">): Promise<StormBatchResult> {
     const k = this.workers.length;
