@@ -133,7 +133,7 @@ function ratioTable(steps: StepResult[]): SimpleTable {
 
 function stormTable(storms: StormResult[]): SimpleTable {
   return {
-    headers: ["variant / server", "back / players", "all back s", "p50 ms", "p99 ms", "503s", "failed", "CPU ms/join", "DB stmts/join (leaves too)", "loop p99/max", "healthz p99/max", "RTT p99/max"],
+    headers: ["variant / server", "back / players", "all back s", "p50 ms", "p99 ms", "503s", "failed", "CPU ms/join (leaves too)", "DB stmts/join (leaves too)", "loop p99/max", "healthz p99/max", "RTT p99/max"],
     numeric: true,
     rows: storms.map((s) => [
       `${s.variant} ${s.target}`,
