@@ -1,7 +1,8 @@
 /**
  * Child-process entry: the bare-Colyseus floor of the capacity benchmark. A @colyseus/core 0.18
  * Server with the lobby's WebSocketTransport settings (server/realtime/game-server.ts: maxPayload,
- * no deflate, the same heartbeat) and one room, `lobby`, with the lobby's shard size: its static
+ * no deflate, the heartbeat's interval and misses, though with the transport's own all-at-once
+ * ping loop where the lobby staggers its pings) and one room, `lobby`, with the lobby's shard size: its static
  * onAuth verifies the access token (bench/lib/capacity-baseline-common.ts) and onJoin sends the
  * lobby's first messages. No database, no presence, no state. `/__healthcheck` is Colyseus' own.
  */
