@@ -150,12 +150,11 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
       // Read after the subscription: it also re-checks the session, so a revocation published
       // between onAuth and the subscription is not missed.
       const reloadsBefore = chat.hiddenReloads;
-      let join: JoinSnapshot;
-      try {
-        join = await this.loadJoin(auth);
-      } finally {
-        dmBaseReady(join! ? join.dmPositions : undefined);
-      }
+      const join = await this.loadJoin(auth).catch((err: unknown) => {
+        dmBaseReady(undefined);
+        throw err;
+      });
+      dmBaseReady(join.dmPositions);
       if (!join.sessionLive) {
         this.closeByServer(client, CloseCode.SessionRevoked, "session_ended_during_join");
         return;
