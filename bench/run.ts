@@ -43,6 +43,11 @@ function usage(): string {
     "     BENCH_SCALE_SECONDS (20 quick, 60 long; after BENCH_SCALE_WARMUP_SECONDS 5), BENCH_SCALE_SHARD_SIZE (100), BENCH_SCALE_BASELINE (1; 0 = skip)",
     "http: BENCH_HTTP_ROUNDS (5 quick, 9 long), BENCH_HTTP_SECONDS (5 quick, 15 long; per server, route and round, after BENCH_HTTP_WARMUP_SECONDS 3),",
     "     BENCH_HTTP_CONNECTIONS (50), BENCH_HTTP_ROUTES (healthz,me), BENCH_HTTP_LOG_LEVEL (the lobby's LOG_LEVEL, info)",
+    "capacity: BENCH_CAPACITY_STEPS (1000,5000 quick; 1000,5000,10000,19000 long), BENCH_CAPACITY_IN_FLIGHT (100), BENCH_CAPACITY_CLIENT_PROCESSES (4),",
+    "     BENCH_CAPACITY_REDIS (both; 0 = PostgreSQL only, 1 = with Redis only), BENCH_CAPACITY_REDIS_URL (redis://127.0.0.1:6379/15), BENCH_CAPACITY_TARGETS (lobby,raw,floor),",
+    "     BENCH_CAPACITY_STORM (largest step; 0 = none), BENCH_CAPACITY_STORM_SECONDS (300 quick, 600 long), BENCH_CAPACITY_STORM_SPREAD_MS (1000),",
+    "     BENCH_CAPACITY_STORM_HTTP_SOCKETS (2000, fewer near 19k), BENCH_CAPACITY_IDLE_SECONDS (5 quick, 10 long), BENCH_CAPACITY_RECONNECT_SECONDS (0; 20 = default window),",
+    "     BENCH_CAPACITY_JOIN_TIMEOUT_MS (60000), BENCH_CAPACITY_MAX_MINUTES (150); JOIN_*, LOGIN_*, DB_POOL_SIZE, LOBBY_SHARD_SIZE pass through to the lobby",
     "login: BENCH_LOGIN_CONCURRENCY (2,8,32), BENCH_LOGIN_ROUNDS (3 quick, 7 long), BENCH_LOGIN_SOURCE_IPS (1: every login from 127.0.0.1;",
     "     n: spread over 127.0.0.1..n), BENCH_LOGIN_THREADS (server and bound thread pool; default cores, at least 4)",
   ].join("\n");
