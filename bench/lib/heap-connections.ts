@@ -1,0 +1,175 @@
+/**
+ * What a lobby connection keeps alive, from V8 heap snapshots at two sizes.
+ *
+ *   tsx bench/lib/heap-connections.ts            (HEAP_N1=1000 HEAP_N2=3000, PostgreSQL, no Redis)
+ *
+ * Seeds HEAP_N2 accounts with sessions and tokens straight into a fresh PostgreSQL database, then
+ * runs the real lobby server (bench/lib/heap-server-entry.ts) in a child process and light clients
+ * that really join (bench/lib/heap-clients-entry.ts) in another, twice:
+ *   1. memory only: RSS and heapUsed after a full GC at N1 and at N2 (a snapshot leaves C++
+ *      memory behind that would inflate the second RSS reading, so none is taken in this pass);
+ *   2. a fresh server: a heap snapshot after a full GC at N1 and at N2.
+ * The two snapshots are summarized (count, self and retained bytes per group: constructor, closure
+ * with its source line, plain-object shape) and the difference divided by N2 - N1 is printed.
+ * HEAP_OUT=<dir> keeps the snapshots and writes heap-connections.json there (default: a temp dir,
+ * snapshots deleted). HEAP_TOP (40): rows shown. HEAP_REDIS_URL: run with the Redis backplane.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadConfig } from "../../server/config";
+import { createBenchDatabase } from "./database";
+import { diffSummaries, summarizeHeapSnapshot, type GroupDelta } from "./heap-snapshot";
+import type { HeapMemory } from "./heap-server-entry";
+import { freePort } from "./lobby-server";
+import { seedPlayers } from "./seed";
+
+const N1 = Number(process.env.HEAP_N1 ?? 1000);
+const N2 = Number(process.env.HEAP_N2 ?? 3000);
+const TOP = Number(process.env.HEAP_TOP ?? 40);
+
+interface Child {
+  proc: ChildProcess;
+  ready: Record<string, unknown>;
+  request<T>(message: Record<string, unknown>): Promise<T>;
+}
+
+async function start(entry: string, env: Record<string, string>, execArgv: string[] = []): Promise<Child> {
+  const proc = fork(path.join(__dirname, entry), [], {
+    execArgv: ["--import", "tsx", ...execArgv],
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const waiting = new Map<number, (m: unknown) => void>();
+  let nextId = 1;
+  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    proc.once("exit", (code) => reject(new Error(`${entry} exited (${code}) before it was ready`)));
+    proc.on("message", (m: unknown) => {
+      const msg = m as { type?: string; id?: number };
+      if (msg.type === "ready") resolve(msg as Record<string, unknown>);
+      else if (typeof msg.id === "number") waiting.get(msg.id)?.(msg);
+    });
+  });
+  return {
+    proc,
+    ready,
+    request: <T>(message: Record<string, unknown>) =>
+      new Promise<T>((resolve) => {
+        const id = nextId++;
+        waiting.set(id, resolve as (m: unknown) => void);
+        proc.send({ id, ...message });
+      }),
+  };
+}
+
+async function stop(child: Child): Promise<void> {
+  if (child.proc.exitCode !== null) return;
+  const exited = new Promise((r) => child.proc.once("exit", r));
+  const timer = setTimeout(() => child.proc.kill("SIGKILL"), 15_000);
+  child.proc.send({ id: 0, op: child.ready.port ? "stop" : "close" });
+  await exited;
+  clearTimeout(timer);
+}
+
+interface Pass {
+  at: HeapMemory[];
+}
+
+async function runPass(env: Record<string, string>, tokens: string[], snapshotDir?: string): Promise<Pass> {
+  const server = await start("heap-server-entry.ts", env, ["--max-old-space-size=4096"]);
+  const clients = await start("heap-clients-entry.ts", {});
+  const at: HeapMemory[] = [];
+  try {
+    let joinedSoFar = 0;
+    for (const n of [N1, N2]) {
+      const r = await clients.request<{ joined: number; failed: number; errors: string[] }>({ op: "join", port: server.ready.port, tokens: tokens.slice(joinedSoFar, n) });
+      joinedSoFar = n;
+      if (r.failed > 0) throw new Error(`${r.failed} joins failed: ${r.errors.join("; ")}`);
+      // Let the joins' last promises settle (presence fan-out, chat start) before measuring.
+      await new Promise((res) => setTimeout(res, 2_000));
+      const snapshot = snapshotDir ? path.join(snapshotDir, `lobby-${n}.heapsnapshot`) : undefined;
+      const m = await server.request<HeapMemory>({ op: "memory", ...(snapshot ? { snapshot } : {}) });
+      if (m.count !== n) throw new Error(`server holds ${m.count} connections, expected ${n}`);
+      at.push(m);
+      console.log(`  ${n} connections: rss ${(m.rss / 2 ** 20).toFixed(1)} MB, heapUsed ${(m.heapUsed / 2 ** 20).toFixed(1)} MB${snapshot ? ", snapshot written" : ""}`);
+    }
+  } finally {
+    await stop(clients);
+    await stop(server);
+  }
+  return { at };
+}
+
+const kb = (bytes: number) => (bytes / 1024).toFixed(2);
+const slope = (p: Pass, key: keyof HeapMemory) => ((p.at[1]![key] as number) - (p.at[0]![key] as number)) / (N2 - N1);
+
+function table(rows: GroupDelta[]): string {
+  const lines = ["| group | count/conn | owned B/conn | self B/conn | retained B/conn |", "|---|---:|---:|---:|---:|"];
+  for (const r of rows) {
+    lines.push(`| \`${r.group.replace(/\|/g, "/")}\` | ${r.countPer.toFixed(2)} | ${r.ownedPer.toFixed(0)} | ${r.selfPer.toFixed(0)} | ${r.retainedPer.toFixed(0)} |`);
+  }
+  return lines.join("\n");
+}
+
+/** Summarizes and diffs the two snapshots in `dir`; writes heap-connections.json there; returns the markdown. */
+function analyze(dir: string, memory: Pass | undefined, snaps: Pass | undefined): string {
+  const a = summarizeHeapSnapshot(path.join(dir, `lobby-${N1}.heapsnapshot`));
+  const b = summarizeHeapSnapshot(path.join(dir, `lobby-${N2}.heapsnapshot`));
+  const deltas = diffSummaries(a, b, N2 - N1);
+  const totalPer = (b.totalSelf - a.totalSelf) / (N2 - N1);
+  fs.writeFileSync(path.join(dir, "heap-connections.json"), JSON.stringify({ n1: N1, n2: N2, memory: memory?.at, snapshots: snaps?.at, totalPer, deltas }, null, 1));
+  return [
+    `## Per connection, ${N1} -> ${N2} connections${process.env.HEAP_REDIS_URL ? " (Redis)" : ""}`,
+    "",
+    ...(memory && snaps
+      ? [
+          `- RSS after GC: ${kb(slope(memory, "rss"))} KB per connection (memory pass); ${kb(slope(snaps, "rss"))} KB in the snapshot pass`,
+          `- heapUsed after GC: ${kb(slope(memory, "heapUsed"))} KB; external ${kb(slope(memory, "external"))} KB (arrayBuffers ${kb(slope(memory, "arrayBuffers"))} KB)`,
+        ]
+      : []),
+    `- snapshot: ${kb(totalPer)} KB of heap objects per connection (${((b.nodes - a.nodes) / (N2 - N1)).toFixed(1)} objects)`,
+    "",
+    table(deltas.slice(0, TOP)),
+  ].join("\n");
+}
+
+async function main(): Promise<void> {
+  const outDir = process.env.HEAP_OUT ? path.resolve(process.env.HEAP_OUT) : fs.mkdtempSync(path.join(os.tmpdir(), "heap-connections-"));
+  fs.mkdirSync(outDir, { recursive: true });
+  if (process.env.HEAP_ANALYZE) return void console.log(analyze(outDir, undefined, undefined));
+  const db = await createBenchDatabase();
+  try {
+    const port = await freePort();
+    const env: Record<string, string> = {
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "lobby-heap-")),
+      DATABASE_URL: db.url,
+      MIGRATE_ON_START: "false",
+      JWT_SECRET: crypto.randomBytes(48).toString("base64url"),
+      LOG_LEVEL: "warn",
+      ...(process.env.HEAP_REDIS_URL ? { REDIS_URL: process.env.HEAP_REDIS_URL, PUBLIC_ADDRESS: `127.0.0.1:${port}` } : {}),
+    };
+    const { players } = await seedPlayers(db.url, loadConfig(env), N2, "h");
+    const tokens = players.map((p) => p.accessToken);
+    console.log(`memory pass (${N1} -> ${N2} connections, no snapshot)`);
+    const memory = await runPass(env, tokens);
+    console.log(`snapshot pass (fresh server)`);
+    const snaps = await runPass(env, tokens, outDir);
+    const report = analyze(outDir, memory, snaps);
+    console.log(`\n${report}\n`);
+    fs.writeFileSync(path.join(outDir, "heap-connections.md"), report + "\n");
+    if (!process.env.HEAP_OUT) for (const n of [N1, N2]) fs.rmSync(path.join(outDir, `lobby-${n}.heapsnapshot`), { force: true });
+    console.log(`written to ${outDir}`);
+  } finally {
+    await db.drop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
