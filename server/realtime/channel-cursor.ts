@@ -5,7 +5,7 @@ export interface ChannelCursorOptions {
    * Awaited before each step (a message, a task): e.g. a reload of who the connection hides that
    * was started by an earlier event must finish before anything after it is emitted.
    */
-  before?: () => Promise<unknown>;
+  before?: () => Promise<unknown> | undefined;
 }
 
 /**

@@ -23,29 +23,54 @@ import type { TopicSubscriptions } from "../topic-subscriptions";
 /** Public channels one connection may be in at once. */
 const MAX_JOINED_CHANNELS = 10;
 
-/** What chat keeps per connection (in client.userData.chat). Survives a reconnect. */
+/** Where the account's DM channels stood when the connection opened; undefined if the join's snapshot failed. */
+type DmPositions = ReadonlyMap<string, number> | undefined;
+
+/**
+ * What chat keeps per connection (in client.userData.chat). Survives a reconnect. Kept small (one
+ * per connection, 20k per process): collections are created on first use and dropped when empty,
+ * settled promises are not kept, and nothing holds the join's snapshot once it has been used.
+ */
 export interface ChatConnection {
   who: Identity;
-  /** Where each channel's stream stands: public and party channels joined, DMs seen. */
-  cursors: Map<string, ChannelCursor>;
-  /** Public channels joined through chat.join (their topics are subscribed). */
-  joined: Set<string>;
-  /** Senders this player never sees (blocks in either direction). */
-  hidden: Set<string>;
-  /** The latest reload of `hidden`: cursors wait for it before emitting anything. */
-  hiddenLoaded: Promise<void>;
+  /** Where each channel's stream stands: public and party channels joined, DMs seen (created on first use). */
+  cursors?: Map<string, ChannelCursor>;
+  /** Public channels joined through chat.join (their topics are subscribed); created on first use. */
+  joined?: Set<string>;
+  /** Senders this player never sees (blocks in either direction). Replaced, never changed in place. */
+  hidden: ReadonlySet<string>;
+  /** The reload of `hidden` in progress, if any: cursors wait for it before emitting anything. */
+  hiddenLoaded?: Promise<void>;
   /** Reloads of `hidden` requested so far (a join's snapshot yields to a reload asked for after it began). */
   hiddenReloads: number;
-  /** Where the account's DM channels stood when the connection opened (read once, at the join). */
-  dmBase: Promise<Map<string, number> | undefined>;
-  /** chat.join / chat.leave of one channel, one at a time. */
-  channelOps: Map<string, Promise<unknown>>;
+  /**
+   * Where the account's DM channels stood when the connection opened (read once, at the join): the
+   * join's promise until it settles, then its value.
+   */
+  dmBase: Promise<DmPositions> | DmPositions;
+  /** chat.join / chat.leave in progress, by channel, one at a time (created on first use). */
+  channelOps?: Map<string, Promise<unknown>>;
   /**
    * The transport client messages go through. After a reconnect Colyseus moves the connection to a
    * new client; until start() adopts it, nothing is sent (the old client would drop it silently).
    */
   client: Client;
-  send: (type: string, payload: unknown) => void;
+}
+
+/** Shared by every connection that hides nobody / had no DM channel at the join (never changed). */
+const NO_ONE: ReadonlySet<string> = new Set();
+const NO_DM_CHANNELS: ReadonlyMap<string, number> = new Map();
+
+const send = (state: ChatConnection, type: string, payload: unknown): void => state.client.send(type, payload);
+
+/** Makes `reload` the connection's reload in progress until it settles (a settled promise is not kept). */
+function trackReload(state: ChatConnection, reload: Promise<void>): Promise<void> {
+  state.hiddenLoaded = reload;
+  const done = () => {
+    if (state.hiddenLoaded === reload) delete state.hiddenLoaded;
+  };
+  reload.then(done, done);
+  return reload;
 }
 
 export interface LobbyChatDeps {
@@ -74,7 +99,7 @@ export class LobbyChat {
     router.on(LobbyClientMessage.ChatLeave, ChatLeaveMessageSchema, (client, m) => this.leave(chatOf(client), m.channelId));
     router.on(LobbyClientMessage.ChatSend, ChatSendMessageSchema, (client, m) => {
       const state = chatOf(client);
-      if (m.channelId.startsWith("public:") && !state.joined.has(m.channelId)) {
+      if (m.channelId.startsWith("public:") && !state.joined?.has(m.channelId)) {
         throw new AppError(ErrorCode.NotChannelMember, "Join the channel before sending to it.");
       }
       return this.d.chat.send(state.who, m.channelId, m.text);
@@ -92,18 +117,13 @@ export class LobbyChat {
    * chat.unread; one committed after it arrives live, beyond the position (or as a gap).
    */
   newConnection(who: Identity, client: Client, dmBase: Promise<Map<string, number> | undefined>): ChatConnection {
-    return {
-      who,
-      cursors: new Map(),
-      joined: new Set(),
-      hidden: new Set(),
-      hiddenLoaded: Promise.resolve(),
-      hiddenReloads: 0,
-      dmBase,
-      channelOps: new Map(),
-      client,
-      send: (type, payload) => client.send(type, payload),
-    };
+    const state: ChatConnection = { who, hidden: NO_ONE, hiddenReloads: 0, dmBase, client };
+    // Once settled, the positions themselves are kept (the shared empty map if there are none).
+    dmBase.then(
+      (positions) => (state.dmBase = positions && positions.size === 0 ? NO_DM_CHANNELS : positions),
+      () => (state.dmBase = undefined),
+    );
+    return state;
   }
 
   /**
@@ -113,13 +133,16 @@ export class LobbyChat {
   async start(client: Client, state: ChatConnection, join: Pick<JoinSnapshot, "hidden" | "dmUnread">, reloadsBefore: number): Promise<void> {
     // From here on, events reach this connection again (and are held until the client is ready).
     state.client = client;
-    state.send = (type, payload) => client.send(type, payload);
     // A reload asked for after the snapshot began (a block changed meanwhile) is at least as new.
-    state.hiddenLoaded = state.hiddenLoaded.then(() => {
-      if (state.hiddenReloads === reloadsBefore) state.hidden = join.hidden;
-    });
-    await state.hiddenLoaded;
-    state.send(LobbyServerMessage.ChatUnread, this.d.chat.unreadOf(join.dmUnread, state.hidden));
+    const hidden = join.hidden.size === 0 ? NO_ONE : join.hidden;
+    const adopt = () => {
+      if (state.hiddenReloads === reloadsBefore) state.hidden = hidden;
+    };
+    if (state.hiddenLoaded) await trackReload(state, state.hiddenLoaded.then(adopt));
+    else adopt();
+    // unreadOf only reads the set.
+    send(state, LobbyServerMessage.ChatUnread, this.d.chat.unreadOf(join.dmUnread, state.hidden as Set<string>));
+    if (!state.cursors) return;
     for (const [channelId, cursor] of state.cursors) {
       const from = cursor.position;
       if (from === undefined) continue;
@@ -131,10 +154,10 @@ export class LobbyChat {
   /** The connection is gone for good: drop its subscriptions. */
   stop(state: ChatConnection | undefined): void {
     if (!state) return;
-    for (const channelId of state.joined) this.topics.remove(channelId);
-    state.joined.clear();
-    state.cursors.clear();
-    state.channelOps.clear();
+    for (const channelId of state.joined ?? []) this.topics.remove(channelId);
+    delete state.joined;
+    delete state.cursors;
+    delete state.channelOps;
   }
 
   /** Joins a channel (public via chat.join; party channels by the party feature). */
@@ -148,11 +171,15 @@ export class LobbyChat {
 
   /** One chat.join / chat.leave of a channel at a time per connection (a second join waits for the first). */
   private serialized<T>(state: ChatConnection, channelId: string, op: () => Promise<T>): Promise<T> {
-    const previous = state.channelOps.get(channelId) ?? Promise.resolve();
+    const ops = (state.channelOps ??= new Map());
+    const previous = ops.get(channelId) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(op);
-    state.channelOps.set(channelId, next);
+    ops.set(channelId, next);
     const forget = () => {
-      if (state.channelOps.get(channelId) === next) state.channelOps.delete(channelId);
+      const current = state.channelOps;
+      if (!current || current.get(channelId) !== next) return;
+      current.delete(channelId);
+      if (current.size === 0) delete state.channelOps;
     };
     next.then(forget, forget);
     return next;
@@ -160,19 +187,19 @@ export class LobbyChat {
 
   private async joinNow(state: ChatConnection, channelId: string, afterSeq?: number): Promise<ChatHistoryMessage> {
     if (channelId.startsWith("public:")) this.d.chat.publicChannel(channelId);
-    const existing = state.cursors.get(channelId);
-    if (existing?.isOpen && state.joined.has(channelId)) return this.rejoin(state, existing, channelId, afterSeq);
-    const subscribing = !state.joined.has(channelId);
-    if (subscribing && state.joined.size >= MAX_JOINED_CHANNELS) {
+    const existing = state.cursors?.get(channelId);
+    if (existing?.isOpen && state.joined?.has(channelId)) return this.rejoin(state, existing, channelId, afterSeq);
+    const subscribing = !state.joined?.has(channelId);
+    if (subscribing && (state.joined?.size ?? 0) >= MAX_JOINED_CHANNELS) {
       throw new AppError(ErrorCode.InvalidMessage, `At most ${MAX_JOINED_CHANNELS} channels at once.`);
     }
     // A DM stream this connection already has is kept whatever happens here.
-    const hadCursor = state.cursors.has(channelId);
+    const hadCursor = state.cursors?.has(channelId) ?? false;
     let cursor: ChannelCursor;
     let history: ChatHistoryMessage;
     try {
       if (subscribing) {
-        state.joined.add(channelId);
+        (state.joined ??= new Set()).add(channelId);
         await this.topics.add(channelId);
       }
       // Subscribed first, cursor buffering: nothing published from here on is lost or doubled.
@@ -180,15 +207,15 @@ export class LobbyChat {
       history = await this.d.chat.joinHistory(state.who, channelId, afterSeq);
     } catch (err) {
       // Not allowed in (e.g. someone else's party), or the store failed: leave nothing behind.
-      if (subscribing && state.joined.delete(channelId)) this.topics.remove(channelId);
-      if (!hadCursor) state.cursors.delete(channelId);
+      if (subscribing && forget(state, "joined", channelId)) this.topics.remove(channelId);
+      if (!hadCursor) forget(state, "cursors", channelId);
       throw err;
     }
     if (cursor.isOpen) {
       // A DM stream already running on this connection: it carries on; history was not sent.
       return this.rejoin(state, cursor, channelId, afterSeq);
     }
-    state.send(LobbyServerMessage.ChatHistory, history);
+    send(state, LobbyServerMessage.ChatHistory, history);
     cursor.open(history.lastSeq);
     return history;
   }
@@ -205,21 +232,21 @@ export class LobbyChat {
           ? await this.d.chat.catchUp(state.who, channelId, afterSeq, position)
           : { messages: [], truncated: false };
       const history: ChatHistoryMessage = { channelId, ...missed, lastSeq: position };
-      state.send(LobbyServerMessage.ChatHistory, history);
+      send(state, LobbyServerMessage.ChatHistory, history);
       return history;
     });
   }
 
   private leaveNow(state: ChatConnection, channelId: string): void {
-    if (!state.joined.delete(channelId)) return;
-    state.cursors.delete(channelId);
+    if (!forget(state, "joined", channelId)) return;
+    forget(state, "cursors", channelId);
     this.topics.remove(channelId);
   }
 
   /** An event on a public or party channel topic, for this room's connections in it. */
   onTopicEvent(channelId: string, event: ChatEvent): void {
     for (const state of this.connections()) {
-      const cursor = state.cursors.get(channelId);
+      const cursor = state.cursors?.get(channelId);
       if (!cursor || !this.reachable(state)) continue;
       this.apply(state, cursor, event);
     }
@@ -229,7 +256,7 @@ export class LobbyChat {
   onDirectEvent(state: ChatConnection | undefined, event: ChatEvent): void {
     if (!state || !this.reachable(state)) return;
     const channelId = event.type === "message" ? event.message.channelId : event.channelId;
-    let cursor = state.cursors.get(channelId);
+    let cursor = state.cursors?.get(channelId);
     if (!cursor && event.type === "message") {
       // First DM of this channel on this connection: the stream starts where the channel stood
       // when the connection opened (0 for a channel created since), so a DM published late
@@ -237,7 +264,9 @@ export class LobbyChat {
       const first = event.message.seq;
       const opening = this.cursorFor(state, channelId);
       cursor = opening;
-      void state.dmBase.then((base) => opening.open(base ? (base.get(channelId) ?? 0) : first - 1));
+      const openAt = (base: DmPositions) => opening.open(base ? (base.get(channelId) ?? 0) : first - 1);
+      if (state.dmBase instanceof Promise) void state.dmBase.then(openAt, () => openAt(undefined));
+      else openAt(state.dmBase);
     }
     if (cursor) this.apply(state, cursor, event);
   }
@@ -254,8 +283,7 @@ export class LobbyChat {
     };
     // One after another: the last reload started is the last to write.
     state.hiddenReloads += 1;
-    state.hiddenLoaded = state.hiddenLoaded.then(load);
-    return state.hiddenLoaded;
+    return trackReload(state, state.hiddenLoaded ? state.hiddenLoaded.then(load) : load());
   }
 
   /** False while Colyseus moves a reconnecting connection to its new client (start() not run yet). */
@@ -271,7 +299,7 @@ export class LobbyChat {
     // In the stream's order: never ahead of the message it removes.
     const notice = { channelId: event.channelId, id: event.id, seq: event.seq };
     void cursor
-      .run(() => state.send(LobbyServerMessage.ChatDeleted, notice))
+      .run(() => send(state, LobbyServerMessage.ChatDeleted, notice))
       .catch((err: unknown) => this.d.logger.warn({ err }, "chat deletion notice failed"));
   }
 
@@ -292,18 +320,27 @@ export class LobbyChat {
   }
 
   private cursorFor(state: ChatConnection, channelId: string): ChannelCursor {
-    let cursor = state.cursors.get(channelId);
+    const cursors = (state.cursors ??= new Map());
+    let cursor = cursors.get(channelId);
     if (!cursor) {
       cursor = new ChannelCursor(
         (after, upto) => this.sharedGap(channelId, after, upto),
         (message: ChatMessage) => {
-          if (!state.hidden.has(message.sender.id)) state.send(LobbyServerMessage.ChatMessage, message);
+          if (!state.hidden.has(message.sender.id)) send(state, LobbyServerMessage.ChatMessage, message);
         },
         (err) => this.d.logger.error({ err, channelId }, "chat gap fill failed"),
         { before: () => state.hiddenLoaded },
       );
-      state.cursors.set(channelId, cursor);
+      cursors.set(channelId, cursor);
     }
     return cursor;
   }
+}
+
+/** Removes `item` from the connection's `key` collection (dropped once empty); true if it was there. */
+function forget(state: ChatConnection, key: "joined" | "cursors", item: string): boolean {
+  const collection = state[key];
+  if (!collection?.delete(item)) return false;
+  if (collection.size === 0) delete state[key];
+  return true;
 }
