@@ -17,50 +17,70 @@ export interface SnapshotEntry {
  * timing gives nothing away. `order.resend` forwards an unchanged payload anyway (a friendship
  * that was just made again must show the friend's presence even if it did not change).
  */
-export class ClientDelivery {
+export class ClientDelivery<T = (type: string, payload: unknown) => void> {
   private ready = false;
-  private queue: Deliver[] = [];
-  /** Per order key: the newest version forwarded (or contained in a snapshot), and its payload. */
-  private seen = new Map<string, { version: number; body: string }>();
+  /** Events held until the snapshot is sent (none kept once it is). */
+  private queue: Deliver[] | undefined;
+  /** Per order key: the newest version forwarded (or contained in a snapshot), and its payload. Created on first use. */
+  private seen: Map<string, { version: number; body: string }> | undefined;
+  private readonly sendTo: (target: T, type: string, payload: unknown) => void;
 
-  constructor(private send: (type: string, payload: unknown) => void) {}
+  /**
+   * `new ClientDelivery(send)`, or `new ClientDelivery(target, sendTo)`: one `sendTo` shared by
+   * every connection and a per-connection target (no closure per connection).
+   */
+  constructor(send: (type: string, payload: unknown) => void);
+  constructor(target: T, sendTo: (target: T, type: string, payload: unknown) => void);
+  constructor(
+    private target: T,
+    sendTo?: (target: T, type: string, payload: unknown) => void,
+  ) {
+    this.sendTo = sendTo ?? callTarget;
+  }
 
   /** A reconnect brings a new client object: send through it from now on. */
-  retarget(send: (type: string, payload: unknown) => void): void {
-    this.send = send;
+  retarget(target: T): void {
+    this.target = target;
   }
 
   deliver(event: Deliver): void {
     if (!this.ready) {
-      this.queue.push(event);
+      (this.queue ??= []).push(event);
       return;
     }
     if (event.order) {
-      const last = this.seen.get(event.order.key);
+      const seen = (this.seen ??= new Map());
+      const last = seen.get(event.order.key);
       if (last && event.order.version <= last.version) return;
       const body = canonicalJson(event.payload);
-      this.seen.set(event.order.key, { version: event.order.version, body });
+      seen.set(event.order.key, { version: event.order.version, body });
       if (last && last.body === body && !event.order.resend) return;
     }
-    this.send(event.type, event.payload);
+    this.sendTo(this.target, event.type, event.payload);
   }
 
   /** A snapshot was just sent with these entries: forward only what it does not already say. */
   open(snapshot: Map<string, SnapshotEntry>): void {
     for (const [key, entry] of snapshot) {
-      const last = this.seen.get(key);
-      if (!last || entry.version >= last.version) this.seen.set(key, { version: entry.version, body: canonicalJson(entry.payload) });
+      const seen = (this.seen ??= new Map());
+      const last = seen.get(key);
+      if (!last || entry.version >= last.version) seen.set(key, { version: entry.version, body: canonicalJson(entry.payload) });
     }
     this.ready = true;
     const queued = this.queue;
-    this.queue = [];
-    for (const event of queued) this.deliver(event);
+    this.queue = undefined;
+    for (const event of queued ?? []) this.deliver(event);
   }
 
   /** Hold deliveries again until the next snapshot (after a reconnect). */
   pause(): void {
     this.ready = false;
   }
+}
+
+/** The one-argument form: the target is the send function itself. */
+function callTarget<T>(target: T, type: string, payload: unknown): void {
+  (target as (type: string, payload: unknown) => void)(type, payload);
 }
 
 /** canonicalJson of payload objects already seen (one event reaches many connections with one payload). */

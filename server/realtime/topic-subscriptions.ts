@@ -4,11 +4,18 @@ import type { Presence } from "@colyseus/core";
  * One room's subscriptions to Presence channels, reference-counted: a single subscription per
  * topic however many of the room's connections need it, dropped when the last one is done.
  */
+interface Topic<E> {
+  /** Connections of the room that need the topic. */
+  refs: number;
+  /** The one Presence subscriber of the topic in this room. */
+  handler: (event: E) => void;
+  /** Until the backplane confirmed the subscription (or if it refused it): what add() waits for. */
+  subscribing?: Promise<unknown>;
+}
+
 export class TopicSubscriptions<E> {
-  private readonly handlers = new Map<string, (event: E) => void>();
-  private readonly refs = new Map<string, number>();
-  /** Each topic's subscription, settled once the backplane confirmed it. */
-  private readonly subscribed = new Map<string, Promise<unknown>>();
+  /** One entry per topic (an account's channel: one per connected account). */
+  private readonly topics = new Map<string, Topic<E>>();
 
   constructor(
     private readonly presence: Presence,
@@ -18,33 +25,39 @@ export class TopicSubscriptions<E> {
 
   /** Resolves once events published to the topic from now on reach this room, for every caller. */
   async add(topic: string): Promise<void> {
-    const count = (this.refs.get(topic) ?? 0) + 1;
-    this.refs.set(topic, count);
-    if (count === 1) {
-      const handler = (event: E) => this.onEvent(topic, event);
-      this.handlers.set(topic, handler);
-      this.subscribed.set(topic, this.presence.subscribe(this.channelOf(topic), handler));
+    const existing = this.topics.get(topic);
+    if (existing) {
+      existing.refs += 1;
+      if (existing.subscribing) await existing.subscribing;
+      return;
     }
-    await this.subscribed.get(topic);
+    const entry: Topic<E> = { refs: 1, handler: this.handlerFor(topic) };
+    this.topics.set(topic, entry);
+    const subscribing = this.presence.subscribe(this.channelOf(topic), entry.handler);
+    entry.subscribing = subscribing;
+    await subscribing;
+    // Confirmed: later callers need not wait, and the settled promise is not kept.
+    if (entry.subscribing === subscribing) delete entry.subscribing;
   }
 
   remove(topic: string): void {
-    const count = (this.refs.get(topic) ?? 0) - 1;
-    if (count > 0) {
-      this.refs.set(topic, count);
-      return;
-    }
-    this.refs.delete(topic);
-    this.subscribed.delete(topic);
-    const handler = this.handlers.get(topic);
-    this.handlers.delete(topic);
-    if (handler) this.presence.unsubscribe(this.channelOf(topic), handler);
+    const entry = this.topics.get(topic);
+    if (!entry) return;
+    if (--entry.refs > 0) return;
+    this.topics.delete(topic);
+    this.presence.unsubscribe(this.channelOf(topic), entry.handler);
   }
 
   clear(): void {
-    for (const [topic, handler] of this.handlers) this.presence.unsubscribe(this.channelOf(topic), handler);
-    this.handlers.clear();
-    this.refs.clear();
-    this.subscribed.clear();
+    for (const [topic, entry] of this.topics) this.presence.unsubscribe(this.channelOf(topic), entry.handler);
+    this.topics.clear();
+  }
+
+  /**
+   * Returned as an anonymous arrow, not a named const: under tsx (esbuild keepNames) a named arrow
+   * gets its own `name` property, which puts a 256-byte property dictionary on every handler.
+   */
+  private handlerFor(topic: string): (event: E) => void {
+    return (event: E) => this.onEvent(topic, event);
   }
 }

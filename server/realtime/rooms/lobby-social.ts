@@ -22,18 +22,19 @@ export interface LobbySocialDeps {
   clock: Clock;
 }
 
-/** What the social side keeps per connection (in client.userData.social). */
+/** What the social side keeps per connection (in client.userData.social); nothing settled or unused is kept. */
 export interface SocialConnection {
-  delivery: ClientDelivery;
+  delivery: ClientDelivery<Client>;
   /** The connection counts towards the account's presence. */
   registered: boolean;
-  presenceBucket: TokenBucket;
-  /** Presence registration changes of this connection, in order (a reconnect keeps its id). */
-  pending: Promise<void>;
+  /** presence.set's limit, created at the first presence.set (a full bucket either way). */
+  presenceBucket?: TokenBucket;
+  /** The presence registration change in progress, if any (changes run in order; a reconnect keeps the id). */
+  pending?: Promise<void>;
 }
 
 /** Account events to one connection: frames shared with every other recipient of the same event. */
-const sendThrough = (client: Client) => (type: string, payload: unknown) => client.enqueueRaw(roomMessageFrame(type, payload));
+const sendThrough = (client: Client, type: string, payload: unknown): void => client.enqueueRaw(roomMessageFrame(type, payload));
 
 /** presence.set: a burst of 5, then one every 2 seconds (each change reaches every friend). */
 const PRESENCE_BURST = 5;
@@ -49,6 +50,7 @@ export class LobbySocial {
   register(router: MessageRouter, social: (client: Client) => { who: Identity; state: SocialConnection }): void {
     router.on(LobbyClientMessage.PresenceSet, PresenceSetMessageSchema, async (client, message) => {
       const { who, state } = social(client);
+      state.presenceBucket ??= new TokenBucket(PRESENCE_BURST, PRESENCE_REFILL_PER_SECOND, this.d.clock);
       if (!state.presenceBucket.tryTake()) {
         throw new AppError(ErrorCode.RateLimited, "Presence changes are too frequent; try again shortly.");
       }
@@ -61,19 +63,14 @@ export class LobbySocial {
   }
 
   newConnection(client: Client): SocialConnection {
-    return {
-      delivery: new ClientDelivery(sendThrough(client)),
-      registered: false,
-      presenceBucket: new TokenBucket(PRESENCE_BURST, PRESENCE_REFILL_PER_SECOND, this.d.clock),
-      pending: Promise.resolve(),
-    };
+    return { delivery: new ClientDelivery(client, sendThrough), registered: false };
   }
 
   /** Registers the connection's presence, then sends the friends snapshot and unread notifications (from the join's snapshot). */
   async start(client: Client, who: Identity, state: SocialConnection, join: JoinSnapshot): Promise<void> {
     state.delivery.pause();
-    state.delivery.retarget(sendThrough(client));
-    await state.pending;
+    state.delivery.retarget(client);
+    if (state.pending) await state.pending;
     const { snapshot, entries } = await this.d.presence.connected(who, client.sessionId, join);
     state.registered = true;
     client.send(LobbyServerMessage.PresenceSnapshot, snapshot);
@@ -87,15 +84,20 @@ export class LobbySocial {
    */
   stop(client: Client, who: Identity, state: SocialConnection | undefined): Promise<void> {
     if (!state) return Promise.resolve();
-    if (!state.registered) return state.pending;
+    if (!state.registered) return state.pending ?? Promise.resolve();
     state.registered = false;
     state.delivery.pause();
-    state.pending = state.pending
+    const previous = state.pending ?? Promise.resolve();
+    const change = previous
       .then(() => this.d.presence.disconnected(who, client.sessionId))
       .catch((err: unknown) => {
         this.d.logger.error({ err, accountId: who.accountId }, "presence disconnect failed");
       });
-    return state.pending;
+    state.pending = change;
+    void change.then(() => {
+      if (state.pending === change) delete state.pending;
+    });
+    return change;
   }
 
   deliver(state: SocialConnection | undefined, event: Extract<AccountEvent, { kind: "deliver" }>): void {
