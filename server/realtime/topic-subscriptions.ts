@@ -31,13 +31,14 @@ export class TopicSubscriptions<E> {
       if (existing.subscribing) await existing.subscribing;
       return;
     }
-    const entry: Topic<E> = { refs: 1, handler: this.handlerFor(topic) };
+    // All three fields from the start, cleared with undefined (a `delete` would give the entry a property dictionary).
+    const entry: Topic<E> = { refs: 1, handler: this.handlerFor(topic), subscribing: undefined };
     this.topics.set(topic, entry);
     const subscribing = this.presence.subscribe(this.channelOf(topic), entry.handler);
     entry.subscribing = subscribing;
     await subscribing;
     // Confirmed: later callers need not wait, and the settled promise is not kept.
-    if (entry.subscribing === subscribing) delete entry.subscribing;
+    if (entry.subscribing === subscribing) entry.subscribing = undefined;
   }
 
   remove(topic: string): void {

@@ -67,7 +67,7 @@ const send = (state: ChatConnection, type: string, payload: unknown): void => st
 function trackReload(state: ChatConnection, reload: Promise<void>): Promise<void> {
   state.hiddenLoaded = reload;
   const done = () => {
-    if (state.hiddenLoaded === reload) delete state.hiddenLoaded;
+    if (state.hiddenLoaded === reload) state.hiddenLoaded = undefined;
   };
   reload.then(done, done);
   return reload;
@@ -117,7 +117,19 @@ export class LobbyChat {
    * chat.unread; one committed after it arrives live, beyond the position (or as a gap).
    */
   newConnection(who: Identity, client: Client, dmBase: Promise<Map<string, number> | undefined>): ChatConnection {
-    const state: ChatConnection = { who, hidden: NO_ONE, hiddenReloads: 0, dmBase, client };
+    // Every field from the start, and cleared by assigning undefined (never `delete`): one hidden
+    // class for all connections, no per-object property dictionary.
+    const state: ChatConnection = {
+      who,
+      cursors: undefined,
+      joined: undefined,
+      hidden: NO_ONE,
+      hiddenLoaded: undefined,
+      hiddenReloads: 0,
+      dmBase,
+      channelOps: undefined,
+      client,
+    };
     // Once settled, the positions themselves are kept (the shared empty map if there are none).
     dmBase.then(
       (positions) => (state.dmBase = positions && positions.size === 0 ? NO_DM_CHANNELS : positions),
@@ -155,9 +167,9 @@ export class LobbyChat {
   stop(state: ChatConnection | undefined): void {
     if (!state) return;
     for (const channelId of state.joined ?? []) this.topics.remove(channelId);
-    delete state.joined;
-    delete state.cursors;
-    delete state.channelOps;
+    state.joined = undefined;
+    state.cursors = undefined;
+    state.channelOps = undefined;
   }
 
   /** Joins a channel (public via chat.join; party channels by the party feature). */
@@ -179,7 +191,7 @@ export class LobbyChat {
       const current = state.channelOps;
       if (!current || current.get(channelId) !== next) return;
       current.delete(channelId);
-      if (current.size === 0) delete state.channelOps;
+      if (current.size === 0) state.channelOps = undefined;
     };
     next.then(forget, forget);
     return next;
@@ -341,6 +353,6 @@ export class LobbyChat {
 function forget(state: ChatConnection, key: "joined" | "cursors", item: string): boolean {
   const collection = state[key];
   if (!collection?.delete(item)) return false;
-  if (collection.size === 0) delete state[key];
+  if (collection.size === 0) state[key] = undefined;
   return true;
 }

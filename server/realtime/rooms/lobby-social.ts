@@ -63,7 +63,8 @@ export class LobbySocial {
   }
 
   newConnection(client: Client): SocialConnection {
-    return { delivery: new ClientDelivery(client, sendThrough), registered: false };
+    // Every field from the start (cleared with undefined, never `delete`): one hidden class, no property dictionary.
+    return { delivery: new ClientDelivery(client, sendThrough), registered: false, presenceBucket: undefined, pending: undefined };
   }
 
   /** Registers the connection's presence, then sends the friends snapshot and unread notifications (from the join's snapshot). */
@@ -95,7 +96,7 @@ export class LobbySocial {
       });
     state.pending = change;
     void change.then(() => {
-      if (state.pending === change) delete state.pending;
+      if (state.pending === change) state.pending = undefined;
     });
     return change;
   }

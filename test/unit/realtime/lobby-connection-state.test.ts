@@ -18,7 +18,7 @@ const client = {} as Client;
 
 test("a new connection's chat state holds no collection until one is needed", () => {
   const state = chat().newConnection(who, client, new Promise(() => undefined));
-  expect(Object.keys(state).sort()).toEqual(["client", "dmBase", "hidden", "hiddenReloads", "who"]);
+  expect([state.cursors, state.joined, state.channelOps, state.hiddenLoaded]).toEqual([undefined, undefined, undefined, undefined]);
   expect(state.hidden.size).toBe(0);
   // Shared by every connection that hides nobody.
   expect(chat().newConnection(who, client, new Promise(() => undefined)).hidden).toBe(state.hidden);
