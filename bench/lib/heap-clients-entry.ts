@@ -1,8 +1,9 @@
 /**
  * Child-process entry for heap-connections: light lobby clients that really join (matchmake over
  * HTTP with the access token, the room's WebSocket, the JOIN_ROOM acknowledgement) and hold the
- * socket once the last opening message (`party.snapshot`) has arrived. Driven over IPC:
- * `{ op: "join", port, tokens }` answers `{ joined, failed, errors }`.
+ * socket once the last opening message (`party.snapshot`) has arrived; for the raw baseline
+ * (`raw: true`), the WebSocket alone with the token in its query. Driven over IPC:
+ * `{ op: "join", port, tokens, raw? }` answers `{ joined, failed, errors }`.
  */
 import http from "node:http";
 import { decode, type Iterator } from "@colyseus/schema";
@@ -49,8 +50,10 @@ function typeOf(data: Buffer): string | number | undefined {
   return decode.stringCheck(data, it) ? decode.string(data, it) : decode.number(data, it);
 }
 
-function open(port: number, seat: Seat, token: string): Promise<WebSocket> {
-  const url = `ws://${HOST}:${port}/${seat.processId ?? "x"}/${seat.roomId}?sessionId=${seat.sessionId}&_authToken=${token}`;
+function open(port: number, seat: Seat | undefined, token: string): Promise<WebSocket> {
+  const url = seat
+    ? `ws://${HOST}:${port}/${seat.processId ?? "x"}/${seat.roomId}?sessionId=${seat.sessionId}&_authToken=${token}`
+    : `ws://${HOST}:${port}/raw?_authToken=${encodeURIComponent(token)}`;
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, { perMessageDeflate: false });
     const timer = setTimeout(() => (socket.terminate(), reject(new Error("join timed out"))), 30_000);
@@ -68,7 +71,8 @@ function open(port: number, seat: Seat, token: string): Promise<WebSocket> {
 }
 
 /** Refusals (server_busy) are retried after a pause; a failed request (e.g. a keep-alive socket the server had just closed) twice. */
-async function joinOne(port: number, token: string): Promise<void> {
+async function joinOne(port: number, token: string, raw: boolean): Promise<void> {
+  if (raw) return void sockets.push(await open(port, undefined, token));
   let failures = 0;
   for (let attempt = 0; ; attempt++) {
     let seat: Seat | "busy";
@@ -84,7 +88,7 @@ async function joinOne(port: number, token: string): Promise<void> {
   }
 }
 
-async function joinAll(port: number, tokens: string[]): Promise<{ joined: number; failed: number; errors: string[] }> {
+async function joinAll(port: number, tokens: string[], raw: boolean): Promise<{ joined: number; failed: number; errors: string[] }> {
   let next = 0;
   let failed = 0;
   const errors = new Set<string>();
@@ -92,7 +96,7 @@ async function joinAll(port: number, tokens: string[]): Promise<{ joined: number
   const worker = async () => {
     while (next < tokens.length) {
       const token = tokens[next++]!;
-      await joinOne(port, token).catch((err: unknown) => {
+      await joinOne(port, token, raw).catch((err: unknown) => {
         failed++;
         errors.add(err instanceof Error ? err.message : String(err));
       });
@@ -103,8 +107,8 @@ async function joinAll(port: number, tokens: string[]): Promise<{ joined: number
 }
 
 process.on("message", (raw: unknown) => {
-  const req = raw as { id: number; op: "join"; port: number; tokens: string[] } | { id: number; op: "close" };
-  if (req.op === "join") return void joinAll(req.port, req.tokens).then((r) => process.send?.({ id: req.id, ...r }));
+  const req = raw as { id: number; op: "join"; port: number; tokens: string[]; raw?: boolean } | { id: number; op: "close" };
+  if (req.op === "join") return void joinAll(req.port, req.tokens, req.raw === true).then((r) => process.send?.({ id: req.id, ...r }));
   for (const s of sockets.splice(0)) s.terminate();
   process.send?.({ id: req.id });
 });

@@ -5,10 +5,12 @@
  *
  * Seeds HEAP_N2 accounts with sessions and tokens straight into a fresh PostgreSQL database, then
  * runs the real lobby server (bench/lib/heap-server-entry.ts) in a child process and light clients
- * that really join (bench/lib/heap-clients-entry.ts) in another, twice:
- *   1. memory only: RSS and heapUsed after a full GC at N1 and at N2 (a snapshot leaves C++
- *      memory behind that would inflate the second RSS reading, so none is taken in this pass);
- *   2. a fresh server: a heap snapshot after a full GC at N1 and at N2.
+ * that really join (bench/lib/heap-clients-entry.ts) in another, three times:
+ *   1. memory only: RSS and heap after a full GC at N1 and at N2 (a snapshot leaves C++ memory
+ *      behind that would inflate the second RSS reading, so none is taken in this pass);
+ *   2. the raw baseline (bench/lib/heap-raw-entry.ts: node:http + ws verifying the same JWT),
+ *      memory only, same sizes;
+ *   3. a fresh lobby server: a heap snapshot after a full GC at N1 and at N2.
  * The two snapshots are summarized (count, self and retained bytes per group: constructor, closure
  * with its source line, plain-object shape) and the difference divided by N2 - N1 is printed.
  * HEAP_OUT=<dir> keeps the snapshots and writes heap-connections.json there (default: a temp dir,
@@ -22,7 +24,7 @@ import path from "node:path";
 import { loadConfig } from "../../server/config";
 import { createBenchDatabase } from "./database";
 import { diffSummaries, summarizeHeapSnapshot, type GroupDelta } from "./heap-snapshot";
-import type { HeapMemory } from "./heap-server-entry";
+import type { HeapMemory } from "./heap-protocol";
 import { freePort } from "./lobby-server";
 import { seedPlayers } from "./seed";
 
@@ -77,14 +79,14 @@ interface Pass {
   at: HeapMemory[];
 }
 
-async function runPass(env: Record<string, string>, tokens: string[], snapshotDir?: string): Promise<Pass> {
-  const server = await start("heap-server-entry.ts", env, ["--max-old-space-size=4096"]);
+async function runPass(env: Record<string, string>, tokens: string[], snapshotDir?: string, raw = false): Promise<Pass> {
+  const server = await start(raw ? "heap-raw-entry.ts" : "heap-server-entry.ts", env, ["--max-old-space-size=4096"]);
   const clients = await start("heap-clients-entry.ts", {});
   const at: HeapMemory[] = [];
   try {
     let joinedSoFar = 0;
     for (const n of [N1, N2]) {
-      const r = await clients.request<{ joined: number; failed: number; errors: string[] }>({ op: "join", port: server.ready.port, tokens: tokens.slice(joinedSoFar, n) });
+      const r = await clients.request<{ joined: number; failed: number; errors: string[] }>({ op: "join", port: server.ready.port, tokens: tokens.slice(joinedSoFar, n), raw });
       joinedSoFar = n;
       if (r.failed > 0) throw new Error(`${r.failed} joins failed: ${r.errors.join("; ")}`);
       // Let the joins' last promises settle (presence fan-out, chat start) before measuring.
@@ -114,19 +116,25 @@ function table(rows: GroupDelta[]): string {
 }
 
 /** Summarizes and diffs the two snapshots in `dir`; writes heap-connections.json there; returns the markdown. */
-function analyze(dir: string, memory: Pass | undefined, snaps: Pass | undefined): string {
+function analyze(dir: string, memory: Pass | undefined, snaps: Pass | undefined, raw?: Pass): string {
   const a = summarizeHeapSnapshot(path.join(dir, `lobby-${N1}.heapsnapshot`));
   const b = summarizeHeapSnapshot(path.join(dir, `lobby-${N2}.heapsnapshot`));
   const deltas = diffSummaries(a, b, N2 - N1);
   const totalPer = (b.totalSelf - a.totalSelf) / (N2 - N1);
-  fs.writeFileSync(path.join(dir, "heap-connections.json"), JSON.stringify({ n1: N1, n2: N2, memory: memory?.at, snapshots: snaps?.at, totalPer, deltas }, null, 1));
+  fs.writeFileSync(path.join(dir, "heap-connections.json"), JSON.stringify({ n1: N1, n2: N2, memory: memory?.at, raw: raw?.at, snapshots: snaps?.at, totalPer, deltas }, null, 1));
   return [
     `## Per connection, ${N1} -> ${N2} connections${process.env.HEAP_REDIS_URL ? " (Redis)" : ""}`,
     "",
     ...(memory && snaps
       ? [
           `- RSS after GC: ${kb(slope(memory, "rss"))} KB per connection (memory pass); ${kb(slope(snaps, "rss"))} KB in the snapshot pass`,
-          `- heapUsed after GC: ${kb(slope(memory, "heapUsed"))} KB; external ${kb(slope(memory, "external"))} KB (arrayBuffers ${kb(slope(memory, "arrayBuffers"))} KB)`,
+          `- heapUsed after GC: ${kb(slope(memory, "heapUsed"))} KB (heapTotal ${kb(slope(memory, "heapTotal"))} KB); external ${kb(slope(memory, "external"))} KB (arrayBuffers ${kb(slope(memory, "arrayBuffers"))} KB)`,
+        ]
+      : []),
+    ...(memory && raw
+      ? [
+          `- raw ws baseline, same run: RSS ${kb(slope(raw, "rss"))} KB, heapUsed ${kb(slope(raw, "heapUsed"))} KB (heapTotal ${kb(slope(raw, "heapTotal"))} KB) per connection`,
+          `- lobby / raw: RSS ${(slope(memory, "rss") / slope(raw, "rss")).toFixed(2)}x, heapUsed ${(slope(memory, "heapUsed") / slope(raw, "heapUsed")).toFixed(2)}x`,
         ]
       : []),
     `- snapshot: ${kb(totalPer)} KB of heap objects per connection (${((b.nodes - a.nodes) / (N2 - N1)).toFixed(1)} objects)`,
@@ -157,9 +165,11 @@ async function main(): Promise<void> {
     const tokens = players.map((p) => p.accessToken);
     console.log(`memory pass (${N1} -> ${N2} connections, no snapshot)`);
     const memory = await runPass(env, tokens);
+    console.log(`raw ws baseline (memory only)`);
+    const raw = await runPass(env, tokens, undefined, true);
     console.log(`snapshot pass (fresh server)`);
     const snaps = await runPass(env, tokens, outDir);
-    const report = analyze(outDir, memory, snaps);
+    const report = analyze(outDir, memory, snaps, raw);
     console.log(`\n${report}\n`);
     fs.writeFileSync(path.join(outDir, "heap-connections.md"), report + "\n");
     if (!process.env.HEAP_OUT) for (const n of [N1, N2]) fs.rmSync(path.join(outDir, `lobby-${n}.heapsnapshot`), { force: true });
