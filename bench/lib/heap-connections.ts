@@ -5,12 +5,13 @@
  *
  * Seeds HEAP_N2 accounts with sessions and tokens straight into a fresh PostgreSQL database, then
  * runs the real lobby server (bench/lib/heap-server-entry.ts) in a child process and light clients
- * that really join (bench/lib/heap-clients-entry.ts) in another, three times:
- *   1. memory only: RSS and heap after a full GC at N1 and at N2 (a snapshot leaves C++ memory
- *      behind that would inflate the second RSS reading, so none is taken in this pass);
- *   2. the raw baseline (bench/lib/heap-raw-entry.ts: node:http + ws verifying the same JWT),
- *      memory only, same sizes;
- *   3. a fresh lobby server: a heap snapshot after a full GC at N1 and at N2.
+ * that really join (bench/lib/heap-clients-entry.ts) in another:
+ *   1. HEAP_ROUNDS (3) rounds, interleaved, of memory-only passes of the lobby and of the raw
+ *      baseline (bench/lib/heap-raw-entry.ts: node:http + ws verifying the same JWT): RSS and heap
+ *      after a full GC at N1 and at N2, a fresh server each time; medians of the slopes are
+ *      reported (a snapshot leaves C++ memory behind that would inflate the second RSS reading,
+ *      so none is taken in these passes);
+ *   2. a fresh lobby server: a heap snapshot after a full GC at N1 and at N2.
  * The two snapshots are summarized (count, self and retained bytes per group: constructor, closure
  * with its source line, plain-object shape) and the difference divided by N2 - N1 is printed.
  * HEAP_OUT=<dir> keeps the snapshots and writes heap-connections.json there (default: a temp dir,
@@ -31,6 +32,7 @@ import { seedPlayers } from "./seed";
 const N1 = Number(process.env.HEAP_N1 ?? 1000);
 const N2 = Number(process.env.HEAP_N2 ?? 3000);
 const TOP = Number(process.env.HEAP_TOP ?? 40);
+const ROUNDS = Number(process.env.HEAP_ROUNDS ?? 3);
 
 interface Child {
   proc: ChildProcess;
@@ -105,7 +107,14 @@ async function runPass(env: Record<string, string>, tokens: string[], snapshotDi
 }
 
 const kb = (bytes: number) => (bytes / 1024).toFixed(2);
-const slope = (p: Pass, key: keyof HeapMemory) => ((p.at[1]![key] as number) - (p.at[0]![key] as number)) / (N2 - N1);
+const slope1 = (p: Pass, key: keyof HeapMemory) => ((p.at[1]![key] as number) - (p.at[0]![key] as number)) / (N2 - N1);
+/** Median over the rounds of the per-connection slope of `key`. */
+const slope = (passes: Pass[], key: keyof HeapMemory) => {
+  const values = passes.map((p) => slope1(p, key)).sort((a, b) => a - b);
+  const mid = Math.floor(values.length / 2);
+  return values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+};
+const range = (passes: Pass[], key: keyof HeapMemory) => passes.map((p) => kb(slope1(p, key))).join(", ");
 
 function table(rows: GroupDelta[]): string {
   const lines = ["| group | count/conn | owned B/conn | self B/conn | retained B/conn |", "|---|---:|---:|---:|---:|"];
@@ -116,24 +125,24 @@ function table(rows: GroupDelta[]): string {
 }
 
 /** Summarizes and diffs the two snapshots in `dir`; writes heap-connections.json there; returns the markdown. */
-function analyze(dir: string, memory: Pass | undefined, snaps: Pass | undefined, raw?: Pass): string {
+function analyze(dir: string, memory: Pass[] | undefined, snaps: Pass | undefined, raw?: Pass[]): string {
   const a = summarizeHeapSnapshot(path.join(dir, `lobby-${N1}.heapsnapshot`));
   const b = summarizeHeapSnapshot(path.join(dir, `lobby-${N2}.heapsnapshot`));
   const deltas = diffSummaries(a, b, N2 - N1);
   const totalPer = (b.totalSelf - a.totalSelf) / (N2 - N1);
-  fs.writeFileSync(path.join(dir, "heap-connections.json"), JSON.stringify({ n1: N1, n2: N2, memory: memory?.at, raw: raw?.at, snapshots: snaps?.at, totalPer, deltas }, null, 1));
+  fs.writeFileSync(path.join(dir, "heap-connections.json"), JSON.stringify({ n1: N1, n2: N2, memory: memory?.map((p) => p.at), raw: raw?.map((p) => p.at), snapshots: snaps?.at, totalPer, deltas }, null, 1));
   return [
     `## Per connection, ${N1} -> ${N2} connections${process.env.HEAP_REDIS_URL ? " (Redis)" : ""}`,
     "",
     ...(memory && snaps
       ? [
-          `- RSS after GC: ${kb(slope(memory, "rss"))} KB per connection (memory pass); ${kb(slope(snaps, "rss"))} KB in the snapshot pass`,
+          `- RSS after GC: ${kb(slope(memory, "rss"))} KB per connection (median of ${memory.length} memory passes: ${range(memory, "rss")}); ${kb(slope1(snaps, "rss"))} KB in the snapshot pass`,
           `- heapUsed after GC: ${kb(slope(memory, "heapUsed"))} KB (heapTotal ${kb(slope(memory, "heapTotal"))} KB); external ${kb(slope(memory, "external"))} KB (arrayBuffers ${kb(slope(memory, "arrayBuffers"))} KB)`,
         ]
       : []),
     ...(memory && raw
       ? [
-          `- raw ws baseline, same run: RSS ${kb(slope(raw, "rss"))} KB, heapUsed ${kb(slope(raw, "heapUsed"))} KB (heapTotal ${kb(slope(raw, "heapTotal"))} KB) per connection`,
+          `- raw ws baseline, same run: RSS ${kb(slope(raw, "rss"))} KB (${range(raw, "rss")}), heapUsed ${kb(slope(raw, "heapUsed"))} KB (heapTotal ${kb(slope(raw, "heapTotal"))} KB) per connection`,
           `- lobby / raw: RSS ${(slope(memory, "rss") / slope(raw, "rss")).toFixed(2)}x, heapUsed ${(slope(memory, "heapUsed") / slope(raw, "heapUsed")).toFixed(2)}x`,
         ]
       : []),
@@ -163,10 +172,14 @@ async function main(): Promise<void> {
     };
     const { players } = await seedPlayers(db.url, loadConfig(env), N2, "h");
     const tokens = players.map((p) => p.accessToken);
-    console.log(`memory pass (${N1} -> ${N2} connections, no snapshot)`);
-    const memory = await runPass(env, tokens);
-    console.log(`raw ws baseline (memory only)`);
-    const raw = await runPass(env, tokens, undefined, true);
+    const memory: Pass[] = [];
+    const raw: Pass[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      console.log(`round ${round}: lobby memory pass (${N1} -> ${N2} connections, no snapshot)`);
+      memory.push(await runPass(env, tokens));
+      console.log(`round ${round}: raw ws baseline (memory only)`);
+      raw.push(await runPass(env, tokens, undefined, true));
+    }
     console.log(`snapshot pass (fresh server)`);
     const snaps = await runPass(env, tokens, outDir);
     const report = analyze(outDir, memory, snaps, raw);
