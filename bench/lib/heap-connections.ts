@@ -11,9 +11,12 @@
  *      after a full GC at N1 and at N2, a fresh server each time; medians of the slopes are
  *      reported (a snapshot leaves C++ memory behind that would inflate the second RSS reading,
  *      so none is taken in these passes);
- *   2. a fresh lobby server: a heap snapshot after a full GC at N1 and at N2.
- * The two snapshots are summarized (count, self and retained bytes per group: constructor, closure
- * with its source line, plain-object shape) and the difference divided by N2 - N1 is printed.
+ *   2. a fresh lobby server, then a fresh raw server: a heap snapshot after a full GC at N1 and
+ *      at N2 each.
+ * Each pair of snapshots is summarized (count, self, owned and retained bytes per group:
+ * constructor, closure with its source line, plain-object shape) and the difference divided by
+ * N2 - N1 is printed, the lobby's with the raw baseline's owned bytes of the same group beside it
+ * (what the raw server has too is the transport's, not the lobby's).
  * HEAP_OUT=<dir> keeps the snapshots and writes heap-connections.json there (default: a temp dir,
  * snapshots deleted). HEAP_TOP (40): rows shown. HEAP_REDIS_URL: run with the Redis backplane.
  */
@@ -93,7 +96,7 @@ async function runPass(env: Record<string, string>, tokens: string[], snapshotDi
       if (r.failed > 0) throw new Error(`${r.failed} joins failed: ${r.errors.join("; ")}`);
       // Let the joins' last promises settle (presence fan-out, chat start) before measuring.
       await new Promise((res) => setTimeout(res, 2_000));
-      const snapshot = snapshotDir ? path.join(snapshotDir, `lobby-${n}.heapsnapshot`) : undefined;
+      const snapshot = snapshotDir ? path.join(snapshotDir, `${raw ? "raw" : "lobby"}-${n}.heapsnapshot`) : undefined;
       const m = await server.request<HeapMemory>({ op: "memory", ...(snapshot ? { snapshot } : {}) });
       if (m.count !== n) throw new Error(`server holds ${m.count} connections, expected ${n}`);
       at.push(m);
@@ -116,10 +119,13 @@ const slope = (passes: Pass[], key: keyof HeapMemory) => {
 };
 const range = (passes: Pass[], key: keyof HeapMemory) => passes.map((p) => kb(slope1(p, key))).join(", ");
 
-function table(rows: GroupDelta[]): string {
-  const lines = ["| group | count/conn | owned B/conn | self B/conn | retained B/conn |", "|---|---:|---:|---:|---:|"];
+function table(rows: GroupDelta[], raw: Map<string, GroupDelta> | undefined): string {
+  const rawHead = raw ? " raw: count/conn | raw: owned B/conn |" : "";
+  const lines = [`| group | count/conn | owned B/conn | self B/conn | retained B/conn |${rawHead}`, `|---|---:|---:|---:|---:|${raw ? "---:|---:|" : ""}`];
   for (const r of rows) {
-    lines.push(`| \`${r.group.replace(/\|/g, "/")}\` | ${r.countPer.toFixed(2)} | ${r.ownedPer.toFixed(0)} | ${r.selfPer.toFixed(0)} | ${r.retainedPer.toFixed(0)} |`);
+    const b = raw?.get(r.group);
+    const rawCells = raw ? ` ${(b?.countPer ?? 0).toFixed(2)} | ${(b?.ownedPer ?? 0).toFixed(0)} |` : "";
+    lines.push(`| \`${r.group.replace(/\|/g, "/").slice(0, 90)}\` | ${r.countPer.toFixed(2)} | ${r.ownedPer.toFixed(0)} | ${r.selfPer.toFixed(0)} | ${r.retainedPer.toFixed(0)} |${rawCells}`);
   }
   return lines.join("\n");
 }
@@ -130,7 +136,15 @@ function analyze(dir: string, memory: Pass[] | undefined, snaps: Pass | undefine
   const b = summarizeHeapSnapshot(path.join(dir, `lobby-${N2}.heapsnapshot`));
   const deltas = diffSummaries(a, b, N2 - N1);
   const totalPer = (b.totalSelf - a.totalSelf) / (N2 - N1);
-  fs.writeFileSync(path.join(dir, "heap-connections.json"), JSON.stringify({ n1: N1, n2: N2, memory: memory?.map((p) => p.at), raw: raw?.map((p) => p.at), snapshots: snaps?.at, totalPer, deltas }, null, 1));
+  const rawFiles = [N1, N2].map((n) => path.join(dir, `raw-${n}.heapsnapshot`));
+  let rawDeltas: Map<string, GroupDelta> | undefined;
+  let rawTotalPer = 0;
+  if (rawFiles.every((f) => fs.existsSync(f))) {
+    const [ra, rb] = rawFiles.map(summarizeHeapSnapshot) as [ReturnType<typeof summarizeHeapSnapshot>, ReturnType<typeof summarizeHeapSnapshot>];
+    rawDeltas = new Map(diffSummaries(ra, rb, N2 - N1).map((d) => [d.group, d]));
+    rawTotalPer = (rb.totalSelf - ra.totalSelf) / (N2 - N1);
+  }
+  fs.writeFileSync(path.join(dir, "heap-connections.json"), JSON.stringify({ n1: N1, n2: N2, memory: memory?.map((p) => p.at), raw: raw?.map((p) => p.at), snapshots: snaps?.at, totalPer, deltas, rawTotalPer, rawDeltas: rawDeltas ? [...rawDeltas.values()] : undefined }, null, 1));
   return [
     `## Per connection, ${N1} -> ${N2} connections${process.env.HEAP_REDIS_URL ? " (Redis)" : ""}`,
     "",
@@ -146,9 +160,9 @@ function analyze(dir: string, memory: Pass[] | undefined, snaps: Pass | undefine
           `- lobby / raw: RSS ${(slope(memory, "rss") / slope(raw, "rss")).toFixed(2)}x, heapUsed ${(slope(memory, "heapUsed") / slope(raw, "heapUsed")).toFixed(2)}x`,
         ]
       : []),
-    `- snapshot: ${kb(totalPer)} KB of heap objects per connection (${((b.nodes - a.nodes) / (N2 - N1)).toFixed(1)} objects)`,
+    `- snapshot: ${kb(totalPer)} KB of heap objects per connection (${((b.nodes - a.nodes) / (N2 - N1)).toFixed(1)} objects)${rawDeltas ? `; raw baseline ${kb(rawTotalPer)} KB` : ""}`,
     "",
-    table(deltas.slice(0, TOP)),
+    table(deltas.slice(0, TOP), rawDeltas),
   ].join("\n");
 }
 
@@ -182,10 +196,12 @@ async function main(): Promise<void> {
     }
     console.log(`snapshot pass (fresh server)`);
     const snaps = await runPass(env, tokens, outDir);
+    console.log(`raw baseline snapshot pass`);
+    await runPass(env, tokens, outDir, true);
     const report = analyze(outDir, memory, snaps, raw);
     console.log(`\n${report}\n`);
     fs.writeFileSync(path.join(outDir, "heap-connections.md"), report + "\n");
-    if (!process.env.HEAP_OUT) for (const n of [N1, N2]) fs.rmSync(path.join(outDir, `lobby-${n}.heapsnapshot`), { force: true });
+    if (!process.env.HEAP_OUT) for (const f of fs.readdirSync(outDir)) if (f.endsWith(".heapsnapshot")) fs.rmSync(path.join(outDir, f));
     console.log(`written to ${outDir}`);
   } finally {
     await db.drop();
