@@ -19,6 +19,8 @@
  * (what the raw server has too is the transport's, not the lobby's).
  * HEAP_OUT=<dir> keeps the snapshots and writes heap-connections.json there (default: a temp dir,
  * snapshots deleted). HEAP_TOP (40): rows shown. HEAP_REDIS_URL: run with the Redis backplane.
+ * HEAP_SNAPSHOTS=0: memory passes only. MALLOC_ARENA_MAX, if set, is passed to the servers (glibc:
+ * how much of the RSS slope is allocator arenas rather than live objects).
  */
 import { fork, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
@@ -46,7 +48,12 @@ interface Child {
 async function start(entry: string, env: Record<string, string>, execArgv: string[] = []): Promise<Child> {
   const proc = fork(path.join(__dirname, entry), [], {
     execArgv: ["--import", "tsx", ...execArgv],
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
+      ...env,
+    },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const waiting = new Map<number, (m: unknown) => void>();
@@ -193,6 +200,10 @@ async function main(): Promise<void> {
       memory.push(await runPass(env, tokens));
       console.log(`round ${round}: raw ws baseline (memory only)`);
       raw.push(await runPass(env, tokens, undefined, true));
+    }
+    if (process.env.HEAP_SNAPSHOTS === "0") {
+      const line = (name: string, p: Pass[]) => `${name}: RSS ${kb(slope(p, "rss"))} KB (${range(p, "rss")}), heapUsed ${kb(slope(p, "heapUsed"))} KB, heapTotal ${kb(slope(p, "heapTotal"))} KB`;
+      return void console.log(`\n${line("lobby", memory)}\n${line("raw", raw)}\n`);
     }
     console.log(`snapshot pass (fresh server)`);
     const snaps = await runPass(env, tokens, outDir);
