@@ -130,7 +130,13 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   await chat.init();
   // Other processes' revocations (this process' own are applied as they are published).
   await backplane.presence.subscribe(SESSIONS_ENDED_CHANNEL, onSessionsEnded);
-  const joinGate = new AdmissionGate(config.admission.join, admissionObserver(metrics, "join"));
+  const joinAdmission = new JoinAdmission(
+    new AdmissionGate(config.admission.join, admissionObserver(metrics, "join")),
+    SEAT_RESERVATION_MS,
+    backplane.presence,
+    services.processId,
+  );
+  await joinAdmission.start();
   if (config.admin.username && config.admin.password) {
     const op = await services.admin.ensureOperator(config.admin.username, config.admin.password, "moderator");
     logger.info({ operatorId: op.id, created: op.created }, "operator account from ADMIN_USERNAME ready");
@@ -176,7 +182,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       chat: { chat, logger, topicChannel: chatTopics.channelOf },
       parties: new LobbyParties({ parties, matchmaking, presence, logger }),
       joinSnapshots: services.joinSnapshots,
-      admission: new JoinAdmission(joinGate, SEAT_RESERVATION_MS),
+      admission: joinAdmission,
     },
     match: { matchmaking, ratings, clock, logger, metrics, config: config.matchRoom, processId: services.processId },
   });
