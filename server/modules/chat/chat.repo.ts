@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../../db/database";
+import { Prisma } from "../../db/generated/client";
 
 export type ChannelKindDb = "PUBLIC" | "DM" | "PARTY";
 
@@ -15,6 +16,25 @@ export interface MessageWithChannel extends MessageRow {
   senderId: string;
   deletedAt: Date | null;
   channel: { id: string; kind: ChannelKindDb };
+}
+
+/**
+ * The account's DM channels with unread messages (newest first, at most 100): channel_id,
+ * other_id, other_username, unread, newest. Shared with the lobby join's snapshot statement.
+ */
+export function dmUnreadQuery(accountId: string): Prisma.Sql {
+  return Prisma.sql`
+    SELECT me.channel_id, other.account_id::text AS other_id, a.username AS other_username, count(m.id) AS unread, max(m.id) AS newest
+    FROM chat_channel_members me
+    JOIN chat_channels c ON c.id = me.channel_id AND c.kind = 'DM'
+    JOIN chat_channel_members other ON other.channel_id = me.channel_id AND other.account_id <> me.account_id
+    JOIN accounts a ON a.id = other.account_id
+    JOIN chat_messages m ON m.channel_id = me.channel_id AND m.seq > me.last_read_seq
+      AND m.sender_id <> me.account_id AND m.deleted_at IS NULL
+    WHERE me.account_id = ${accountId}::uuid
+    GROUP BY me.channel_id, other.account_id, a.username
+    ORDER BY max(m.id) DESC
+    LIMIT 100`;
 }
 
 export interface DmUnreadRow {
@@ -132,18 +152,7 @@ export class ChatRepo {
    * the most recently active first (message ids grow across channels; seqs only within one).
    */
   async dmUnread(accountId: string): Promise<DmUnreadRow[]> {
-    const rows = await this.prisma.$queryRaw<{ channel_id: string; other_id: string; other_username: string; unread: bigint }[]>`
-      SELECT me.channel_id, other.account_id::text AS other_id, a.username AS other_username, count(m.id) AS unread
-      FROM chat_channel_members me
-      JOIN chat_channels c ON c.id = me.channel_id AND c.kind = 'DM'
-      JOIN chat_channel_members other ON other.channel_id = me.channel_id AND other.account_id <> me.account_id
-      JOIN accounts a ON a.id = other.account_id
-      JOIN chat_messages m ON m.channel_id = me.channel_id AND m.seq > me.last_read_seq
-        AND m.sender_id <> me.account_id AND m.deleted_at IS NULL
-      WHERE me.account_id = ${accountId}::uuid
-      GROUP BY me.channel_id, other.account_id, a.username
-      ORDER BY max(m.id) DESC
-      LIMIT 100`;
+    const rows = await this.prisma.$queryRaw<{ channel_id: string; other_id: string; other_username: string; unread: bigint }[]>(dmUnreadQuery(accountId));
     return rows.map((r) => ({ channelId: r.channel_id, otherId: r.other_id, otherUsername: r.other_username, unread: Number(r.unread) }));
   }
 

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "../../db/database";
 import type { ChosenStatus } from "../../../shared/schemas/presence";
+import { dmUnreadQuery } from "../chat/chat.repo";
 import type { JoinSnapshot, JoinSnapshotSource } from "./join-snapshot";
 
 const FROM_DB: Record<string, ChosenStatus> = { ONLINE: "online", AWAY: "away", BUSY: "busy", INVISIBLE: "invisible" };
@@ -52,16 +53,7 @@ export class JoinSnapshotRepo implements JoinSnapshotSource {
           WHERE m.account_id = ${accountId}::uuid) AS dm_positions,
         (SELECT coalesce(json_agg(json_build_object('channelId', u.channel_id, 'otherId', u.other_id, 'otherUsername', u.other_username,
                   'unread', u.unread) ORDER BY u.newest DESC), '[]'::json)
-          FROM (SELECT me.channel_id, other.account_id AS other_id, a.username AS other_username, count(m.id) AS unread, max(m.id) AS newest
-                FROM chat_channel_members me
-                JOIN chat_channels c ON c.id = me.channel_id AND c.kind = 'DM'
-                JOIN chat_channel_members other ON other.channel_id = me.channel_id AND other.account_id <> me.account_id
-                JOIN accounts a ON a.id = other.account_id
-                JOIN chat_messages m ON m.channel_id = me.channel_id AND m.seq > me.last_read_seq
-                  AND m.sender_id <> me.account_id AND m.deleted_at IS NULL
-                WHERE me.account_id = ${accountId}::uuid
-                GROUP BY me.channel_id, other.account_id, a.username
-                ORDER BY max(m.id) DESC LIMIT 100) u) AS dm_unread,
+          FROM (${dmUnreadQuery(accountId)}) u) AS dm_unread,
         (SELECT party_id FROM party_members WHERE account_id = ${accountId}::uuid)::text AS party_id,
         (SELECT coalesce(json_agg(json_build_object('partyId', i.party_id, 'fromId', i.from_id, 'fromUsername', fa.username,
                   'expiresAt', i.expires_at, 'size', (SELECT count(*) FROM party_members pm WHERE pm.party_id = i.party_id))
