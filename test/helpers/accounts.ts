@@ -1,5 +1,8 @@
+import crypto from "node:crypto";
+import { createArgon2Hasher } from "../../server/modules/auth/password-hasher";
 import type { AuthResponse } from "../../shared/schemas/auth";
 import { authBody, type Api } from "./http";
+import { sql } from "./sql";
 import { GOOD_PASSWORD, uniqueUsername } from "./test-server";
 
 export interface TestAccount {
@@ -20,4 +23,20 @@ export async function registerAccount(api: Api, opts: { username?: string; passw
 /** Logs in over HTTP (a new session) and returns the answer. */
 export async function loginAccount(api: Api, account: { username: string; password: string }): Promise<AuthResponse> {
   return authBody(await api.login(account.username, account.password));
+}
+
+/**
+ * `count` accounts written straight into the database (names `<prefix>_<random>_<i>`), sharing one
+ * real argon2id hash of GOOD_PASSWORD: many accounts without `count` registrations.
+ */
+export async function seedAccounts(databaseUrl: string, count: number, prefix: string): Promise<string[]> {
+  const passwordHash = await createArgon2Hasher().hash(GOOD_PASSWORD);
+  const names = Array.from({ length: count }, (_, i) => `${prefix}_${crypto.randomBytes(3).toString("hex")}_${i}`);
+  await sql(
+    databaseUrl,
+    `INSERT INTO accounts (id, username, username_key, password_hash, updated_at)
+     SELECT gen_random_uuid(), name, lower(name), $2, now() FROM unnest($1::text[]) AS t(name)`,
+    [names, passwordHash],
+  );
+  return names;
 }

@@ -1,9 +1,8 @@
-import crypto from "node:crypto";
 import { LobbyApiError, LobbyHttpClient } from "../../../shared/client/http-client";
 import { createArgon2Hasher, type PasswordHasher } from "../../../server/modules/auth/password-hasher";
 import { startAuthServer, type AuthTestServer } from "../../helpers/auth-server";
 import { authBody, errorBody, failure, type HttpResponse } from "../../helpers/http";
-import { sql } from "../../helpers/sql";
+import { seedAccounts } from "../../helpers/accounts";
 import { GOOD_PASSWORD, uniqueUsername } from "../../helpers/test-server";
 
 /**
@@ -44,17 +43,6 @@ function holdableHasher() {
   };
 }
 
-async function seedAccounts(databaseUrl: string, count: number): Promise<string[]> {
-  const passwordHash = await createArgon2Hasher().hash(GOOD_PASSWORD);
-  const names = Array.from({ length: count }, (_, i) => `adm_${crypto.randomBytes(3).toString("hex")}_${i}`);
-  await sql(
-    databaseUrl,
-    `INSERT INTO accounts (id, username, username_key, password_hash, updated_at)
-     SELECT gen_random_uuid(), name, lower(name), $2, now() FROM unnest($1::text[]) AS t(name)`,
-    [names, passwordHash],
-  );
-  return names;
-}
 
 function expectBusy(res: HttpResponse): void {
   expect(failure(res)).toEqual([503, "server_busy"]);
@@ -78,7 +66,7 @@ describe(`login admission (LOGIN_MAX_IN_FLIGHT=${IN_FLIGHT}, LOGIN_QUEUE_MAX=${Q
   });
 
   test(`a burst of ${BURST} logins: exactly ${IN_FLIGHT + QUEUED} get 200, ${BURST - IN_FLIGHT - QUEUED} get 503 server_busy with Retry-After; then all log in`, async () => {
-    const names = await seedAccounts(t.db.url, BURST);
+    const names = await seedAccounts(t.db.url, BURST, "adm");
     gate.hold();
     const answers: HttpResponse[] = [];
     const pending = names.map((u, i) =>
@@ -103,7 +91,7 @@ describe(`login admission (LOGIN_MAX_IN_FLIGHT=${IN_FLIGHT}, LOGIN_QUEUE_MAX=${Q
   }, 60_000);
 
   test("registration and the operator login wait behind the same gate (503 server_busy past its queue)", async () => {
-    const [held, ...queued] = await seedAccounts(t.db.url, 1 + QUEUED);
+    const [held, ...queued] = await seedAccounts(t.db.url, 1 + QUEUED, "adm");
     gate.hold();
     const entered = gate.entered();
     const running = [t.api.login(held!, GOOD_PASSWORD), ...queued.map((u) => t.api.login(u, GOOD_PASSWORD))];
@@ -118,7 +106,7 @@ describe(`login admission (LOGIN_MAX_IN_FLIGHT=${IN_FLIGHT}, LOGIN_QUEUE_MAX=${Q
 
   test("the typed client backs off on 503 server_busy: Retry-After plus doubling jitter, a bounded number of retries", async () => {
     const RETRIES = 3;
-    const names = await seedAccounts(t.db.url, BURST);
+    const names = await seedAccounts(t.db.url, BURST, "adm");
     gate.hold();
     const sleeps: number[] = [];
     const client = new LobbyHttpClient(t.url, undefined, { retries: RETRIES, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
@@ -147,7 +135,7 @@ describe(`login admission (LOGIN_MAX_IN_FLIGHT=${IN_FLIGHT}, LOGIN_QUEUE_MAX=${Q
   }, 60_000);
 
   test("the typed client retries a busy refusal and is admitted once there is room", async () => {
-    const [late, ...first] = await seedAccounts(t.db.url, 1 + IN_FLIGHT + QUEUED);
+    const [late, ...first] = await seedAccounts(t.db.url, 1 + IN_FLIGHT + QUEUED, "adm");
     gate.hold();
     const entered = gate.entered();
     const running = first.map((u) => t.api.login(u, GOOD_PASSWORD));

@@ -1,9 +1,8 @@
-import crypto from "node:crypto";
-import { createArgon2Hasher } from "../../../server/modules/auth/password-hasher";
 import { startAuthServer, type AuthTestServer } from "../../helpers/auth-server";
 import { countingHasher, verificationsDuring } from "../../helpers/counting-hasher";
 import { authBody, failure, type Api } from "../../helpers/http";
 import { testRedisUrl } from "../../helpers/redis";
+import { seedAccounts } from "../../helpers/accounts";
 import { sql } from "../../helpers/sql";
 import { GOOD_PASSWORD, uniqueUsername } from "../../helpers/test-server";
 
@@ -14,18 +13,6 @@ import { GOOD_PASSWORD, uniqueUsername } from "../../helpers/test-server";
  */
 const BURST = 120;
 
-/** `count` accounts written straight into the database with one real argon2id hash of GOOD_PASSWORD. */
-async function seedAccounts(databaseUrl: string, count: number): Promise<string[]> {
-  const passwordHash = await createArgon2Hasher().hash(GOOD_PASSWORD);
-  const names = Array.from({ length: count }, (_, i) => `lan_${crypto.randomBytes(3).toString("hex")}_${i}`);
-  await sql(
-    databaseUrl,
-    `INSERT INTO accounts (id, username, username_key, password_hash, updated_at)
-     SELECT gen_random_uuid(), name, lower(name), $2, now() FROM unnest($1::text[]) AS t(name)`,
-    [names, passwordHash],
-  );
-  return names;
-}
 
 const statusCounts = (statuses: number[]): Record<number, number> =>
   statuses.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
@@ -48,14 +35,14 @@ describe.each([
   afterAll(() => t.close());
 
   test(`${BURST} distinct accounts log in at once from 127.0.0.1: all ${BURST} succeed`, async () => {
-    const names = await seedAccounts(t.db.url, BURST);
+    const names = await seedAccounts(t.db.url, BURST, "lan");
     const results = await Promise.all(names.map((u) => t.api.login(u, GOOD_PASSWORD)));
     expect(statusCounts(results.map((r) => r.status))).toEqual({ 200: BURST });
     expect(new Set(results.map((r) => authBody(r).account.username))).toEqual(new Set(names));
   }, 120_000);
 
   test(`one account logs in ${BURST} times at once from 127.0.0.1: all succeed, each with its own session`, async () => {
-    const [name] = await seedAccounts(t.db.url, 1);
+    const [name] = await seedAccounts(t.db.url, 1, "lan");
     const results = await Promise.all(Array.from({ length: BURST }, () => t.api.login(name!, GOOD_PASSWORD)));
     expect(statusCounts(results.map((r) => r.status))).toEqual({ 200: BURST });
     const sessions = await sql<{ n: number }>(t.db.url, "SELECT count(*)::int AS n FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.username = $1", [name]);
@@ -63,7 +50,7 @@ describe.each([
   }, 120_000);
 
   test("after those bursts the IP's failure budget is whole: exactly 30 wrong guesses are judged, then the IP locks", async () => {
-    const [bystander] = await seedAccounts(t.db.url, 1);
+    const [bystander] = await seedAccounts(t.db.url, 1, "lan");
     let statuses: number[] = [];
     const judged = await verificationsDuring(counter, async () => {
       for (let i = 0; i < 30; i++) statuses.push((await t.api.login(uniqueUsername("Typo"), "wrong-password")).status);
@@ -88,7 +75,7 @@ describe.each([
 
   test(`${PAIR_MAX * 8} simultaneous wrong guesses on one account: exactly ${PAIR_MAX} are judged; then even the right password is refused`, async () => {
     t = await startAuthServer({ LOGIN_MAX_FAILURES_PER_IP: "1000", LOGIN_QUEUE_TIMEOUT_MS: "120000", ...(await extraEnv()) }, { start: { hasher: counter.hasher } });
-    const [owner] = await seedAccounts(t.db.url, 1);
+    const [owner] = await seedAccounts(t.db.url, 1, "lan");
     let statuses: number[] = [];
     const judged = await verificationsDuring(counter, async () => {
       statuses = await wrongGuesses(t.api, Array.from({ length: PAIR_MAX * 8 }, () => owner!));
@@ -111,7 +98,7 @@ describe.each([
         },
         { start: { hasher: counter.hasher } },
       );
-      const [bystander] = await seedAccounts(t.db.url, 1);
+      const [bystander] = await seedAccounts(t.db.url, 1, "lan");
       let statuses: number[] = [];
       const judged = await verificationsDuring(counter, async () => {
         statuses = await wrongGuesses(t.api, Array.from({ length: 40 }, () => uniqueUsername("Spray")));
