@@ -6,7 +6,7 @@ const MAX_BATCH = 500;
 /**
  * Coalesces the single-key reads (or writes) that many connections make in the same turn of the
  * event loop into one statement: when thousands of players leave at once (a network split, a
- * server restart) their "friends of", "party of" and "last seen" statements become a few dozen.
+ * server restart) their "friends of", "ticket of" and "last seen" statements become a few dozen.
  * Nothing is cached: every call reads the store, one loop turn later at most.
  */
 export function batched<K, V>(loadMany: (keys: readonly K[]) => Promise<V[]>): DataLoader<K, V> {

@@ -1,4 +1,3 @@
-import { batched, byKey } from "../../db/batched";
 import type { PrismaClient } from "../../db/database";
 import { findUsernames } from "../accounts/usernames.repo";
 
@@ -46,16 +45,11 @@ export interface PartyTransaction {
 }
 
 export class PartyRepo {
-  /** Concurrent partyOf calls (presence changes, leaves) share one statement. */
-  private readonly partyOfLoader = batched<string, string | null>(async (accountIds) => {
-    const rows = await this.prisma.partyMember.findMany({ where: { accountId: { in: [...accountIds] } }, select: { accountId: true, partyId: true } });
-    return byKey(accountIds, rows, (r) => r.accountId, (_: string | null, r) => r.partyId, () => null);
-  });
-
   constructor(private readonly prisma: PrismaClient) {}
 
-  partyOf(accountId: string): Promise<string | null> {
-    return this.partyOfLoader.load(accountId);
+  async partyOf(accountId: string): Promise<string | null> {
+    const row = await this.prisma.partyMember.findUnique({ where: { accountId }, select: { partyId: true } });
+    return row?.partyId ?? null;
   }
 
   async create(partyId: string, leaderId: string, now: Date): Promise<void> {
