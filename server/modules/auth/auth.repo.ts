@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../../db/database";
+import { Prisma } from "../../db/generated/client";
 import type { AccountRecord, SessionRecord } from "./auth.types";
 
 export interface NewSession {
@@ -72,11 +73,7 @@ export class AuthRepo {
     >`SELECT a.id::text, a.username, a.username_key, a.password_hash, a.disabled_at, a.created_at,
              b.found AS ban_found, b.expires_at AS ban_expires_at, b.reason AS ban_reason
       FROM accounts a
-      LEFT JOIN LATERAL (
-        SELECT true AS found, s.expires_at, s.reason FROM account_sanctions s
-        WHERE s.account_id = a.id AND s.kind = 'BAN' AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ${now})
-        ORDER BY s.expires_at DESC NULLS FIRST LIMIT 1
-      ) b ON true
+      LEFT JOIN LATERAL (${activeBanOf(now)}) b ON true
       WHERE a.username_key = ${usernameKey}`;
     const r = rows[0];
     if (!r) return null;
@@ -163,12 +160,10 @@ export class AuthRepo {
 
   /** The ban in force on the account at `now` that lasts longest (a permanent one first), if any. */
   async findActiveBan(accountId: string, now: Date): Promise<{ expiresAt: Date | null; reason: string } | null> {
-    const bans = await this.prisma.accountSanction.findMany({
-      where: { accountId, kind: "BAN", revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-      select: { expiresAt: true, reason: true },
-    });
-    if (bans.length === 0) return null;
-    return bans.reduce((a, b) => (a.expiresAt === null ? a : b.expiresAt === null || b.expiresAt > a.expiresAt ? b : a));
+    const rows = await this.prisma.$queryRaw<{ expires_at: Date | null; reason: string }[]>`
+      SELECT b.expires_at, b.reason FROM accounts a JOIN LATERAL (${activeBanOf(now)}) b ON true WHERE a.id = ${accountId}::uuid`;
+    const ban = rows[0];
+    return ban ? { expiresAt: ban.expires_at, reason: ban.reason } : null;
   }
 
   async revokeSession(sessionId: string, reason: string, now: Date): Promise<void> {
@@ -195,4 +190,15 @@ function sessionData(s: NewSession) {
     ip: s.ip?.slice(0, 64),
     refreshTokens: { create: { id: s.tokenId, tokenHash: s.tokenHash } },
   };
+}
+
+/**
+ * The ban in force on account `a` (the alias of the outer query) at `now` that lasts longest, a
+ * permanent one first: one rule for the login's read and for refresh's.
+ */
+function activeBanOf(now: Date): Prisma.Sql {
+  return Prisma.sql`
+    SELECT true AS found, s.expires_at, s.reason FROM account_sanctions s
+    WHERE s.account_id = a.id AND s.kind = 'BAN' AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ${now})
+    ORDER BY s.expires_at DESC NULLS FIRST LIMIT 1`;
 }
