@@ -66,6 +66,8 @@ export const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default(".data"),
   DATABASE_URL: urlOf(["postgres:", "postgresql:"], "postgres:// or postgresql://").optional(),
   DB_POOL_SIZE: int(1, 200).default(10),
+  /** Named prepared statements for the hot raw queries (off only behind a pooler that cannot keep them). */
+  DB_PREPARED_STATEMENTS: bool.default(true),
   MIGRATE_ON_START: bool.optional(),
   REDIS_URL: urlOf(["redis:", "rediss:"], "redis:// or rediss://").optional(),
   JWT_SECRET: z.string().optional(),
@@ -147,7 +149,7 @@ export interface Config {
   port: number;
   publicAddress: string | undefined;
   dataDir: string;
-  database: { kind: "postgres"; url: string; poolSize: number } | { kind: "embedded"; dir: string };
+  database: { kind: "postgres"; url: string; poolSize: number; preparedStatements: boolean } | { kind: "embedded"; dir: string };
   migrateOnStart: boolean;
   redisUrl: string | undefined;
   jwt: { secret: string; issuer: string; audience: string; accessTtlSeconds: number };
@@ -267,7 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     publicAddress: e.PUBLIC_ADDRESS,
     dataDir,
     database: e.DATABASE_URL
-      ? { kind: "postgres", url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE }
+      ? { kind: "postgres", url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE, preparedStatements: e.DB_PREPARED_STATEMENTS }
       : { kind: "embedded", dir: path.join(dataDir, "pglite") },
     migrateOnStart: e.MIGRATE_ON_START ?? !production,
     redisUrl: e.REDIS_URL,

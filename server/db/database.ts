@@ -10,6 +10,7 @@ import { PrismaClient } from "./generated/client";
 import { readMigrations } from "./migration-files";
 import { pgliteTarget, postgresTarget } from "./migration-targets";
 import { migrate } from "./migrator";
+import { preparedStatementNamer } from "./prepared-statements";
 import { QueryCounter } from "./query-counter";
 
 export type { PrismaClient };
@@ -47,7 +48,10 @@ async function openPostgres(
     idleTimeoutMillis: 30_000,
     Client: queries.clientClass(),
   });
-  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  const adapter = new PrismaPg(pool, {
+    disposeExternalPool: true,
+    ...(config.preparedStatements ? { statementNameGenerator: preparedStatementNamer() } : {}),
+  });
   const prisma = new PrismaClient({ adapter });
   return {
     kind: "postgres",

@@ -22,7 +22,7 @@ const logger = createLogger("silent");
 
 async function postgres(): Promise<StoreUnderTest> {
   const testDb: TestDatabase = await createTestDatabase();
-  const db = await openDatabase({ kind: "postgres", url: testDb.url, poolSize: 4 }, { migrate: false, logger });
+  const db = await openDatabase({ kind: "postgres", url: testDb.url, poolSize: 4, preparedStatements: true }, { migrate: false, logger });
   return {
     db,
     close: async () => {

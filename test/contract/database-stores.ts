@@ -20,7 +20,7 @@ const logger = createLogger("silent");
 
 export async function openPostgres(): Promise<StoreUnderTest> {
   const testDb = await createTestDatabase();
-  const db = await openDatabase({ kind: "postgres", url: testDb.url, poolSize: 8 }, { migrate: false, logger });
+  const db = await openDatabase({ kind: "postgres", url: testDb.url, poolSize: 8, preparedStatements: true }, { migrate: false, logger });
   return {
     db,
     close: async () => {

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "../../db/database";
 import { Prisma } from "../../db/generated/client";
 import type { AccountRecord, SessionRecord } from "./auth.types";
+import { preparedAs } from "../../db/prepared-statements";
 
 export interface NewSession {
   sessionId: string;
@@ -70,7 +71,7 @@ export class AuthRepo {
         ban_expires_at: Date | null;
         ban_reason: string | null;
       }[]
-    >`SELECT a.id::text, a.username, a.username_key, a.password_hash, a.disabled_at, a.created_at,
+    >`${preparedAs("login_account")} SELECT a.id::text, a.username, a.username_key, a.password_hash, a.disabled_at, a.created_at,
              b.found AS ban_found, b.expires_at AS ban_expires_at, b.reason AS ban_reason
       FROM accounts a
       LEFT JOIN LATERAL (${activeBanOf(now)}) b ON true
@@ -94,7 +95,7 @@ export class AuthRepo {
 
   /** The session and its first refresh token in one statement (atomic; no transaction round trips). */
   async createSession(s: NewSession): Promise<void> {
-    await this.prisma.$executeRaw`WITH session AS (
+    await this.prisma.$executeRaw`${preparedAs("create_session")} WITH session AS (
         INSERT INTO sessions (id, account_id, expires_at, user_agent, ip)
         VALUES (${s.sessionId}::uuid, ${s.accountId}::uuid, ${s.expiresAt}, ${s.userAgent?.slice(0, 256) ?? null}, ${s.ip?.slice(0, 64) ?? null})
         RETURNING id)
@@ -135,7 +136,7 @@ export class AuthRepo {
   async findSessionForAuth(sessionId: string): Promise<SessionAuthRecord | null> {
     const rows = await this.prisma.$queryRaw<
       { id: string; account_id: string; expires_at: Date; revoked_at: Date | null; username: string; disabled_at: Date | null; created_at: Date }[]
-    >`SELECT s.id::text, s.account_id::text, s.expires_at, s.revoked_at, a.username, a.disabled_at, a.created_at
+    >`${preparedAs("session_for_auth")} SELECT s.id::text, s.account_id::text, s.expires_at, s.revoked_at, a.username, a.disabled_at, a.created_at
       FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id = ${sessionId}::uuid`;
     const row = rows[0];
     if (!row) return null;
@@ -161,7 +162,7 @@ export class AuthRepo {
   /** The ban in force on the account at `now` that lasts longest (a permanent one first), if any. */
   async findActiveBan(accountId: string, now: Date): Promise<{ expiresAt: Date | null; reason: string } | null> {
     const rows = await this.prisma.$queryRaw<{ expires_at: Date | null; reason: string }[]>`
-      SELECT b.expires_at, b.reason FROM accounts a JOIN LATERAL (${activeBanOf(now)}) b ON true WHERE a.id = ${accountId}::uuid`;
+      ${preparedAs("active_ban")} SELECT b.expires_at, b.reason FROM accounts a JOIN LATERAL (${activeBanOf(now)}) b ON true WHERE a.id = ${accountId}::uuid`;
     const ban = rows[0];
     return ban ? { expiresAt: ban.expires_at, reason: ban.reason } : null;
   }

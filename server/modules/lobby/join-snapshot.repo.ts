@@ -2,6 +2,7 @@ import type { PrismaClient } from "../../db/database";
 import type { ChosenStatus } from "../../../shared/schemas/presence";
 import { dmUnreadQuery } from "../chat/chat.repo";
 import type { JoinSnapshot, JoinSnapshotSource } from "./join-snapshot";
+import { preparedAs } from "../../db/prepared-statements";
 
 const FROM_DB: Record<string, ChosenStatus> = { ONLINE: "online", AWAY: "away", BUSY: "busy", INVISIBLE: "invisible" };
 
@@ -30,7 +31,7 @@ export class JoinSnapshotRepo implements JoinSnapshotSource {
 
   async load(accountId: string, sessionId: string, now: Date): Promise<JoinSnapshot> {
     const rows = await this.prisma.$queryRaw<Row[]>`
-      SELECT
+      ${preparedAs("join_snapshot")} SELECT
         (SELECT json_build_object(
             'live', s.revoked_at IS NULL AND s.expires_at > ${now}::timestamptz AND a.disabled_at IS NULL,
             'status', a.presence_status::text, 'text', a.presence_text)

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../../db/database";
+import { preparedAs } from "../../db/prepared-statements";
 
 export interface NotificationRow {
   id: string;
@@ -57,7 +58,7 @@ export class NotificationsRepo {
     createdAt: Date,
   ): Promise<(NotificationRow & { recipientId: string })[]> {
     const rows = await this.prisma.$queryRaw<{ id: string; recipient_id: string; type: string; created_at: Date; read_at: Date | null }[]>`
-      SELECT id::text, recipient_id::text, type, created_at, read_at
+      ${preparedAs("notify_many")} SELECT id::text, recipient_id::text, type, created_at, read_at
       FROM lobby_upsert_notifications(${recipientIds}::uuid[], ${actor.id}::uuid, ${type}, ${dedupeKey}, ${createdAt}::timestamptz)`;
     return rows.map((r) => ({ id: r.id, recipientId: r.recipient_id, type: r.type, actor, createdAt: r.created_at, readAt: r.read_at }));
   }

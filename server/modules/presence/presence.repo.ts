@@ -2,6 +2,7 @@ import { batched } from "../../db/batched";
 import type { PrismaClient } from "../../db/database";
 import { findUsernames } from "../accounts/usernames.repo";
 import type { ChosenStatus } from "../../../shared/schemas/presence";
+import { preparedAs } from "../../db/prepared-statements";
 
 const TO_DB = { online: "ONLINE", away: "AWAY", busy: "BUSY", invisible: "INVISIBLE" } as const;
 
@@ -25,7 +26,7 @@ export class PresenceRepo {
     const ids = changes.map((c) => c.accountId);
     const ats = changes.map((c) => c.at);
     await this.prisma.$executeRaw`
-      UPDATE accounts a SET last_seen_at = v.at, updated_at = v.at
+      ${preparedAs("set_last_seen")} UPDATE accounts a SET last_seen_at = v.at, updated_at = v.at
       FROM unnest(${ids}::uuid[], ${ats}::timestamptz[]) AS v(id, at)
       WHERE a.id = v.id`;
     return changes.map(() => undefined);
