@@ -49,6 +49,8 @@ export interface StartOptions {
   hasher?: PasswordHasher;
   /** WebSocket ping cadence (default: every 3 s, 2 misses). Tests shorten it. */
   heartbeat?: HeartbeatOptions;
+  /** How often a lobby shard's client count reaches its players (default 1000 ms). Tests shorten it. */
+  shardCountEveryMs?: number;
 }
 
 /**
@@ -178,6 +180,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       shardSize: config.lobby.shardSize,
       reconnectSeconds: config.lobby.reconnectSeconds,
       sessionSweepMs: config.lobby.sessionSweepSeconds * 1000,
+      shardCountEveryMs: opts.shardCountEveryMs ?? 1000,
       social: new LobbySocial({ presence, notifications, logger, clock }),
       chat: { chat, logger, topicChannel: chatTopics.channelOf },
       parties: new LobbyParties({ parties, matchmaking, presence, logger }),

@@ -3,7 +3,7 @@ import { CloseCode } from "../../shared/codes";
 import type { ChatDeletedMessage, ChatHistoryMessage, ChatMessage, ChatMutedMessage, ChatUnreadMessage } from "../../shared/schemas/chat";
 import { LobbyClientMessage, LobbyServerMessage, type WsErrorMessage } from "../../shared/schemas/lobby";
 import { errorsFor, type Account, type Connection } from "./presence";
-import { localRoom, REALTIME_TEST_ENV, waitForState } from "./realtime";
+import { localRoom, REALTIME_TEST_ENV } from "./realtime";
 
 export const GENERAL = "public:general";
 export const TRADE = "public:trade";
@@ -99,18 +99,25 @@ export function mutedNotice(conn: Connection, from = 0): Promise<ChatMutedMessag
 
 /**
  * Drops the connection as a network loss would (close code 4010), with the SDK's automatic retry
- * off, and waits until the server (this process) has let go of it: the room's state patch that
- * `bystander`, in the same room, receives after the drop. Returns the token to reconnect with.
+ * off, and waits until the server (this process) has let go of it. `bystander`, in the same room,
+ * must still be there afterwards. Returns the token to reconnect with.
  */
 export async function dropConnection(conn: Connection, bystander: Connection): Promise<string> {
   const server = localRoom(conn.room.roomId);
+  if (bystander.room.roomId !== conn.room.roomId) throw new Error("the bystander must share the dropped connection's room");
   const sessionId = conn.room.sessionId;
   const token = conn.room.reconnectionToken;
   conn.room.reconnection.enabled = false;
   const left = new Promise<number>((resolve) => conn.room.onLeave((code: number) => resolve(code)));
+  // The server-side socket's close: Colyseus' own close listener (registered first) has taken the
+  // client out of the room by the time this one runs.
+  const serverSide = [...server.clients].find((c) => c.sessionId === sessionId);
+  const closedOnServer = new Promise<void>((resolve) => (serverSide ? serverSide.ref.once("close", () => resolve()) : resolve()));
   conn.room.connection.close(CloseCode.MayTryReconnect);
   expect(await left).toBe(CloseCode.MayTryReconnect);
-  await waitForState(bystander.room, () => ![...server.clients].some((c) => c.sessionId === sessionId));
+  await closedOnServer;
+  expect([...server.clients].some((c) => c.sessionId === sessionId)).toBe(false);
+  expect([...server.clients].some((c) => c.sessionId === bystander.room.sessionId)).toBe(true);
   return token;
 }
 

@@ -6,7 +6,7 @@ import { schema, t } from "@colyseus/schema";
  */
 export const LobbyState = schema(
   {
-    /** Connections on this shard. */
+    /** Connections on this shard, brought up to date once a second (`shardCountEveryMs`). */
     clients: t.number().default(0),
   },
   "LobbyState",
