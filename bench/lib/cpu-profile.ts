@@ -4,11 +4,12 @@ import path from "node:path";
 
 /**
  * Optional CPU profile of a benchmark child over the measured window only (not the setup):
- * with BENCH_CPU_PROF=<dir>, each child writes <dir>/<label>-<pid>.cpuprofile (open it in Chrome
+ * with BENCH_CPU_PROF=<dir>, each child writes <dir>/<label>-<pid>-<window>.cpuprofile (one per measured window) (open it in Chrome
  * DevTools or speedscope). Profiling slows the process down: never record numbers from such a run.
  */
 export class WindowProfiler {
   private session: inspector.Session | undefined;
+  private windows = 0;
 
   constructor(
     private readonly dir: string | undefined,
@@ -33,7 +34,7 @@ export class WindowProfiler {
     const { profile } = (await post(session, "Profiler.stop")) as { profile: unknown };
     session.disconnect();
     fs.mkdirSync(this.dir, { recursive: true });
-    fs.writeFileSync(path.join(this.dir, `${this.label}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+    fs.writeFileSync(path.join(this.dir, `${this.label}-${process.pid}-${++this.windows}.cpuprofile`), JSON.stringify(profile));
   }
 }
 
