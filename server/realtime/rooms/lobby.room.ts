@@ -15,6 +15,7 @@ import { MessageRouter } from "../message-router";
 import { holdsSeatAfter, reconnectDeadline } from "../reconnect-policy";
 import { admitJoin, authenticateJoin, type LobbyAuth } from "../room-auth";
 import type { LobbySocial, SocialConnection } from "./lobby-social";
+import { coalesceFirstFrames } from "../join-burst";
 import { LobbyState } from "./lobby.state";
 import { AccountIndex } from "../account-index";
 import type { JoinAdmission } from "../join-admission";
@@ -163,6 +164,7 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
       client.userData = { social, chat };
       this.byAccount.add(auth.accountId, client.sessionId);
       this.watchTransport(client);
+      coalesceFirstFrames(client.ref);
       await this.subscriptions.add(auth.accountId);
       deps.metrics.connectedClients.inc({ room: "lobby" });
       // Read after the subscription: it also re-checks the session, so a revocation published
