@@ -27,15 +27,21 @@ export function preparedAs(name: string): Prisma.Sql {
  * text); "" for the rest, which pg sends as the unnamed statement (parsed every time, as before).
  */
 export function preparedStatementNamer(): (query: { sql: string }) => string {
-  const names = new Map<string, string>();
+  // By label, then by text: a Map keyed by the text itself would hash kilobytes on every query.
+  const byLabel = new Map<string, { sql: string; name: string }[]>();
+  let named = 0;
   return (query) => {
-    const known = names.get(query.sql);
-    if (known !== undefined) return known;
     const marked = MARKER.exec(query.sql);
-    if (!marked || names.size >= MAX_NAMED) return UNNAMED;
+    if (!marked) return UNNAMED;
+    const label = marked[1]!;
+    const texts = byLabel.get(label) ?? [];
+    for (const t of texts) if (t.sql === query.sql) return t.name;
+    if (named >= MAX_NAMED) return UNNAMED;
     // The hash keeps names unique per text: pg refuses one name for two different statements.
-    const name = `lobby_${marked[1]}_${crypto.createHash("sha256").update(query.sql).digest("hex").slice(0, 12)}`;
-    names.set(query.sql, name);
+    const name = `lobby_${label}_${crypto.createHash("sha256").update(query.sql).digest("hex").slice(0, 12)}`;
+    texts.push({ sql: query.sql, name });
+    byLabel.set(label, texts);
+    named++;
     return name;
   };
 }
