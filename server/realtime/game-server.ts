@@ -4,6 +4,7 @@ import { WebSocketTransport } from "@colyseus/ws-transport";
 import { Limits } from "../../shared/limits";
 import { RoomName } from "../../shared/rooms";
 import type { WebSocketServer } from "ws";
+import { ColyseusLog } from "./colyseus-log";
 import type { RealtimeBackplane } from "./presence-factory";
 import { StaggeredHeartbeat } from "./staggered-heartbeat";
 import { createLobbyRoom, type LobbyRoomDeps } from "./rooms/lobby.room";
@@ -36,7 +37,11 @@ export function createGameServer(opts: GameServerOptions): Server {
     // The transport would ping every socket in one tick: StaggeredHeartbeat spreads them out.
     pingInterval: 0,
   });
-  const heartbeat = new StaggeredHeartbeat((transport as unknown as { wss: WebSocketServer }).wss, opts.heartbeat ?? DEFAULT_HEARTBEAT);
+  const wss = (transport as unknown as { wss: WebSocketServer }).wss;
+  // Colyseus logs to the console by default, with a stack for every frame a client garbles.
+  const colyseusLog = new ColyseusLog(opts.lobby.logger.child({ component: "colyseus" }));
+  colyseusLog.watch(wss);
+  const heartbeat = new StaggeredHeartbeat(wss, opts.heartbeat ?? DEFAULT_HEARTBEAT);
   opts.httpServer.on("listening", () => heartbeat.start());
   opts.httpServer.on("close", () => heartbeat.stop());
   const server = new Server({
@@ -46,6 +51,7 @@ export function createGameServer(opts: GameServerOptions): Server {
     publicAddress: opts.publicAddress,
     greet: false,
     gracefullyShutdown: false,
+    logger: colyseusLog.logger,
   });
   server.define(RoomName.Lobby, createLobbyRoom(opts.lobby));
   server.define(RoomName.Match, createMatchRoom(opts.match));
