@@ -94,7 +94,7 @@ export function createServices(i: ServiceInputs): Services {
   // One throttle, so player and operator logins share the same failure counts (as they do in Redis).
   const loginThrottle = new LoginThrottle(i.limiterStore, config.loginLimits);
   const auth = new AuthService({
-    repo: new AuthRepo(db.prisma),
+    repo: new AuthRepo(db.prisma, db.sql),
     hasher,
     tokens: new AccessTokens(
       {
@@ -187,6 +187,6 @@ export function createServices(i: ServiceInputs): Services {
     clock,
     logger,
   });
-  const joinSnapshots = new JoinSnapshotRepo(db.prisma, UNREAD_ON_JOIN);
+  const joinSnapshots = new JoinSnapshotRepo(db.sql, UNREAD_ON_JOIN);
   return { processId, auth, accounts, friends, presence, notifications, chat, parties, matchmaking, ratings, admin, joinSnapshots };
 }

@@ -12,12 +12,15 @@ import { pgliteTarget, postgresTarget } from "./migration-targets";
 import { migrate } from "./migrator";
 import { preparedStatementNamer } from "./prepared-statements";
 import { QueryCounter } from "./query-counter";
+import { pgliteSqlRunner, pgSqlRunner, type SqlRunner } from "./sql-runner";
 
 export type { PrismaClient };
 
 export interface Database {
   readonly kind: "postgres" | "embedded";
   readonly prisma: PrismaClient;
+  /** The hot raw statements, straight on the driver (see sql-runner.ts). */
+  readonly sql: SqlRunner;
   /** Statements sent to PostgreSQL (the embedded store is not counted). */
   readonly queries: QueryCounter;
   /** Resolves when the database answers a trivial query within `timeoutMs`. */
@@ -48,14 +51,13 @@ async function openPostgres(
     idleTimeoutMillis: 30_000,
     Client: queries.clientClass(),
   });
-  const adapter = new PrismaPg(pool, {
-    disposeExternalPool: true,
-    ...(config.preparedStatements ? { statementNameGenerator: preparedStatementNamer() } : {}),
-  });
+  const nameOf = config.preparedStatements ? preparedStatementNamer() : undefined;
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true, ...(nameOf ? { statementNameGenerator: nameOf } : {}) });
   const prisma = new PrismaClient({ adapter });
   return {
     kind: "postgres",
     prisma,
+    sql: pgSqlRunner(pool, nameOf),
     queries,
     ping: (timeoutMs = 2_000) => withTimeout(prisma.$queryRaw`SELECT 1`, timeoutMs),
     close: () => prisma.$disconnect(),
@@ -79,6 +81,7 @@ async function openEmbedded(dir: string, opts: OpenDatabaseOptions): Promise<Dat
   return {
     kind: "embedded",
     prisma,
+    sql: pgliteSqlRunner(db),
     queries: new QueryCounter(),
     ping: (timeoutMs = 2_000) => withTimeout(db.query("SELECT 1"), timeoutMs),
     close: async () => {

@@ -68,7 +68,7 @@ describe.each([
 
   beforeAll(async () => {
     store = await open();
-    repo = new AuthRepo(store.db.prisma);
+    repo = new AuthRepo(store.db.prisma, store.db.sql);
   });
   afterAll(async () => {
     await store?.close();

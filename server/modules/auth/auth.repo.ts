@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../../db/database";
+import type { SqlRunner } from "../../db/sql-runner";
 import { Prisma } from "../../db/generated/client";
 import type { AccountRecord, SessionRecord } from "./auth.types";
 import { preparedAs } from "../../db/prepared-statements";
@@ -36,7 +37,11 @@ const sessionSelect = { id: true, accountId: true, expiresAt: true, revokedAt: t
 
 /** Credentials, sessions and refresh tokens. */
 export class AuthRepo {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** The statements of every join and login, straight on the driver. */
+    private readonly sql: SqlRunner,
+  ) {}
 
   /** Creates the account and its first session in one transaction. Throws P2002 on a taken name. */
   async createAccountWithSession(
@@ -59,7 +64,7 @@ export class AuthRepo {
    * one first), in one statement: a login reads nothing else before it writes its session.
    */
   async findAccountForLogin(usernameKey: string, now: Date): Promise<(AccountRecord & { ban: { expiresAt: Date | null; reason: string } | null }) | null> {
-    const rows = await this.prisma.$queryRaw<
+    const rows = await this.sql.rows<
       {
         id: string;
         username: string;
@@ -70,12 +75,12 @@ export class AuthRepo {
         ban_found: boolean | null;
         ban_expires_at: Date | null;
         ban_reason: string | null;
-      }[]
-    >`${preparedAs("login_account")} SELECT a.id::text, a.username, a.username_key, a.password_hash, a.disabled_at, a.created_at,
+      }
+    >(Prisma.sql`${preparedAs("login_account")} SELECT a.id::text, a.username, a.username_key, a.password_hash, a.disabled_at, a.created_at,
              b.found AS ban_found, b.expires_at AS ban_expires_at, b.reason AS ban_reason
       FROM accounts a
       LEFT JOIN LATERAL (${activeBanOf(now)}) b ON true
-      WHERE a.username_key = ${usernameKey}`;
+      WHERE a.username_key = ${usernameKey}`);
     const r = rows[0];
     if (!r) return null;
     return {
@@ -134,10 +139,10 @@ export class AuthRepo {
 
   /** One statement (Prisma would read the account in a second one): this runs on every uncached session check. */
   async findSessionForAuth(sessionId: string): Promise<SessionAuthRecord | null> {
-    const rows = await this.prisma.$queryRaw<
-      { id: string; account_id: string; expires_at: Date; revoked_at: Date | null; username: string; disabled_at: Date | null; created_at: Date }[]
-    >`${preparedAs("session_for_auth")} SELECT s.id::text, s.account_id::text, s.expires_at, s.revoked_at, a.username, a.disabled_at, a.created_at
-      FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id = ${sessionId}::uuid`;
+    const rows = await this.sql.rows<
+      { id: string; account_id: string; expires_at: Date; revoked_at: Date | null; username: string; disabled_at: Date | null; created_at: Date }
+    >(Prisma.sql`${preparedAs("session_for_auth")} SELECT s.id::text, s.account_id::text, s.expires_at, s.revoked_at, a.username, a.disabled_at, a.created_at
+      FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id = ${sessionId}::uuid`);
     const row = rows[0];
     if (!row) return null;
     return {
@@ -195,9 +200,9 @@ function sessionData(s: NewSession) {
 
 /**
  * The ban in force on account `a` (the alias of the outer query) at `now` that lasts longest, a
- * permanent one first: one rule for the login's read and for refresh's.
+ * permanent one first: one rule for the login's read, refresh's and the operator token check's.
  */
-function activeBanOf(now: Date): Prisma.Sql {
+export function activeBanOf(now: Date): Prisma.Sql {
   return Prisma.sql`
     SELECT true AS found, s.expires_at, s.reason FROM account_sanctions s
     WHERE s.account_id = a.id AND s.kind = 'BAN' AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ${now})

@@ -1,4 +1,5 @@
-import type { PrismaClient } from "../../db/database";
+import { Prisma } from "../../db/generated/client";
+import type { SqlRunner } from "../../db/sql-runner";
 import type { ChosenStatus } from "../../../shared/schemas/presence";
 import { dmUnreadQuery } from "../chat/chat.repo";
 import type { JoinSnapshot, JoinSnapshotSource } from "./join-snapshot";
@@ -11,7 +12,7 @@ interface Row {
   friends: { id: string; username: string; lastSeenAt: string | null }[];
   hidden: string[];
   notifications: { id: string; type: string; createdAt: string; readAt: string | null; actorId: string | null; actorUsername: string | null }[];
-  unread_count: bigint | number;
+  unread_count: bigint | number | string;
   dm_positions: { channelId: string; lastSeq: number }[];
   dm_unread: { channelId: string; otherId: string; otherUsername: string; unread: number }[];
   party_id: string | null;
@@ -25,12 +26,12 @@ interface Row {
  */
 export class JoinSnapshotRepo implements JoinSnapshotSource {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly sql: SqlRunner,
     private readonly notificationsLimit: number,
   ) {}
 
   async load(accountId: string, sessionId: string, now: Date): Promise<JoinSnapshot> {
-    const rows = await this.prisma.$queryRaw<Row[]>`
+    const rows = await this.sql.rows<Row>(Prisma.sql`
       ${preparedAs("join_snapshot")} SELECT
         (SELECT json_build_object(
             'live', s.revoked_at IS NULL AND s.expires_at > ${now}::timestamptz AND a.disabled_at IS NULL,
@@ -60,7 +61,7 @@ export class JoinSnapshotRepo implements JoinSnapshotSource {
                   'expiresAt', i.expires_at, 'size', (SELECT count(*) FROM party_members pm WHERE pm.party_id = i.party_id))
                   ORDER BY i.created_at), '[]'::json)
           FROM party_invites i LEFT JOIN accounts fa ON fa.id = i.from_id
-          WHERE i.to_id = ${accountId}::uuid AND i.expires_at > ${now}::timestamptz) AS invites`;
+          WHERE i.to_id = ${accountId}::uuid AND i.expires_at > ${now}::timestamptz) AS invites`);
     const row = rows[0];
     if (!row) throw new Error("join snapshot returned no row");
     return {

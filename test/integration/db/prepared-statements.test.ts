@@ -32,8 +32,8 @@ async function namedStatements(db: Database): Promise<string[]> {
 
 /** A session for the account, then the join's two reads of it, `times` over. */
 async function joinReads(db: Database, times: number): Promise<{ live: boolean[]; sessionFound: boolean[] }> {
-  const auth = new AuthRepo(db.prisma);
-  const snapshots = new JoinSnapshotRepo(db.prisma, 20);
+  const auth = new AuthRepo(db.prisma, db.sql);
+  const snapshots = new JoinSnapshotRepo(db.sql, 20);
   const sessionId = crypto.randomUUID();
   await auth.createSession({ sessionId, accountId, expiresAt: new Date(Date.now() + 3_600_000), tokenId: crypto.randomUUID(), tokenHash: crypto.randomBytes(32).toString("hex"), userAgent: undefined, ip: undefined });
   const live: boolean[] = [];
