@@ -148,7 +148,7 @@ export function createServices(i: ServiceInputs): Services {
   });
   const ratings = new RatingsService(new RatingsRepo(db.prisma), cursors);
   const parties = new PartiesService({
-    repo: new PartyRepo(db.prisma),
+    repo: new PartyRepo(db.prisma, db.sql),
     friends: friendsRepo,
     bus,
     chat,

@@ -39,7 +39,7 @@ describe.each(DATABASE_STORES)("batched per-player statements on %s", (name, ope
     const { db } = store;
     const accounts = await Promise.all([1, 2, 3].map(() => createAccount(db)));
     const [leader, member] = accounts as [(typeof accounts)[0], (typeof accounts)[0]];
-    const parties = new PartyRepo(db.prisma);
+    const parties = new PartyRepo(db.prisma, db.sql);
     const partyId = crypto.randomUUID();
     await parties.create(partyId, leader.id, new Date());
     await db.prisma.partyMember.create({ data: { accountId: member.id, partyId, joinedAt: new Date() } });

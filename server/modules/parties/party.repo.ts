@@ -1,4 +1,7 @@
 import type { PrismaClient } from "../../db/database";
+import { Prisma } from "../../db/generated/client";
+import { preparedAs } from "../../db/prepared-statements";
+import type { SqlRunner } from "../../db/sql-runner";
 import { findUsernames } from "../accounts/usernames.repo";
 
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
@@ -45,11 +48,17 @@ export interface PartyTransaction {
 }
 
 export class PartyRepo {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** partyOf runs on every leave (and most party requests): straight on the driver. */
+    private readonly sql: SqlRunner,
+  ) {}
 
   async partyOf(accountId: string): Promise<string | null> {
-    const row = await this.prisma.partyMember.findUnique({ where: { accountId }, select: { partyId: true } });
-    return row?.partyId ?? null;
+    const rows = await this.sql.rows<{ party_id: string }>(
+      Prisma.sql`${preparedAs("party_of")} SELECT party_id::text AS party_id FROM party_members WHERE account_id = ${accountId}::uuid`,
+    );
+    return rows[0]?.party_id ?? null;
   }
 
   async create(partyId: string, leaderId: string, now: Date): Promise<void> {
