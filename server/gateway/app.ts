@@ -13,6 +13,7 @@ import type { RatingsService } from "../modules/ratings/ratings.service";
 import type { FriendsService } from "../modules/social/friends.service";
 import { accessLog } from "./middleware/access-log";
 import { errorHandler, notFound } from "./middleware/error-handler";
+import { refuseNulCharacters } from "./middleware/refuse-nul";
 import { requestId } from "./middleware/request-id";
 import { captureHelmetHeaders } from "./middleware/security-headers";
 import { healthzFastPath } from "./healthz-fast-path";
@@ -61,6 +62,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use(accessLog(deps.logger, deps.metrics));
   app.use(helmet());
   app.use(express.json({ limit: Limits.httpBodyMaxBytes, strict: true }));
+  app.use(refuseNulCharacters);
 
   app.use(healthRoutes({ ...deps.health, metrics: deps.metrics }));
   app.use("/auth", authRoutes({ auth: deps.auth, registerLimiter: deps.limiters.register, tokenLimiter: deps.limiters.token }));

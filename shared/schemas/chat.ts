@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Limits } from "../limits";
+import { hasNulCharacter, NUL_CHARACTER_MESSAGE } from "./common";
 import { PublicAccountSchema } from "./social";
 
 /** `public:<name>` | `dm:<idA>:<idB>` (ids sorted) | `party:<partyId>`. */
@@ -50,7 +51,12 @@ export const ChatReadMessageSchema = z.strictObject({ channelId: ChannelIdSchema
 export const ReportReasonSchema = z.enum(["spam", "harassment", "hate", "cheating", "inappropriate", "other"]);
 export const ChatReportBodySchema = z.strictObject({
   reason: ReportReasonSchema,
-  note: z.string().max(500).optional(),
+  // Stored as sent (not cleaned like chat text).
+  note: z
+    .string()
+    .max(500)
+    .refine((s) => !hasNulCharacter(s), NUL_CHARACTER_MESSAGE)
+    .optional(),
 });
 /** Client -> server `chat.report`. */
 export const ChatReportMessageSchema = ChatReportBodySchema.extend({ messageId: z.string().regex(/^\d{1,19}$/) });

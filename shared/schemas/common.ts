@@ -23,3 +23,11 @@ export const ErrorBodySchema = z.object({
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 export const UuidSchema = z.uuid();
+
+/**
+ * PostgreSQL text cannot hold U+0000: a string carrying it would fail in the database. The HTTP
+ * edge refuses it anywhere in a request; on the lobby connection, free text stored as sent refuses
+ * it too (chat and presence text are cleaned instead, which strips it).
+ */
+export const NUL_CHARACTER_MESSAGE = "must not contain the NUL character (U+0000)";
+export const hasNulCharacter = (s: string): boolean => s.includes("\u0000");

@@ -10,10 +10,25 @@ export const notFound: RequestHandler = (req, _res, next) => {
 interface BodyParserError {
   type?: string;
   status?: number;
+  /** zlib's, when the body is not what its Content-Encoding says. */
+  code?: unknown;
 }
 
-/** Maps body-parser failures (they carry `type`) to stable codes. */
-function fromBodyParser(err: BodyParserError): AppError | undefined {
+/** Node's zlib error codes: Z_DATA_ERROR, Z_BUF_ERROR (gzip, deflate), ERR__ERROR_* (br), ZSTD_error_* (zstd). */
+const isDecompressionError = (err: BodyParserError): boolean => typeof err.code === "string" && /^(Z_|ERR__ERROR|ERR_BROTLI|ZSTD_)/.test(err.code);
+
+/**
+ * Maps the failures of reading a request, before any route ran, to stable codes: body-parser's
+ * (they carry `type`), a body that is not what its Content-Encoding says (zlib's error, given a
+ * 4xx status by body-parser), and a path parameter that is not valid percent-encoding (Express
+ * 5's router throws a URIError with status 400).
+ */
+function fromRequestReading(err: BodyParserError | null): AppError | undefined {
+  if (err === null || typeof err !== "object") return undefined;
+  if (err instanceof URIError) return new AppError(ErrorCode.InvalidRequest, "The request path is not valid percent-encoding.");
+  if (isDecompressionError(err) && err.status !== undefined && err.status < 500) {
+    return new AppError(ErrorCode.InvalidRequest, "The request body could not be decompressed: it is not what its Content-Encoding says.");
+  }
   switch (err.type) {
     case "entity.too.large":
       return new AppError(ErrorCode.PayloadTooLarge, "The request body is too large.");
@@ -36,7 +51,7 @@ function fromBodyParser(err: BodyParserError): AppError | undefined {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
     const requestId = res.locals.requestId;
-    let appError = isAppError(err) ? err : fromBodyParser(err as BodyParserError);
+    let appError = isAppError(err) ? err : fromRequestReading(err as BodyParserError | null);
     if (!appError && isDatabaseUnavailable(err)) {
       logger.error({ requestId, err }, "database unavailable");
       appError = new AppError(ErrorCode.ServiceUnavailable, "The service is temporarily unavailable. Try again shortly.", {
