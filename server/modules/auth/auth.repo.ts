@@ -100,11 +100,11 @@ export class AuthRepo {
 
   /** The session and its first refresh token in one statement (atomic; no transaction round trips). */
   async createSession(s: NewSession): Promise<void> {
-    await this.prisma.$executeRaw`${preparedAs("create_session")} WITH session AS (
+    await this.sql.rows(Prisma.sql`${preparedAs("create_session")} WITH session AS (
         INSERT INTO sessions (id, account_id, expires_at, user_agent, ip)
         VALUES (${s.sessionId}::uuid, ${s.accountId}::uuid, ${s.expiresAt}, ${s.userAgent?.slice(0, 256) ?? null}, ${s.ip?.slice(0, 64) ?? null})
         RETURNING id)
-      INSERT INTO refresh_tokens (id, session_id, token_hash) SELECT ${s.tokenId}::uuid, session.id, ${s.tokenHash} FROM session`;
+      INSERT INTO refresh_tokens (id, session_id, token_hash) SELECT ${s.tokenId}::uuid, session.id, ${s.tokenHash} FROM session`);
   }
 
   findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | null> {
