@@ -1,5 +1,5 @@
 /**
- * `npm run admin:create -- --username alice --role moderator`
+ * `npm run admin:create -- --username alice --role moderator` (viewer, moderator or admin)
  *
  * Creates an operator account, or gives an existing account that role and a new password. The
  * password comes from ADMIN_PASSWORD or, when unset, a prompt on stdin (not echoed on a TTY).
@@ -25,11 +25,11 @@ function parseArgs(argv: string[]): { username: string; role: OperatorRole } {
     const value = () => inline ?? argv[++i];
     if (flag === "--username") username = value();
     else if (flag === "--role") role = value() ?? "";
-    else throw new Error(`unknown argument ${arg} (usage: --username <name> [--role viewer|moderator])`);
+    else throw new Error(`unknown argument ${arg} (usage: --username <name> [--role viewer|moderator|admin])`);
   }
-  if (!username) throw new Error("--username is required (usage: --username <name> [--role viewer|moderator])");
+  if (!username) throw new Error("--username is required (usage: --username <name> [--role viewer|moderator|admin])");
   const parsed = OperatorRoleSchema.safeParse(role.toLowerCase());
-  if (!parsed.success) throw new Error("--role must be viewer or moderator");
+  if (!parsed.success) throw new Error("--role must be viewer, moderator or admin");
   return { username, role: parsed.data };
 }
 

@@ -140,7 +140,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   );
   await joinAdmission.start();
   if (config.admin.username && config.admin.password) {
-    const op = await services.admin.ensureOperator(config.admin.username, config.admin.password, "moderator");
+    const op = await services.admin.ensureOperator(config.admin.username, config.admin.password, "admin");
     logger.info({ operatorId: op.id, created: op.created }, "operator account from ADMIN_USERNAME ready");
   }
 

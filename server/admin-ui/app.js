@@ -162,7 +162,8 @@
     return data;
   }
 
-  const isModerator = () => state.operator && state.operator.role === "moderator";
+  // Admins can do everything moderators can (and also manage operators, through the API).
+  const isModerator = () => state.operator && (state.operator.role === "moderator" || state.operator.role === "admin");
 
   // ---------------------------------------------------------------- session
 
@@ -481,15 +482,20 @@
     });
   }
 
+  // The rule the API enforces (docs/admin.md): act only on roles below yours, give only roles below
+  // yours; admins act on every account but their own and give any role.
+  const ROLE_RANK = { player: 0, viewer: 1, moderator: 2, admin: 3 };
+  const belowMe = (role) => state.operator.role === "admin" || ROLE_RANK[role] < ROLE_RANK[state.operator.role];
+
   function moderatorButtons(account, reload) {
-    if (!isModerator()) return null;
+    if (!isModerator() || account.id === state.operator.id || !belowMe(account.role)) return null;
     const id = encodeURIComponent(account.id);
     const action = (name, label, opts = {}) =>
       el(
         "button",
         {
           type: "button",
-          id: `action-${name}`,
+          id: `action-${opts.id || name}`,
           className: opts.className || "danger",
           onclick: async () => {
             const ok = await askReason({
@@ -498,7 +504,7 @@
               durations: opts.durations,
               permanent: opts.permanent,
               submit: ({ reason, durationSeconds }) =>
-                api("POST", `/admin/api/players/${id}/${name}`, opts.durations ? { reason, durationSeconds } : { reason }),
+                api("POST", `/admin/api/players/${id}/${name}`, { ...opts.body, ...(opts.durations ? { reason, durationSeconds } : { reason }) }),
             });
             if (ok) {
               flash(`${label}: done.`, "ok");
@@ -508,6 +514,7 @@
         },
         label,
       );
+    const roles = Object.keys(ROLE_RANK).filter((r) => r !== account.role && belowMe(r));
     return el(
       "div",
       { className: "actions", id: "moderator-actions" },
@@ -515,6 +522,8 @@
       action("mute", "Mute", { durations: true }),
       action("ban", "Ban", { durations: true, permanent: true }),
       action("unban", "Unban", { className: "secondary" }),
+      account.disabledAt ? action("enable", "Enable", { className: "secondary" }) : action("disable", "Disable"),
+      ...roles.map((r) => action("role", `Make ${r}`, { id: `role-${r}`, className: "secondary", body: { role: r } })),
     );
   }
 
@@ -560,7 +569,7 @@
             el("dt", null, "ID"),
             el("dd", null, a.id),
             el("dt", null, "Role"),
-            el("dd", null, fmtValue(a.role)),
+            el("dd", { id: "player-role" }, fmtValue(a.role)),
             el("dt", null, "Created"),
             el("dd", null, fmtTime(a.createdAt)),
             el("dt", null, "Disabled"),

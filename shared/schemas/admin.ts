@@ -7,7 +7,8 @@ import { PasswordSchema } from "./auth";
  * routes refuse them (401 invalid_token) and admin routes refuse player tokens (403 forbidden).
  */
 
-export const OperatorRoleSchema = z.enum(["viewer", "moderator"]);
+/** Lowest first: each role can do everything the ones before it can (docs/admin.md). */
+export const OperatorRoleSchema = z.enum(["viewer", "moderator", "admin"]);
 export type OperatorRole = z.infer<typeof OperatorRoleSchema>;
 
 /** Destructive actions say why; the reason goes to the audit log. */
@@ -30,7 +31,8 @@ export type AdminLoginResponse = z.infer<typeof AdminLoginResponseSchema>;
 
 export const AdminMeResponseSchema = z.object({ operator: OperatorSchema });
 
-export const AccountRoleSchema = z.enum(["player", "viewer", "moderator"]);
+export const AccountRoleSchema = z.enum(["player", "viewer", "moderator", "admin"]);
+export type AccountRole = z.infer<typeof AccountRoleSchema>;
 
 export const AdminOverviewSchema = z.object({
   playersOnline: z.number().int(),
@@ -160,6 +162,9 @@ export const BanRequestSchema = z.strictObject({
   durationSeconds: z.number().int().min(1).max(10 * 365 * 24 * 3600).nullable(),
   reason: ReasonSchema,
 });
+
+/** Operator management: the new role of an account (player: no operator any more). */
+export const SetRoleRequestSchema = z.strictObject({ role: AccountRoleSchema, reason: ReasonSchema });
 
 export const AdminActionResponseSchema = z.object({
   ok: z.literal(true),

@@ -93,7 +93,7 @@ test("an operator logs in, watches a player come online, finds and bans them: th
   await page.fill("#login-password", ADMIN_PASSWORD);
   await page.click("#login-submit");
   await page.locator("#stat-online").waitFor();
-  await expect(page.locator("#whoami").textContent()).resolves.toContain("moderator");
+  await expect(page.locator("#whoami").textContent()).resolves.toContain("(admin)");
   // The token is kept in this tab's sessionStorage, never in a cookie.
   expect(await context.cookies()).toEqual([]);
 
@@ -124,8 +124,15 @@ test("an operator logs in, watches a player come online, finds and bans them: th
   await page.locator("#sanction-table", { hasText: "Cheating in ranked (browser test)" }).waitFor();
   await shot("admin-player.png");
 
+  // The admin may give any role: the page offers it, the API applies it.
+  await page.click("#action-role-viewer");
+  await page.fill("#action-reason", "Joins the support team (browser test)");
+  await page.click("#action-confirm");
+  await page.locator("#player-role", { hasText: "viewer" }).waitFor();
+
   await page.click('#nav a[data-view="audit"]');
   await page.locator("#audit-table", { hasText: "Cheating in ranked (browser test)" }).waitFor();
+  await page.locator("#audit-table", { hasText: "Joins the support team (browser test)" }).waitFor();
   expect(problems).toEqual([]);
 });
 

@@ -2,6 +2,7 @@ import type { RequestHandler, Response } from "express";
 import type { OperatorRole } from "../../../shared/schemas/admin";
 import { AppError, ErrorCode } from "../../lib/errors";
 import type { AdminService, OperatorContext } from "../../modules/admin/admin.service";
+import { hasRole } from "../../modules/admin/operator-roles";
 import type { AuthService } from "../../modules/auth/auth.service";
 
 const BEARER_SCHEME = /^Bearer +(.*)$/is;
@@ -9,8 +10,6 @@ const B64TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
 
 /** A guard that names the least role a route needs (read by the route-auth test). */
 export type RoleGuard = RequestHandler & { requiredRole: OperatorRole };
-
-const RANK: Record<OperatorRole, number> = { viewer: 1, moderator: 2 };
 
 /**
  * Requires an operator token of an account that still has at least `role`.
@@ -39,7 +38,7 @@ export function requireOperator(admin: AdminService, auth: AuthService, role: Op
         if (isPlayer) throw new AppError(ErrorCode.Forbidden, "Player tokens cannot use the admin API.");
         throw new AppError(ErrorCode.InvalidToken, "The operator token is invalid.");
       }
-      if (RANK[operator.role] < RANK[role]) {
+      if (!hasRole(operator.role, role)) {
         throw new AppError(ErrorCode.Forbidden, `This action needs the ${role} role.`);
       }
       res.locals.operator = operator;

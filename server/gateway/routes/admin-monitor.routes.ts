@@ -4,6 +4,7 @@ import { monitor } from "@colyseus/monitor";
 import { Router, type RequestHandler } from "express";
 import { AppError, ErrorCode } from "../../lib/errors";
 import type { AdminService, OperatorContext } from "../../modules/admin/admin.service";
+import { hasRole } from "../../modules/admin/operator-roles";
 import type { AuthService } from "../../modules/auth/auth.service";
 import { requireOperator } from "../middleware/admin-auth";
 import { ADMIN_CSP } from "./admin-page.routes";
@@ -113,7 +114,7 @@ export function adminMonitorRoutes(deps: AdminMonitorDeps): Router {
       const token = session && OPAQUE_ID.test(session) ? ((await presence().get(SESSION_KEY + digest(session))) as string | undefined) : undefined;
       const op = token ? await operatorOf(token) : undefined;
       if (!op) throw unauthorized("Open the monitor from the operator console (/admin).");
-      if (req.path.startsWith("/api/room/call") && op.role !== "moderator") {
+      if (req.path.startsWith("/api/room/call") && !hasRole(op.role, "moderator")) {
         throw new AppError(ErrorCode.Forbidden, "Calling room methods needs the moderator role.");
       }
       res.locals.operator = op;

@@ -11,6 +11,7 @@ import {
   BanRequestSchema,
   MuteRequestSchema,
   ReasonRequestSchema,
+  SetRoleRequestSchema,
   type AdminOverview,
   type AdminRooms,
 } from "../../../shared/schemas/admin";
@@ -133,6 +134,22 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
 
   router.post("/players/:id/unban", moderator, validateBody(ReasonRequestSchema), async (req, res) => {
     await admin.unban(operatorOf(res), accountId(req), bodyOf(ReasonRequestSchema, req.body).reason);
+    res.json({ ok: true });
+  });
+
+  // Operator management: the service enforces who may act on whom (docs/admin.md).
+  router.post("/players/:id/role", moderator, validateBody(SetRoleRequestSchema), async (req, res) => {
+    const body = bodyOf(SetRoleRequestSchema, req.body);
+    res.json({ ok: true, ...(await admin.setRole(operatorOf(res), accountId(req), body.role, body.reason)) });
+  });
+
+  router.post("/players/:id/disable", moderator, validateBody(ReasonRequestSchema), async (req, res) => {
+    await admin.disable(operatorOf(res), accountId(req), bodyOf(ReasonRequestSchema, req.body).reason);
+    res.json({ ok: true });
+  });
+
+  router.post("/players/:id/enable", moderator, validateBody(ReasonRequestSchema), async (req, res) => {
+    await admin.enable(operatorOf(res), accountId(req), bodyOf(ReasonRequestSchema, req.body).reason);
     res.json({ ok: true });
   });
 

@@ -1,8 +1,31 @@
 import type { PrismaClient } from "../../db/database";
 import { findUsernames } from "../accounts/usernames.repo";
 import type { Prisma } from "../../db/generated/client";
+import { activeBanOf } from "../auth/auth.repo";
+import type { AccountRoleDb } from "./operator-roles";
 
-export type AccountRoleDb = "PLAYER" | "VIEWER" | "MODERATOR";
+export type { AccountRoleDb } from "./operator-roles";
+
+/** What an operator login or token check needs: the account, its token version and the ban in force. */
+export interface OperatorAccountRow {
+  id: string;
+  username: string;
+  role: AccountRoleDb;
+  disabledAt: Date | null;
+  tokenVersion: number;
+  ban: { expiresAt: Date | null } | null;
+}
+
+interface OperatorSqlRow {
+  id: string;
+  username: string;
+  role: AccountRoleDb;
+  disabled_at: Date | null;
+  operator_token_version: number;
+  ban_found: boolean | null;
+  ban_expires_at: Date | null;
+  password_hash?: string;
+}
 
 export interface AuditEntry {
   id: string;
@@ -47,8 +70,44 @@ export class AdminRepo {
     });
   }
 
-  async setRole(id: string, role: AccountRoleDb): Promise<void> {
-    await this.prisma.account.update({ where: { id }, data: { role } });
+  /** The account an operator login names, with its password hash (one statement). */
+  async findOperatorForLogin(usernameKey: string, now: Date): Promise<(OperatorAccountRow & { passwordHash: string }) | null> {
+    const rows = await this.prisma.$queryRaw<OperatorSqlRow[]>`
+      SELECT a.id::text, a.username, a.role::text AS role, a.disabled_at, a.operator_token_version, a.password_hash,
+             b.found AS ban_found, b.expires_at AS ban_expires_at
+      FROM accounts a LEFT JOIN LATERAL (${activeBanOf(now)}) b ON true
+      WHERE a.username_key = ${usernameKey}`;
+    const r = rows[0];
+    return r ? { ...operatorRow(r), passwordHash: r.password_hash ?? "" } : null;
+  }
+
+  /** The account behind an operator token, read on every admin request (one statement). */
+  async findOperator(id: string, now: Date): Promise<OperatorAccountRow | null> {
+    const rows = await this.prisma.$queryRaw<OperatorSqlRow[]>`
+      SELECT a.id::text, a.username, a.role::text AS role, a.disabled_at, a.operator_token_version,
+             b.found AS ban_found, b.expires_at AS ban_expires_at
+      FROM accounts a LEFT JOIN LATERAL (${activeBanOf(now)}) b ON true
+      WHERE a.id = ${id}::uuid`;
+    const r = rows[0];
+    return r ? operatorRow(r) : null;
+  }
+
+  /** Back to player also revokes the operator tokens for good (a later promotion does not revive them). */
+  async setRole(tx: Tx, id: string, role: AccountRoleDb): Promise<void> {
+    await tx.account.update({ where: { id }, data: role === "PLAYER" ? { role, operatorTokenVersion: { increment: 1 } } : { role } });
+  }
+
+  /**
+   * Disables the account (kept at the first disable's time), revokes its sessions and its
+   * operator tokens (inside the caller's transaction).
+   */
+  async disable(tx: Tx, id: string, now: Date): Promise<void> {
+    await tx.account.updateMany({ where: { id, disabledAt: null }, data: { disabledAt: now } });
+    await this.revokeAccess(tx, id, now, "disabled");
+  }
+
+  async enable(tx: Tx, id: string): Promise<void> {
+    await tx.account.update({ where: { id }, data: { disabledAt: null } });
   }
 
   async createOperator(a: { id: string; username: string; usernameKey: string; passwordHash: string; role: AccountRoleDb }): Promise<void> {
@@ -75,10 +134,13 @@ export class AdminRepo {
   /** Stores a ban and revokes every live session of the account (inside the caller's transaction). */
   async ban(tx: Tx, b: { id: string; accountId: string; reason: string; createdBy: string; createdAt: Date; expiresAt: Date | null }): Promise<void> {
     await tx.accountSanction.create({ data: { ...b, kind: "BAN" } });
-    await tx.session.updateMany({
-      where: { accountId: b.accountId, revokedAt: null },
-      data: { revokedAt: b.createdAt, revokedReason: "banned" },
-    });
+    await this.revokeAccess(tx, b.accountId, b.createdAt, "banned");
+  }
+
+  /** Revokes the account's live sessions and every operator token issued so far (an unban restores neither). */
+  private async revokeAccess(tx: Tx, accountId: string, now: Date, reason: string): Promise<void> {
+    await tx.session.updateMany({ where: { accountId, revokedAt: null }, data: { revokedAt: now, revokedReason: reason } });
+    await tx.account.update({ where: { id: accountId }, data: { operatorTokenVersion: { increment: 1 } } });
   }
 
   /** Lifts every ban in force; returns how many. */
@@ -234,6 +296,17 @@ export const activeBanWhere = (now: Date) => ({
   revokedAt: null,
   OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
 });
+
+function operatorRow(r: OperatorSqlRow): OperatorAccountRow {
+  return {
+    id: r.id,
+    username: r.username,
+    role: r.role,
+    disabledAt: r.disabled_at,
+    tokenVersion: r.operator_token_version,
+    ban: r.ban_found ? { expiresAt: r.ban_expires_at } : null,
+  };
+}
 
 function auditData(e: AuditEntry) {
   return {

@@ -9,6 +9,7 @@ import type {
   AdminReport,
   AdminRooms,
   Operator,
+  AccountRole,
   OperatorRole,
 } from "../../../shared/schemas/admin";
 import type { Clock } from "../../lib/clock";
@@ -17,6 +18,7 @@ import { AppError, ErrorCode } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { Logger } from "../../lib/logger";
 import { usernameKeyOf } from "../auth/auth.types";
+import { bannedError } from "../auth/auth.service";
 import type { LoginThrottle } from "../auth/login-throttle";
 import type { PasswordHasher } from "../auth/password-hasher";
 import { passwordPolicyProblem } from "../auth/password-policy";
@@ -25,7 +27,8 @@ import type { AccountEventBus } from "../events/account-events";
 import type { MatchmakingService } from "../matchmaking/matchmaking.service";
 import type { PresenceStore } from "../presence/presence.store";
 import { displayRating } from "../ratings/ratings.service";
-import type { AccountRoleDb, AdminRepo, ReportRow } from "./admin.repo";
+import type { AdminRepo, OperatorAccountRow, ReportRow } from "./admin.repo";
+import { accountRoleOf, dbRoleOf, mayActOn, mayAssign, operatorRoleOf } from "./operator-roles";
 import type { OperatorTokens } from "./operator-tokens";
 
 export interface AdminServiceDeps {
@@ -53,9 +56,6 @@ const MINUTE_MS = 60_000;
 const SERIES_MINUTES = 60;
 const AuditCursorSchema = z.object({ a: z.number().int(), i: z.uuid() });
 
-export const operatorRoleOf = (role: AccountRoleDb): OperatorRole | undefined =>
-  role === "MODERATOR" ? "moderator" : role === "VIEWER" ? "viewer" : undefined;
-const roleName = (role: AccountRoleDb) => role.toLowerCase() as "player" | "viewer" | "moderator";
 const iso = (d: Date) => d.toISOString();
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -76,32 +76,40 @@ export class AdminService {
     return ensureOperatorAccount(this.d.repo, this.d.hasher, username, password, role);
   }
 
-  /** Players, unknown users and wrong passwords get the same 401; attempts are throttled like /auth/login. */
+  /**
+   * Players, unknown users, disabled accounts and wrong passwords get the same 401; a banned
+   * operator with the right password learns of the ban (403 account_banned), as players do.
+   * Attempts are throttled like /auth/login.
+   */
   async login(username: string, password: string, ip: string): Promise<AdminLoginResponse> {
     const key = usernameKeyOf(username);
     // Only a real failure counts (concurrent correct logins from one address are never refused).
     const account = await this.d.throttle.attempt(key, ip, async () => {
-      const found = await this.d.repo.findAccountByUsernameKey(key);
+      const found = await this.d.repo.findOperatorForLogin(key, new Date(this.d.clock.now()));
       const ok = found ? await this.d.hasher.verify(found.passwordHash, password) : await this.d.hasher.verifyDummy(password);
       const good = found !== null && ok && !found.disabledAt && operatorRoleOf(found.role) !== undefined;
       return { failed: !good, result: good ? found : null };
     });
     const role = account ? operatorRoleOf(account.role) : undefined;
     if (!account || !role) throw new AppError(ErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
+    if (account.ban) throw bannedError(account.ban);
     this.d.logger.info({ operatorId: account.id, role }, "operator logged in");
     return {
-      accessToken: this.d.tokens.sign(account.id),
+      accessToken: this.d.tokens.sign(account.id, account.tokenVersion),
       expiresIn: this.d.tokens.ttlSeconds,
       operator: { id: account.id, username: account.username, role },
     };
   }
 
-  /** The operator behind a token, or undefined when it is no operator token at all. */
+  /**
+   * The operator behind a token, read from the store on every request (no cache: a ban, a
+   * disable or a role change made on any process applies to the next request everywhere).
+   */
   async authenticate(token: string): Promise<OperatorContext | "expired" | "invalid"> {
     const claims = this.d.tokens.verify(token);
     if (typeof claims === "string") return claims;
-    const account = await this.d.repo.findAccount(claims.accountId);
-    const role = account && !account.disabledAt ? operatorRoleOf(account.role) : undefined;
+    const account = await this.d.repo.findOperator(claims.accountId, new Date(this.d.clock.now()));
+    const role = account && liveOperator(account, claims.version) ? operatorRoleOf(account.role) : undefined;
     if (!account || !role) return "invalid";
     return { id: account.id, username: account.username, role };
   }
@@ -144,7 +152,7 @@ export class AdminService {
       items: rows.map((r) => ({
         id: r.id,
         username: r.username,
-        role: roleName(r.role),
+        role: accountRoleOf(r.role),
         createdAt: iso(r.createdAt),
         banned: r.banned,
         online: (presence.get(r.id)?.connections ?? 0) > 0,
@@ -163,7 +171,7 @@ export class AdminService {
     ].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     const online = p.connections > 0;
     return {
-      account: { id: d.account.id, username: d.account.username, role: roleName(d.account.role), createdAt: iso(d.account.createdAt), disabledAt: isoOrNull(d.account.disabledAt) },
+      account: { id: d.account.id, username: d.account.username, role: accountRoleOf(d.account.role), createdAt: iso(d.account.createdAt), disabledAt: isoOrNull(d.account.disabledAt) },
       sessions: d.sessions.map((s) => ({
         id: s.id,
         createdAt: iso(s.createdAt),
@@ -252,13 +260,13 @@ export class AdminService {
 
   /** Closes the player's live lobby connections on every process; the sessions stay valid. */
   async kick(op: OperatorContext, accountId: string, reason: string): Promise<void> {
-    await this.target(accountId);
+    await this.target(op, accountId);
     await this.d.repo.audit(this.entry(op, "kick", "account", accountId, reason));
     await this.d.bus.publish(accountId, { kind: "sessions_ended", sessionIds: null, closeCode: CloseCode.Kicked, reason: "kicked" });
   }
 
   async mute(op: OperatorContext, accountId: string, durationSeconds: number, reason: string): Promise<{ expiresAt: string }> {
-    await this.target(accountId);
+    await this.target(op, accountId);
     const expiresAt = await this.d.chat.mute(accountId, { durationMs: durationSeconds * 1000, reason, by: op.id, source: "OPERATOR" });
     await this.d.repo.audit(this.entry(op, "mute", "account", accountId, reason, { durationSeconds, expiresAt: iso(expiresAt) }));
     return { expiresAt: iso(expiresAt) };
@@ -266,8 +274,8 @@ export class AdminService {
 
   /** Stores the ban, revokes every session and writes the audit row in one transaction, then closes live connections. */
   async ban(op: OperatorContext, accountId: string, durationSeconds: number | null, reason: string): Promise<{ expiresAt: string | null }> {
-    await this.target(accountId);
     if (accountId === op.id) throw new AppError(ErrorCode.CannotTargetSelf, "You cannot ban yourself.");
+    await this.target(op, accountId);
     const now = new Date(this.d.clock.now());
     const expiresAt = durationSeconds === null ? null : new Date(now.getTime() + durationSeconds * 1000);
     await this.d.repo.withAudit(
@@ -280,7 +288,7 @@ export class AdminService {
   }
 
   async unban(op: OperatorContext, accountId: string, reason: string): Promise<{ lifted: number }> {
-    await this.target(accountId);
+    await this.target(op, accountId);
     const now = new Date(this.d.clock.now());
     let lifted = 0;
     await this.d.repo.withAudit(this.entry(op, "unban", "account", accountId, reason), async (tx) => {
@@ -305,9 +313,45 @@ export class AdminService {
     );
   }
 
-  private async target(accountId: string) {
+  // --- operator management (docs/admin.md: who may manage whom) -----------------------------
+
+  /** Promotes or demotes; the operator's live tokens carry the new role from their next request. */
+  async setRole(op: OperatorContext, accountId: string, role: AccountRole, reason: string): Promise<{ role: AccountRole }> {
+    if (accountId === op.id) throw new AppError(ErrorCode.CannotTargetSelf, "You cannot change your own role.");
+    const account = await this.target(op, accountId);
+    if (!mayAssign(op.role, role)) throw new AppError(ErrorCode.Forbidden, `A ${op.role} cannot give the ${role} role.`);
+    const from = accountRoleOf(account.role);
+    await this.d.repo.withAudit(this.entry(op, "set_role", "account", accountId, reason, { from, to: role }), (tx) =>
+      this.d.repo.setRole(tx, accountId, dbRoleOf(role)),
+    );
+    this.d.logger.info({ operatorId: op.id, accountId, from, to: role }, "account role changed");
+    return { role };
+  }
+
+  /**
+   * Disables the account: login refused, every session and operator token revoked (for good:
+   * enabling does not restore them), live connections closed on every process.
+   */
+  async disable(op: OperatorContext, accountId: string, reason: string): Promise<void> {
+    if (accountId === op.id) throw new AppError(ErrorCode.CannotTargetSelf, "You cannot disable yourself.");
+    await this.target(op, accountId);
+    const now = new Date(this.d.clock.now());
+    await this.d.repo.withAudit(this.entry(op, "disable", "account", accountId, reason), (tx) => this.d.repo.disable(tx, accountId, now));
+    await this.d.bus.publish(accountId, { kind: "sessions_ended", sessionIds: null, closeCode: CloseCode.SessionRevoked, reason: "disabled" });
+    this.d.logger.info({ operatorId: op.id, accountId }, "account disabled");
+  }
+
+  async enable(op: OperatorContext, accountId: string, reason: string): Promise<void> {
+    await this.target(op, accountId);
+    await this.d.repo.withAudit(this.entry(op, "enable", "account", accountId, reason), (tx) => this.d.repo.enable(tx, accountId));
+  }
+
+  /** The account an action names, if `op` may act on it (only on roles below its own; admins on all). */
+  private async target(op: OperatorContext, accountId: string) {
     const account = await this.d.repo.findAccount(accountId);
     if (!account) throw new AppError(ErrorCode.AccountNotFound, "No such account.");
+    const role = accountRoleOf(account.role);
+    if (!mayActOn(op.role, role)) throw new AppError(ErrorCode.Forbidden, `A ${op.role} cannot act on a ${role} account.`);
     return account;
   }
 
@@ -335,7 +379,7 @@ export async function ensureOperatorAccount(
   const problem = passwordPolicyProblem(normalized, username) ?? (Array.from(normalized).length < 12 ? "must be at least 12 characters" : undefined);
   if (problem) throw new AppError(ErrorCode.WeakPassword, `Operator password ${problem}.`);
   const key = usernameKeyOf(username);
-  const dbRole: AccountRoleDb = role === "moderator" ? "MODERATOR" : "VIEWER";
+  const dbRole = dbRoleOf(role);
   const passwordHash = await hasher.hash(normalized);
   const existing = await repo.findAccountByUsernameKey(key);
   if (existing) {
@@ -346,6 +390,9 @@ export async function ensureOperatorAccount(
   await repo.createOperator({ id, username, usernameKey: key, passwordHash, role: dbRole });
   return { id, created: true };
 }
+
+/** Not disabled, not banned, and the token was issued after the account's last revocation. */
+const liveOperator = (a: OperatorAccountRow, tokenVersion: number): boolean => !a.disabledAt && !a.ban && a.tokenVersion === tokenVersion;
 
 function reportView(r: ReportRow): AdminReport {
   return {

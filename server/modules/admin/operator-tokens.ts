@@ -20,11 +20,15 @@ const ClaimsSchema = z.object({
   typ: z.literal(OPERATOR_TOKEN_TYPE),
   exp: z.number().int(),
   iat: z.number().int(),
+  /** The account's operator token version at issue: a ban, a disable or a demotion to player increments it. */
+  ver: z.number().int().nonnegative(),
 });
 
 /**
  * Operator access tokens: a separate audience and `typ`, algorithm pinned on verify. The role is
- * not trusted from the token: every request re-reads the account, so a demotion applies at once.
+ * not trusted from the token: every request re-reads the account, so a demotion applies at once,
+ * and compares the token's `ver` with the account's, so a ban, a disable or a demotion to player
+ * revokes it for good.
  */
 export class OperatorTokens {
   /**
@@ -44,9 +48,9 @@ export class OperatorTokens {
     return this.config.ttlSeconds;
   }
 
-  sign(accountId: string): string {
+  sign(accountId: string, version: number): string {
     const iat = Math.floor(this.clock.now() / 1000);
-    return jwt.sign({ sub: accountId, typ: OPERATOR_TOKEN_TYPE, iat, exp: iat + this.config.ttlSeconds }, this.key, {
+    return jwt.sign({ sub: accountId, typ: OPERATOR_TOKEN_TYPE, ver: version, iat, exp: iat + this.config.ttlSeconds }, this.key, {
       algorithm: OPERATOR_TOKEN_ALGORITHM,
       issuer: this.config.issuer,
       audience: this.config.audience,
@@ -54,7 +58,7 @@ export class OperatorTokens {
     });
   }
 
-  verify(token: string): { accountId: string } | "expired" | "invalid" {
+  verify(token: string): { accountId: string; version: number } | "expired" | "invalid" {
     let payload: unknown;
     try {
       payload = jwt.verify(token, this.key, {
@@ -67,6 +71,6 @@ export class OperatorTokens {
       return err instanceof jwt.TokenExpiredError ? "expired" : "invalid";
     }
     const claims = ClaimsSchema.safeParse(payload);
-    return claims.success ? { accountId: claims.data.sub } : "invalid";
+    return claims.success ? { accountId: claims.data.sub, version: claims.data.ver } : "invalid";
   }
 }

@@ -41,7 +41,8 @@ export interface AuthServiceDeps {
 
 const INVALID_CREDENTIALS = "Invalid username or password.";
 
-function bannedError(ban: { expiresAt: Date | null }): AppError {
+/** 403 account_banned with the expiry (also for operator logins). */
+export function bannedError(ban: { expiresAt: Date | null }): AppError {
   if (ban.expiresAt === null) {
     return new AppError(ErrorCode.AccountBanned, "This account is banned permanently.", { details: { permanent: true } });
   }

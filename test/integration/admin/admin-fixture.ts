@@ -4,13 +4,14 @@ import { memoryLimiterStore } from "../../../server/lib/rate-limit/flexible-limi
 import { Api, type HttpResponse } from "../../helpers/http";
 import type { TestServer } from "../../helpers/test-server";
 
+export const ADMIN = { username: "admin_op", password: "copper-signal-orchard-31" };
 export const MODERATOR = { username: "mod_op", password: "quiet-lantern-harbor-77" };
 export const VIEWER = { username: "view_op", password: "amber-meadow-signal-19" };
 
-/** Env that creates the moderator at start, as ADMIN_USERNAME / ADMIN_PASSWORD do in production. */
+/** Env that creates the admin at start, as ADMIN_USERNAME / ADMIN_PASSWORD do in production. */
 export const ADMIN_TEST_ENV = {
-  ADMIN_USERNAME: MODERATOR.username,
-  ADMIN_PASSWORD: MODERATOR.password,
+  ADMIN_USERNAME: ADMIN.username,
+  ADMIN_PASSWORD: ADMIN.password,
   REGISTER_MAX_PER_IP_PER_HOUR: "100000",
   CHAT_FLOOD_BURST: "100",
   CHAT_FLOOD_PER_SECOND: "100",
@@ -18,6 +19,7 @@ export const ADMIN_TEST_ENV = {
 } as const;
 
 export interface Operators {
+  admin: string;
   moderator: string;
   viewer: string;
 }
@@ -26,8 +28,9 @@ export async function adminLogin(api: Api, who: { username: string; password: st
   return api.post("/admin/api/login", who);
 }
 
-/** Tokens of the moderator created from env and of a viewer created through the service. */
+/** Tokens of the admin created from env and of a moderator and a viewer created through the service. */
 export async function operators(t: TestServer): Promise<Operators> {
+  await t.server.services.admin.ensureOperator(MODERATOR.username, MODERATOR.password, "moderator");
   await t.server.services.admin.ensureOperator(VIEWER.username, VIEWER.password, "viewer");
   const api = new Api(t.url);
   const token = async (who: typeof MODERATOR) => {
@@ -35,7 +38,7 @@ export async function operators(t: TestServer): Promise<Operators> {
     if (res.status !== 200) throw new Error(`operator login failed: ${res.status} ${res.text}`);
     return (res.body as { accessToken: string }).accessToken;
   };
-  return { moderator: await token(MODERATOR), viewer: await token(VIEWER) };
+  return { admin: await token(ADMIN), moderator: await token(MODERATOR), viewer: await token(VIEWER) };
 }
 
 /** The admin router as the server builds it, for enumerating its routes. */
@@ -51,11 +54,11 @@ export interface RouteInfo {
   method: string;
   path: string;
   /** undefined: a public route (no requireOperator guard). */
-  requiredRole: "viewer" | "moderator" | undefined;
+  requiredRole: "viewer" | "moderator" | "admin" | undefined;
 }
 
 interface LayerLike {
-  route?: { path: string; methods: Record<string, boolean>; stack: { handle: { requiredRole?: "viewer" | "moderator" } }[] };
+  route?: { path: string; methods: Record<string, boolean>; stack: { handle: { requiredRole?: "viewer" | "moderator" | "admin" } }[] };
 }
 
 /** Every route of the router with its method and the role its guard requires. */

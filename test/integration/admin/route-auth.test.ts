@@ -50,6 +50,7 @@ const urlOf = (route: RouteInfo): string =>
 const bodyOf = (route: RouteInfo): Record<string, unknown> => {
   if (route.path.endsWith("/mute")) return { durationSeconds: 60, reason: "route test" };
   if (route.path.endsWith("/ban")) return { durationSeconds: 60, reason: "route test" };
+  if (route.path.endsWith("/role")) return { role: "viewer", reason: "route test" };
   return { reason: "route test" };
 };
 
@@ -73,6 +74,9 @@ test("the router has the documented routes, and every route but login has a role
       "/players/:id/kick",
       "/players/:id/mute",
       "/players/:id/unban",
+      "/players/:id/role",
+      "/players/:id/disable",
+      "/players/:id/enable",
       "/reports/:reportId/resolve",
     ].sort(),
   );
