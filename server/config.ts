@@ -178,6 +178,8 @@ export interface Config {
   admin: { username: string | undefined; password: string | undefined; audience: string; tokenTtlSeconds: number };
   logLevel: string;
   shutdownTimeoutMs: number;
+  /** Accepted but unsafe settings, for the boot to log. */
+  warnings: string[];
 }
 
 export class ConfigError extends Error {
@@ -230,11 +232,28 @@ function crossFieldProblems(raw: Record<string, string>): string[] {
   if (raw.REDIS_URL && !raw.DATABASE_URL) {
     problems.push("REDIS_URL: several processes need a shared PostgreSQL; set DATABASE_URL too");
   }
+  if (production && trustsEveryHop(raw.TRUST_PROXY)) {
+    problems.push(`TRUST_PROXY: "${raw.TRUST_PROXY}" ${TRUST_EVERY_HOP_RISK}; refused when NODE_ENV=production: ${TRUST_PROXY_INSTEAD}`);
+  }
   if (production && raw.REDIS_URL && !raw.PUBLIC_ADDRESS) {
     problems.push("PUBLIC_ADDRESS: is required with REDIS_URL in production so seat reservations reach this process");
   }
   return problems;
 }
+
+/**
+ * `true` (or a catch-all subnet) makes Express take the left-most X-Forwarded-For entry, which the
+ * client writes itself: every rate limit and lockout keyed on the client IP becomes optional.
+ */
+function trustsEveryHop(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  if (value === "true") return true;
+  return value.split(",").some((entry) => ["0.0.0.0/0", "::/0"].includes(entry.trim()));
+}
+
+const TRUST_EVERY_HOP_RISK =
+  "trusts every X-Forwarded-For hop, so any client can choose the address that rate limits and login lockouts key on";
+const TRUST_PROXY_INSTEAD = "set the number of proxies in front (e.g. 1 behind one load balancer) or their addresses/subnets (e.g. 10.0.0.0/8)";
 
 function parseTrustProxy(value: string): boolean | number | string {
   if (value === "false" || value === "") return false;
@@ -345,6 +364,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     },
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    warnings: trustsEveryHop(e.TRUST_PROXY) ? [`TRUST_PROXY: "${e.TRUST_PROXY}" ${TRUST_EVERY_HOP_RISK}; allowed outside production only: ${TRUST_PROXY_INSTEAD}`] : [],
   };
   return deepFreeze(config);
 }

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  for (const warning of config.warnings) logger.warn(warning);
   if (process.env.UV_THREADPOOL_SIZE !== String(config.passwordHashThreads)) {
     logger.warn({ passwordHashThreads: config.passwordHashThreads, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE }, "thread pool size differs from PASSWORD_HASH_THREADS");
   }

@@ -201,6 +201,26 @@ describe("loadConfig", () => {
     expect(loadConfig({ DATA_DIR: dir, TRUST_PROXY: "2" }).trustProxy).toBe(2);
     expect(loadConfig({ DATA_DIR: dir, TRUST_PROXY: "loopback, 10.0.0.0/8" }).trustProxy).toBe("loopback, 10.0.0.0/8");
   });
+
+  test("TRUST_PROXY=true (or a catch-all subnet) is refused in production, saying why and what to set instead", () => {
+    for (const value of ["true", "0.0.0.0/0", "10.0.0.0/8, ::/0"]) {
+      const problem = problemsOf(production({ TRUST_PROXY: value })).find((p) => p.startsWith("TRUST_PROXY:"));
+      expect(problem).toContain("trusts every X-Forwarded-For hop");
+      expect(problem).toContain("rate limits");
+      expect(problem).toContain("number of proxies");
+    }
+    for (const value of ["1", "2", "loopback, 10.0.0.0/8", "false"]) {
+      expect(loadConfig(production({ TRUST_PROXY: value })).warnings).toEqual([]);
+    }
+  });
+
+  test("TRUST_PROXY=true outside production is allowed, with a warning for the boot to log", () => {
+    const config = loadConfig({ DATA_DIR: tempDir(), TRUST_PROXY: "true" });
+    expect(config.trustProxy).toBe(true);
+    expect(config.warnings).toHaveLength(1);
+    expect(config.warnings[0]).toMatch(/^TRUST_PROXY: "true" trusts every X-Forwarded-For hop.*allowed outside production only/);
+    expect(loadConfig({ DATA_DIR: tempDir() }).warnings).toEqual([]);
+  });
 });
 
 describe("secretProblem", () => {
