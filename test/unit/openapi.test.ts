@@ -4,7 +4,8 @@ import { parse } from "yaml";
 import { createGatewayApp, type GatewayDeps } from "../../server/gateway/app";
 import { createLogger } from "../../server/lib/logger";
 import { createMetrics } from "../../server/lib/metrics";
-import { ErrorCode } from "../../shared/codes";
+import { ErrorCode as ColyseusErrorCode, matchMaker } from "@colyseus/core";
+import { ErrorCode, MatchmakeErrorCode } from "../../shared/codes";
 
 const root = path.resolve(__dirname, "..", "..");
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"] as const;
@@ -56,6 +57,9 @@ function gatewayRoutes(): string[] {
   return [...new Set(routes)].sort();
 }
 
+/** Served by Colyseus in front of the gateway (its matchmaking route), not by Express. */
+const MATCHMAKE_ROUTE = `POST /${matchMaker.controller.matchmakeRoute}/{method}/{roomName}`;
+
 const documentedRoutes = (): string[] =>
   Object.entries(doc.paths)
     .flatMap(([p, item]) => METHODS.filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${p}`))
@@ -76,8 +80,27 @@ describe("docs/openapi.yaml", () => {
   });
 
   test("documents no route the gateway does not serve", () => {
-    const served = new Set(gatewayRoutes());
+    const served = new Set([...gatewayRoutes(), MATCHMAKE_ROUTE]);
     expect(documentedRoutes().filter((r) => !served.has(r))).toEqual([]);
+  });
+
+  test("documents Colyseus' matchmaking route: every method it exposes and every error status it answers", () => {
+    expect(documentedRoutes()).toContain(MATCHMAKE_ROUTE);
+    const operation = doc.paths["/matchmake/{method}/{roomName}"]!.post! as {
+      parameters: Array<{ name: string; schema: { enum?: string[] } }>;
+      responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
+    };
+    expect(operation.parameters.find((p) => p.name === "method")?.schema.enum).toEqual(matchMaker.controller.exposedMethods);
+    const matchmakeStatuses = Object.entries(ColyseusErrorCode)
+      .filter(([name]) => name.startsWith("MATCHMAKE_") || name === "AUTH_FAILED")
+      .map(([, code]) => code);
+    const errorStatuses = [MatchmakeErrorCode.ServerBusy, ...matchmakeStatuses].map(String).sort();
+    expect(Object.keys(operation.responses).sort()).toEqual(["200", "400", ...errorStatuses].sort());
+    for (const status of errorStatuses) {
+      expect([status, operation.responses[status]?.content?.["application/json"]?.schema.$ref]).toEqual([status, "#/components/schemas/MatchmakeError"]);
+    }
+    const bodyCodes = (doc.components.schemas.MatchmakeError as unknown as { properties: { code: { enum: number[] } } }).properties.code.enum;
+    expect(bodyCodes.map(String).sort()).toEqual(errorStatuses);
   });
 
   test("lists exactly the error codes of shared/codes.ts", () => {
