@@ -87,9 +87,12 @@ describe("docs/openapi.yaml", () => {
   test("documents Colyseus' matchmaking route: every method it exposes and every error status it answers", () => {
     expect(documentedRoutes()).toContain(MATCHMAKE_ROUTE);
     const operation = doc.paths["/matchmake/{method}/{roomName}"]!.post! as {
+      "x-served-by": string;
       parameters: Array<{ name: string; schema: { enum?: string[] } }>;
       responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
     };
+    // Marks it for tools that test the gateway's own contract (the input fuzz skips it).
+    expect(operation["x-served-by"]).toBe("colyseus");
     expect(operation.parameters.find((p) => p.name === "method")?.schema.enum).toEqual(matchMaker.controller.exposedMethods);
     const matchmakeStatuses = Object.entries(ColyseusErrorCode)
       .filter(([name]) => name.startsWith("MATCHMAKE_") || name === "AUTH_FAILED")
