@@ -63,9 +63,12 @@ describe("a path parameter that is not valid percent-encoding", () => {
   const doc = parse(fs.readFileSync(path.resolve(__dirname, "../../docs/openapi.yaml"), "utf8")) as {
     paths: Record<string, Record<string, unknown>>;
   };
+  // Not Colyseus' matchmaking route (x-served-by: colyseus): it takes the segment as a method or
+  // room name and answers its documented 520 (test/realtime/matchmake-errors.test.ts).
+  const servedByGateway = (op: unknown): boolean => !!op && (op as { "x-served-by"?: string })["x-served-by"] !== "colyseus";
   const routes = Object.entries(doc.paths)
     .filter(([p]) => p.includes("{"))
-    .flatMap(([p, item]) => ["get", "post", "delete", "patch", "put"].filter((m) => item[m]).map((m) => [m.toUpperCase(), p] as const));
+    .flatMap(([p, item]) => ["get", "post", "delete", "patch", "put"].filter((m) => servedByGateway(item[m])).map((m) => [m.toUpperCase(), p] as const));
 
   test("the spec has routes with path parameters (what the next test walks)", () => {
     expect(routes.length).toBeGreaterThanOrEqual(12);
