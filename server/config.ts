@@ -70,6 +70,8 @@ export const EnvSchema = z.object({
   DB_PREPARED_STATEMENTS: bool.default(true),
   MIGRATE_ON_START: bool.optional(),
   REDIS_URL: urlOf(["redis:", "rediss:"], "redis:// or rediss://").optional(),
+  /** Longest any Redis command is waited for; a connection silent that long after a command is reconnected. */
+  REDIS_COMMAND_TIMEOUT_MS: int(100, 60_000).default(2_000),
   JWT_SECRET: z.string().optional(),
   JWT_ISSUER: z.string().min(1).default("lobby"),
   JWT_AUDIENCE: z.string().min(1).default("lobby-game"),
@@ -152,6 +154,7 @@ export interface Config {
   database: { kind: "postgres"; url: string; poolSize: number; preparedStatements: boolean } | { kind: "embedded"; dir: string };
   migrateOnStart: boolean;
   redisUrl: string | undefined;
+  redisCommandTimeoutMs: number;
   jwt: { secret: string; issuer: string; audience: string; accessTtlSeconds: number };
   sessionTtlSeconds: number;
   loginLimits: {
@@ -292,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       : { kind: "embedded", dir: path.join(dataDir, "pglite") },
     migrateOnStart: e.MIGRATE_ON_START ?? !production,
     redisUrl: e.REDIS_URL,
+    redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
     jwt: {
       secret: e.JWT_SECRET ?? developmentSecret(dataDir),
       issuer: e.JWT_ISSUER,

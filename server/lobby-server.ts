@@ -23,6 +23,9 @@ import { PresenceApiStore } from "./realtime/presence-store";
 import { chatNamespace, PresenceChatTopics } from "./realtime/chat-topics";
 import { PresenceProcessRegistry } from "./realtime/process-registry";
 import { startLiveness } from "./realtime/liveness";
+import { BackplaneHealth } from "./realtime/backplane-health";
+import { WeakListeners } from "./realtime/weak-listeners";
+import type { LobbyChat } from "./realtime/rooms/lobby-chat";
 import { LobbySocial } from "./realtime/rooms/lobby-social";
 import { LobbyParties } from "./realtime/rooms/lobby-parties";
 import { ColyseusMatchHandoff } from "./realtime/match-handoff";
@@ -92,12 +95,26 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   const clock = opts.clock ?? systemClock;
   const metrics = createMetrics();
 
-  const redis: Redis | undefined = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+  const redis: Redis | undefined = config.redisUrl ? await connectRedis(config.redisUrl, 5_000, config.redisCommandTimeoutMs) : undefined;
   const db = await openDatabase(config.database, { migrate: config.migrateOnStart, logger }).catch(async (err) => {
     redis?.disconnect();
     throw err;
   });
-  const backplane = createBackplane(config.redisUrl);
+  const backplane = createBackplane(config.redisUrl, config.redisCommandTimeoutMs);
+  metrics.backplaneUp.set(1);
+  const chatResyncs = new WeakListeners<LobbyChat>();
+  backplane.onResubscribed(() => chatResyncs.forEach((room) => void room.resync()));
+  const backplaneHealth = new BackplaneHealth(
+    [...backplane.connections, ...(redis ? [{ name: "rate-limits", redis }] : [])],
+    { everyMs: Math.min(1_000, config.redisCommandTimeoutMs), timeoutMs: config.redisCommandTimeoutMs },
+    logger,
+    {
+      changed(up) {
+        metrics.backplaneUp.set(up ? 1 : 0);
+        if (!up) metrics.backplaneOutages.inc();
+      },
+    },
+  );
   const limiterStore = opts.limiterStore ?? (redis ? redisLimiterStore(redis) : memoryLimiterStore());
 
   const sessionCache = new SessionCache(config.sessionCacheSeconds * 1000, SESSION_CACHE_MAX_ENTRIES, clock);
@@ -129,6 +146,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   matchmaking.attachHandoff(new ColyseusMatchHandoff(bus));
   metrics.sources.queueWaiting = () => matchmaking.waitingCounts();
   metrics.sources.dbQueries = () => db.queries.total;
+  metrics.sources.chatDeferredStreams = () => chat.publisher.deferredCount;
   await chat.init();
   // Other processes' revocations (this process' own are applied as they are published).
   await backplane.presence.subscribe(SESSIONS_ENDED_CHANNEL, onSessionsEnded);
@@ -161,7 +179,12 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       token: limiterStore.create({ name: "token_ip", points: 60, durationSeconds: 60 }),
       socialWrite: limiterStore.create({ name: "social_write_account", points: 60, durationSeconds: 60 }),
     },
-    health: { pingDatabase: () => db.ping(), isDraining: () => draining, metricsToken: config.metricsToken },
+    health: {
+      pingDatabase: () => db.ping(),
+      isDraining: () => draining,
+      isBackplaneUp: backplane.kind === "redis" ? () => backplaneHealth.isUp : undefined,
+      metricsToken: config.metricsToken,
+    },
   });
 
   const httpServer = http.createServer(app);
@@ -182,7 +205,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       sessionSweepMs: config.lobby.sessionSweepSeconds * 1000,
       shardCountEveryMs: opts.shardCountEveryMs ?? 1000,
       social: new LobbySocial({ presence, notifications, logger, clock }),
-      chat: { chat, logger, topicChannel: chatTopics.channelOf },
+      chat: { chat, logger, topicChannel: chatTopics.channelOf, resyncs: chatResyncs },
       parties: new LobbyParties({ parties, matchmaking, presence, logger }),
       joinSnapshots: services.joinSnapshots,
       admission: joinAdmission,
@@ -242,6 +265,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   // Liveness: with several processes, each says it is alive; the others take a process whose
   // heartbeat expired out of presence (its players go offline, their searches and parties end).
   const liveness = backplane.kind === "redis" ? startLiveness(services, processRegistry, config, logger) : undefined;
+  backplaneHealth.start();
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -250,6 +274,8 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       clearInterval(retentionTimer);
       clearTimeout(tickTimer);
       await liveness?.stop();
+      await backplaneHealth.stop();
+      chat.publisher.stop();
       await matchmaking.releaseQueues().catch((err) => logger.warn({ err }, "releasing queue leases failed"));
       logger.info("shutting down: closing rooms and connections");
       await shutdownGameServer(gameServer, backplane);

@@ -145,6 +145,7 @@ export function createServices(i: ServiceInputs): Services {
     clock,
     logger,
     config: config.chat,
+    publishTimeoutMs: config.redisCommandTimeoutMs,
   });
   const ratings = new RatingsService(new RatingsRepo(db.prisma), cursors);
   const parties = new PartiesService({

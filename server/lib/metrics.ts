@@ -23,6 +23,7 @@ export function createMetrics() {
   const sources: {
     queueWaiting?: () => Promise<{ mode: string; region: string; players: number }[]>;
     dbQueries?: () => number;
+    chatDeferredStreams?: () => number;
   } = {};
   collectDefaultMetrics({ register: registry, prefix: "lobby_" });
   return {
@@ -111,6 +112,24 @@ export function createMetrics() {
       help: "Operations refused with 503 server_busy, by gate and reason (queue_full, queue_timeout).",
       labelNames: ["gate", "reason"] as const,
       registers: [registry],
+    }),
+    backplaneUp: new Gauge({
+      name: "lobby_backplane_up",
+      help: "1 while every Redis connection of the process answers its health ping in time, 0 while one does not (no Redis: always 1).",
+      registers: [registry],
+    }),
+    backplaneOutages: new Counter({
+      name: "lobby_backplane_outages_total",
+      help: "Times a Redis connection of the process stopped answering in time (each outage counted once).",
+      registers: [registry],
+    }),
+    chatDeferredStreams: new Gauge({
+      name: "lobby_chat_deferred_streams",
+      help: "Chat channels whose newest stored message awaits publishing because Redis did not take it in time.",
+      registers: [registry],
+      collect() {
+        if (sources.chatDeferredStreams) this.set(sources.chatDeferredStreams());
+      },
     }),
     dbQueries: new Counter({
       name: "lobby_db_queries_total",

@@ -1,11 +1,40 @@
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
+
+/** How long a Redis command may go unanswered unless REDIS_COMMAND_TIMEOUT_MS says otherwise. */
+export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 2_000;
+
+/**
+ * Options for every Redis connection of the process. Nothing waits on Redis forever:
+ * - commandTimeout: a command unanswered after `commandTimeoutMs` is rejected (also one waiting
+ *   in the offline queue while the connection is down);
+ * - socketTimeout: a connection that receives nothing for that long after a command was written
+ *   is destroyed and reconnected. Without it a blackholed connection (open, silent: no RST ever
+ *   comes) would be kept, and ioredis matches replies to commands in order, so one command lost on
+ *   the way would leave every later reply on that connection answering the wrong command.
+ * - reconnects retry quickly and keep trying (the outage is reported by BackplaneHealth).
+ */
+export function redisOptions(commandTimeoutMs: number): RedisOptions {
+  return {
+    commandTimeout: commandTimeoutMs,
+    socketTimeout: commandTimeoutMs,
+    connectTimeout: commandTimeoutMs,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+    retryStrategy: (attempt: number) => Math.min(50 * attempt, 1_000),
+  };
+}
+
+/** A Redis connection with the process' bounds (connecting in the background). */
+export function createRedis(url: string, commandTimeoutMs: number): Redis {
+  return new Redis(url, redisOptions(commandTimeoutMs));
+}
 
 /**
  * Connects to Redis and proves it answers, so a wrong REDIS_URL fails the boot with a clear
  * message instead of hanging (Colyseus' Redis presence retries forever).
  */
-export async function connectRedis(url: string, timeoutMs = 5_000): Promise<Redis> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+export async function connectRedis(url: string, timeoutMs = 5_000, commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS): Promise<Redis> {
+  const redis = new Redis(url, { ...redisOptions(commandTimeoutMs), lazyConnect: true });
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([

@@ -1,13 +1,14 @@
 import net from "node:net";
 
 /**
- * A TCP forwarder in front of a real service (PostgreSQL by default) that a test can cut and
- * restore, to make the service unreachable without stopping it for everyone else.
+ * A TCP forwarder in front of a real service (PostgreSQL by default) that a test can cut,
+ * blackhole and restore, to make the service unreachable without stopping it for everyone else.
  */
 export class TcpProxy {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
   private boundPort = 0;
+  private holing = false;
 
   private constructor(private readonly target: { host: string; port: number }) {}
 
@@ -39,8 +40,17 @@ export class TcpProxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Accepts and forwards again, on the same port. */
+  /**
+   * Keeps every connection open (and accepts new ones) but forwards nothing, either way: bytes
+   * sent meanwhile are dropped, as a network that silently loses packets would. No RST, no FIN.
+   */
+  blackhole(): void {
+    this.holing = true;
+  }
+
+  /** Accepts and forwards again, on the same port (after cut() or blackhole()). */
   async restore(): Promise<void> {
+    this.holing = false;
     if (!this.server) await this.listen(this.port);
   }
 
@@ -67,6 +77,14 @@ export class TcpProxy {
         upstream.destroy();
       });
     }
-    client.pipe(upstream).pipe(client);
+    // Not pipe(): while blackholed each chunk is dropped, so no backpressure and no later burst.
+    const relay = (from: net.Socket, to: net.Socket) =>
+      from.on("data", (chunk: Buffer) => {
+        if (!this.holing && !to.destroyed) to.write(chunk);
+      });
+    relay(client, upstream);
+    relay(upstream, client);
+    client.on("end", () => upstream.end());
+    upstream.on("end", () => client.end());
   }
 }

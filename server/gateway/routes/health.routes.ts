@@ -8,6 +8,8 @@ export interface HealthDeps {
   pingDatabase: () => Promise<void>;
   /** True once shutdown began: readiness fails so load balancers stop routing here. */
   isDraining: () => boolean;
+  /** False while the backplane (Redis) does not answer within its bound (BackplaneHealth). */
+  isBackplaneUp?: () => boolean;
   metrics: Metrics;
   metricsToken: string | undefined;
 }
@@ -40,7 +42,8 @@ export function healthRoutes(deps: HealthDeps): Router {
     } catch {
       throw new AppError(ErrorCode.ServiceUnavailable, "The database is unreachable.");
     }
-    res.json({ status: "ready", checks: { database: "ok" } });
+    if (deps.isBackplaneUp && !deps.isBackplaneUp()) throw new AppError(ErrorCode.ServiceUnavailable, "Redis is not answering.");
+    res.json({ status: "ready", checks: { database: "ok", ...(deps.isBackplaneUp ? { redis: "ok" } : {}) } });
   });
 
   router.get("/metrics", async (req, res) => {

@@ -21,6 +21,7 @@ import type { FriendsService } from "../social/friends.service";
 import { parseChannelId, type ParsedChannel } from "./channel-id";
 import type { ChatConfig } from "./chat-config";
 import type { ChatEvent, ChatTopics } from "./chat-events";
+import { ChatPublisher } from "./chat-publisher";
 import { toWire } from "./chat-wire";
 import type { ChatRepo, DmUnreadRow, MessageRow } from "./chat.repo";
 import { autoMuteDurationMs, FloodGuard } from "./flood-guard";
@@ -41,7 +42,11 @@ export interface ChatServiceDeps {
   clock: Clock;
   logger: Logger;
   config: ChatConfig;
+  /** Longest a live publish of a stored message is waited for before it is deferred (ChatPublisher). */
+  publishTimeoutMs?: number;
 }
+
+const DEFAULT_PUBLISH_TIMEOUT_MS = 3_000;
 
 const HistoryCursorSchema = z.object({ c: z.string(), s: z.number().int().positive() });
 /** Most messages a catch-up answers at once; beyond that the client pages over HTTP. */
@@ -63,8 +68,11 @@ export class ChatService {
   private readonly unfiltered: Set<string>;
   private readonly ordered = new KeyedSerializer();
   private readonly knownDmChannels = new Set<string>();
+  /** Live delivery of stored messages; deferred (never lost) while the backplane is away. */
+  readonly publisher: ChatPublisher;
 
   constructor(private readonly d: ChatServiceDeps) {
+    this.publisher = new ChatPublisher(d.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS, d.logger);
     this.flood = new FloodGuard(d.config.flood, d.clock);
     this.profanity = new ProfanityFilter({ extraWords: d.config.extraBlockedWords, allowedWords: d.config.allowedWords });
     this.publicNames = new Set(d.config.publicChannels);
@@ -175,10 +183,11 @@ export class ChatService {
     const filtered = parsed.kind === "public" ? !this.unfiltered.has(parsed.name) : this.d.config.filterPartyChat;
     const text = await this.moderate(sender, raw, { filtered, muteExempt: parsed.kind === "party" });
     // Appended and published one at a time per channel in this process, so this process publishes
-    // a channel's messages in seq order (members' cursors then rarely need to fill a gap).
+    // a channel's messages in seq order (members' cursors then rarely need to fill a gap). Stored
+    // is acknowledged: a publish the backplane does not take in time is retried, never awaited forever.
     return this.ordered.run(channelId, async () => {
       const message = toWire(await this.d.repo.append({ channelId, senderId: sender.accountId, ...text, createdAt: new Date(this.d.clock.now()) }));
-      await this.d.topics.publish(channelId, { type: "message", message });
+      await this.publisher.publish(channelId, () => this.d.topics.publish(channelId, { type: "message", message }));
       return message;
     });
   }
@@ -205,7 +214,7 @@ export class ChatService {
     }
     return this.ordered.run(channelId, async () => {
       const message = toWire(await this.d.repo.append({ channelId, senderId: sender.accountId, ...text, createdAt: new Date(this.d.clock.now()) }));
-      await this.publishDirect([sender.accountId, toId], { type: "message", message });
+      await this.publisher.publish(channelId, () => this.publishDirect([sender.accountId, toId], { type: "message", message }));
       return message;
     });
   }

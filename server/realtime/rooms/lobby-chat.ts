@@ -19,6 +19,8 @@ import type { JoinSnapshot } from "../../modules/lobby/join-snapshot";
 import { ChannelCursor } from "../channel-cursor";
 import type { MessageRouter } from "../message-router";
 import type { TopicSubscriptions } from "../topic-subscriptions";
+import type { WeakListeners } from "../weak-listeners";
+import { resyncCursors } from "./chat-resync";
 
 /** Public channels one connection may be in at once. */
 const MAX_JOINED_CHANNELS = 10;
@@ -78,6 +80,8 @@ export interface LobbyChatDeps {
   logger: Logger;
   /** The Presence channel of a chat channel (see chat-topics.ts). */
   topicChannel: (channelId: string) => string;
+  /** Rooms whose streams catch up from the database when the backplane reconnects (see resync). */
+  resyncs?: WeakListeners<LobbyChat>;
 }
 
 /**
@@ -92,7 +96,14 @@ export class LobbyChat {
     private readonly d: LobbyChatDeps,
     private readonly topics: TopicSubscriptions<ChatEvent>,
     private readonly connections: () => Iterable<ChatConnection>,
-  ) {}
+  ) {
+    d.resyncs?.add(this);
+  }
+
+  /** After the backplane lost messages: every open stream of the room catches up from the database. */
+  resync(): Promise<void> {
+    return resyncCursors(this.d.chat, this.connections()).catch((err: unknown) => this.d.logger.warn({ err }, "chat resync after a backplane reconnect failed"));
+  }
 
   register(router: MessageRouter, chatOf: (client: Client) => ChatConnection): void {
     router.on(LobbyClientMessage.ChatJoin, ChatJoinMessageSchema, (client, m) => this.join(chatOf(client), m.channelId, m.afterSeq));
