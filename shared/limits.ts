@@ -9,6 +9,8 @@ export const Limits = {
   httpBodyMaxBytes: 16 * 1024,
   /** Bytes of a single WebSocket frame from a client. */
   wsMaxPayloadBytes: 4 * 1024,
+  /** Bytes the server holds unsent for one connection (a client not reading) before it cuts it. */
+  wsSendBacklogMaxBytes: 512 * 1024,
   /** Messages a client may send to a room per second before it is disconnected. */
   wsMaxMessagesPerSecond: 20,
   /** Code points of a player's custom presence text. */

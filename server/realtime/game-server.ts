@@ -6,6 +6,7 @@ import { RoomName } from "../../shared/rooms";
 import type { WebSocketServer } from "ws";
 import { ColyseusLog } from "./colyseus-log";
 import type { RealtimeBackplane } from "./presence-factory";
+import { SendBacklogGuard } from "./send-backlog";
 import { StaggeredHeartbeat } from "./staggered-heartbeat";
 import { createLobbyRoom, type LobbyRoomDeps } from "./rooms/lobby.room";
 import { createMatchRoom, type MatchRoomDeps } from "./rooms/match.room";
@@ -24,8 +25,8 @@ export interface GameServerOptions {
   heartbeat?: HeartbeatOptions;
   backplane: RealtimeBackplane;
   publicAddress: string | undefined;
-  lobby: LobbyRoomDeps;
-  match: MatchRoomDeps;
+  lobby: Omit<LobbyRoomDeps, "sendBacklog">;
+  match: Omit<MatchRoomDeps, "sendBacklog">;
 }
 
 /** The Colyseus edge on the gateway's HTTP server: transport limits, presence/driver, rooms. */
@@ -41,7 +42,12 @@ export function createGameServer(opts: GameServerOptions): Server {
   // Colyseus logs to the console by default, with a stack for every frame a client garbles.
   const colyseusLog = new ColyseusLog(opts.lobby.logger.child({ component: "colyseus" }));
   colyseusLog.watch(wss);
-  const heartbeat = new StaggeredHeartbeat(wss, opts.heartbeat ?? DEFAULT_HEARTBEAT);
+  const sendBacklog = new SendBacklogGuard(
+    Limits.wsSendBacklogMaxBytes,
+    () => opts.lobby.metrics.sessionsClosed.inc({ reason: "send_backlog" }),
+    opts.lobby.logger.child({ component: "send-backlog" }),
+  );
+  const heartbeat = new StaggeredHeartbeat(wss, opts.heartbeat ?? DEFAULT_HEARTBEAT, sendBacklog);
   opts.httpServer.on("listening", () => heartbeat.start());
   opts.httpServer.on("close", () => heartbeat.stop());
   const server = new Server({
@@ -53,8 +59,8 @@ export function createGameServer(opts: GameServerOptions): Server {
     gracefullyShutdown: false,
     logger: colyseusLog.logger,
   });
-  server.define(RoomName.Lobby, createLobbyRoom(opts.lobby));
-  server.define(RoomName.Match, createMatchRoom(opts.match));
+  server.define(RoomName.Lobby, createLobbyRoom({ ...opts.lobby, sendBacklog }));
+  server.define(RoomName.Match, createMatchRoom({ ...opts.match, sendBacklog }));
   // Bearer tokens, not cookies, authenticate: cross-origin calls need no credentials.
   matchMaker.controller.getCorsHeaders = () => ({
     "Access-Control-Allow-Origin": "*",

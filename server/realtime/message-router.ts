@@ -5,6 +5,7 @@ import { LobbyServerMessage, type WsErrorMessage } from "../../shared/schemas/lo
 import { isAppError } from "../lib/errors";
 import { isDatabaseUnavailable } from "../db/db-errors";
 import type { Logger } from "../lib/logger";
+import type { BackloggedSocket, SendBacklogGuard } from "./send-backlog";
 
 type Handler<S extends z.ZodType> = (client: Client, message: z.output<S>) => unknown;
 
@@ -24,14 +25,18 @@ export class MessageRouter {
   constructor(
     private readonly room: Room,
     private readonly logger: Logger,
+    /** A connection that keeps asking while it does not read the answers is cut, not served. */
+    private readonly backlog: SendBacklogGuard,
   ) {
     room.onMessage("*", (client: Client, type: string | number) => {
+      if (this.backlogged(client)) return;
       sendError(client, ErrorCode.UnknownMessage, `Unknown message type.`, String(type).slice(0, 64));
     });
   }
 
   on<S extends z.ZodType>(type: string, schema: S, handler: Handler<S>): void {
     this.room.onMessage(type, (client: Client, raw: unknown) => {
+      if (this.backlogged(client)) return;
       const parsed = schema.safeParse(raw);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -41,6 +46,10 @@ export class MessageRouter {
       }
       return this.run(client, type, () => handler(client, parsed.data));
     });
+  }
+
+  private backlogged(client: Client): boolean {
+    return this.backlog.cutIfBacklogged(client.ref as unknown as Partial<BackloggedSocket>);
   }
 
   private async run(client: Client, type: string, fn: () => unknown): Promise<unknown> {

@@ -1,5 +1,6 @@
 import type { WebSocket, WebSocketServer } from "ws";
 import type { HeartbeatOptions } from "./game-server";
+import type { SendBacklogGuard } from "./send-backlog";
 
 /** A socket as Colyseus' transport keeps it: `pingCount` is reset by its 'pong' handler. */
 type PingedSocket = WebSocket & { pingCount?: number };
@@ -18,6 +19,8 @@ export class StaggeredHeartbeat {
   constructor(
     private readonly wss: WebSocketServer,
     private readonly options: HeartbeatOptions,
+    /** Also cuts, at its ping, a socket holding too much unsent (one that only receives). */
+    private readonly backlog?: SendBacklogGuard,
     private readonly slices = 10,
   ) {}
 
@@ -38,6 +41,7 @@ export class StaggeredHeartbeat {
     let pinged = 0;
     for (const socket of this.wss.clients as Set<PingedSocket>) {
       if (this.slot(socket) !== slot) continue;
+      if (this.backlog?.cutIfBacklogged(socket)) continue;
       if ((socket.pingCount ?? 0) >= this.options.maxRetries) {
         socket.terminate();
         continue;

@@ -4,6 +4,8 @@ import { ErrorCode } from "../../shared/codes";
 import { AppError } from "../../server/lib/errors";
 import { createLogger } from "../../server/lib/logger";
 import { MessageRouter } from "../../server/realtime/message-router";
+import { SendBacklogGuard } from "../../server/realtime/send-backlog";
+import { Limits } from "../../shared/limits";
 
 export const ROUTER_PROBE_ROOM = "router_probe";
 export const EchoSchema = z.strictObject({ text: z.string().max(16) });
@@ -15,7 +17,8 @@ export const EchoSchema = z.strictObject({ text: z.string().max(16) });
  */
 class RouterProbeRoom extends Room {
   override onCreate(): void {
-    const router = new MessageRouter(this, createLogger("silent"));
+    const logger = createLogger("silent");
+    const router = new MessageRouter(this, logger, new SendBacklogGuard(Limits.wsSendBacklogMaxBytes, () => undefined, logger));
     router.on("echo", EchoSchema, (client, message) => client.send("echo", message));
     router.on("explode", z.object({}), () => {
       throw new Error("kaboom: secret internals");

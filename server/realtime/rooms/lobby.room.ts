@@ -20,8 +20,11 @@ import { LobbyState } from "./lobby.state";
 import { AccountIndex } from "../account-index";
 import type { JoinAdmission } from "../join-admission";
 import type { JoinSnapshot, JoinSnapshotSource } from "../../modules/lobby/join-snapshot";
+import type { SendBacklogGuard } from "../send-backlog";
 
 export interface LobbyRoomDeps {
+  /** Cuts connections that do not read what they are sent (shared by every room of the process). */
+  sendBacklog: SendBacklogGuard;
   auth: AuthService;
   logger: Logger;
   metrics: Metrics;
@@ -121,7 +124,7 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
     override onCreate(): void {
       this.log = deps.logger.child({ room: "lobby", roomId: this.roomId });
       this.subscriptions = new TopicSubscriptions<AccountEvent>(this.presence, accountChannel, (accountId, event) => this.onAccountEvent(accountId, event));
-      const router = new MessageRouter(this, this.log);
+      const router = new MessageRouter(this, this.log, deps.sendBacklog);
       deps.social.register(router, (client) => {
         const c = client as LobbyClient;
         const state = c.userData?.social;

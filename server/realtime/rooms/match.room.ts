@@ -13,8 +13,11 @@ import { accountChannel, type AccountEvent } from "../account-channel";
 import { TopicSubscriptions } from "../topic-subscriptions";
 import { MessageRouter, sendError } from "../message-router";
 import { MatchPlayerState, MatchState } from "./match.state";
+import type { SendBacklogGuard } from "../send-backlog";
 
 export interface MatchRoomDeps {
+  /** Cuts connections that do not read what they are sent (shared by every room of the process). */
+  sendBacklog: SendBacklogGuard;
   matchmaking: MatchmakingService;
   ratings: RatingsService;
   clock: Clock;
@@ -86,7 +89,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
           this.state.players.set(p.accountId, new MatchPlayerState().assign({ accountId: p.accountId, username: p.username, team: index }));
         }
       });
-      const router = new MessageRouter(this, this.log);
+      const router = new MessageRouter(this, this.log, deps.sendBacklog);
       router.on(MatchClientMessage.Score, MatchScoreMessageSchema, (client) => this.score(client as MatchClient));
       this.clock.setInterval(() => this.checkDeadline(), DEADLINE_CHECK_MS);
       // A ban, kick or account deletion reaches the player's match connection too.

@@ -19,7 +19,7 @@ test("over one interval each of 30 sockets is pinged exactly once, 3 per tick", 
     }),
   );
   while (wss.clients.size < 30) await new Promise((resolve) => setImmediate(resolve));
-  const heartbeat = new StaggeredHeartbeat(wss, { intervalMs: 3_000, maxRetries: 2 }, 10);
+  const heartbeat = new StaggeredHeartbeat(wss, { intervalMs: 3_000, maxRetries: 2 }, undefined, 10);
   try {
     const perTick = Array.from({ length: 10 }, () => heartbeat.tick());
     expect(perTick).toEqual(Array(10).fill(3));
