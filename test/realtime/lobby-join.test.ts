@@ -33,6 +33,8 @@ test("the shared state holds a client count only, however many players join a sh
   const others = [await registerAndJoin(t), await registerAndJoin(t)];
   await grown;
 
+  // The count reaches every player of the shard in the same refresh (each on its own socket).
+  await Promise.all(others.map((p) => waitForState(p.room, (s) => s.clients === 3)));
   for (const p of [first, ...others]) expect(p.room.state.toJSON()).toEqual({ clients: 3 });
   const [listing] = await lobbyListings();
   const serverState = localRoom(listing!.roomId).state as { toJSON(): Record<string, unknown> };
