@@ -56,6 +56,12 @@ export function createBackplane(redisUrl: string | undefined, commandTimeoutMs =
   const presence = new ProbedRedisPresence(pub);
   const driverRedis = createRedis(redisUrl, commandTimeoutMs);
   const sub = presence.subscriber;
+  // The subscriber's commands are never rejected by ioredis itself: it re-sends SUBSCRIBE on every
+  // reconnect without catching, so a timeout there would be an unhandled rejection. Its callers
+  // bound their own waits (TopicSubscriptions.add, BackplaneHealth), and socketTimeout still drops
+  // a silent subscriber connection.
+  sub.options.commandTimeout = undefined;
+  sub.options.maxRetriesPerRequest = null;
   const resubscribed: (() => void)[] = [];
   let readyBefore = false;
   sub.on("ready", () => {

@@ -1,4 +1,8 @@
 import type { Presence } from "@colyseus/core";
+import { withTimeout } from "../lib/bounded";
+
+/** Longest add() waits for the backplane to confirm a subscription (it stays asked for, and is made when Redis is back). */
+const SUBSCRIBE_TIMEOUT_MS = 5_000;
 
 /**
  * One room's subscriptions to Presence channels, reference-counted: a single subscription per
@@ -21,6 +25,7 @@ export class TopicSubscriptions<E> {
     private readonly presence: Presence,
     private readonly channelOf: (topic: string) => string,
     private readonly onEvent: (topic: string, event: E) => void,
+    private readonly subscribeTimeoutMs = SUBSCRIBE_TIMEOUT_MS,
   ) {}
 
   /** Resolves once events published to the topic from now on reach this room, for every caller. */
@@ -34,7 +39,7 @@ export class TopicSubscriptions<E> {
     // All three fields from the start, cleared with undefined (a `delete` would give the entry a property dictionary).
     const entry: Topic<E> = { refs: 1, handler: this.handlerFor(topic), subscribing: undefined };
     this.topics.set(topic, entry);
-    const subscribing = this.presence.subscribe(this.channelOf(topic), entry.handler);
+    const subscribing = withTimeout(this.presence.subscribe(this.channelOf(topic), entry.handler), this.subscribeTimeoutMs, "Redis (subscribe)");
     entry.subscribing = subscribing;
     await subscribing;
     // Confirmed: later callers need not wait, and the settled promise is not kept.
@@ -46,11 +51,12 @@ export class TopicSubscriptions<E> {
     if (!entry) return;
     if (--entry.refs > 0) return;
     this.topics.delete(topic);
-    this.presence.unsubscribe(this.channelOf(topic), entry.handler);
+    // The listener is gone at once; the UNSUBSCRIBE itself may wait for Redis.
+    this.presence.unsubscribe(this.channelOf(topic), entry.handler).catch(() => undefined);
   }
 
   clear(): void {
-    for (const [topic, entry] of this.topics) this.presence.unsubscribe(this.channelOf(topic), entry.handler);
+    for (const [topic, entry] of this.topics) this.presence.unsubscribe(this.channelOf(topic), entry.handler).catch(() => undefined);
     this.topics.clear();
   }
 

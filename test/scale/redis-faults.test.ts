@@ -1,7 +1,7 @@
 import type { ChatMessage } from "../../shared/schemas/chat";
 import { CHAT_TEST_ENV, dm, GENERAL, join, received, receivedSeq, say, seqs } from "../helpers/chat";
 import { captureLogs, type LogCapture } from "../helpers/log-capture";
-import { befriend, connect, isStatus, leave, newAccount, presenceUpdate, setPresence, type Account, type Connection } from "../helpers/presence";
+import { befriend, connect, isStatus, leave, loginAgain, newAccount, presenceUpdate, setPresence, type Account, type Connection } from "../helpers/presence";
 import { testRedisUrl } from "../helpers/redis";
 import { TcpProxy } from "../helpers/tcp-proxy";
 import { startTestServer, type TestServer } from "../helpers/test-server";
@@ -104,6 +104,22 @@ describe.each<Kind>(["blackhole", "cut"])("Redis %s", (kind) => {
     const back = ca.log.mark;
     await setPresence(cb, { status: "online" });
     await presenceUpdate(ca, b, isStatus("online"), back);
+  }, 30_000);
+
+  test("rate-limited HTTP (registration, login) answers during the outage", async () => {
+    const [registered, loggedIn] = await outage(kind, async () => {
+      const account = await newAccount(t.url);
+      return [account, await loginAgain(account, t.url)];
+    });
+    expect(loggedIn.client.accessToken).toEqual(expect.any(String));
+    expect(registered.id).toBe(loggedIn.id);
+  }, 30_000);
+
+  test("a friend request during the outage is accepted, and its notification is stored for the recipient", async () => {
+    const c = await newAccount(t.url);
+    await outage(kind, () => a.client.http.sendFriendRequest(a.client.accessToken, c.username));
+    const list = await c.client.http.notifications(c.client.accessToken);
+    expect(list.items.map((n) => [n.type, n.actor?.id])).toContainEqual(["friend_request", a.id]);
   }, 30_000);
 });
 

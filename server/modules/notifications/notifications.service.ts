@@ -45,7 +45,10 @@ export class NotificationsService {
       // (it committed before the deletion): there is no one left to tell.
       .catch((err: unknown) => (isForeignKeyViolation(err) ? null : Promise.reject(err)));
     if (!row) return;
-    await this.bus.publish(recipientId, { kind: "deliver", type: LobbyServerMessage.Notification, payload: toWire(row) });
+    // Stored is what counts: a live delivery the backplane refuses (Redis away; BackplaneHealth
+    // reports the outage) must not fail the change that caused it. The recipient finds it in
+    // GET /notifications and in the next join's unread list.
+    await this.bus.publish(recipientId, { kind: "deliver", type: LobbyServerMessage.Notification, payload: toWire(row) }).catch(() => undefined);
   }
 
   /**

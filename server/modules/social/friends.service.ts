@@ -207,7 +207,9 @@ export class FriendsService {
   private async announce(actor: Account, other: Account, plan: Plan): Promise<void> {
     const update = (to: string, about: Account, state: FriendListState | null) => {
       const payload: FriendsUpdateMessage = { account: about, state };
-      return this.d.bus.publish(to, { kind: "deliver", type: LobbyServerMessage.FriendsUpdate, payload });
+      // The change is committed: a live update the backplane refuses (Redis away) must not fail it.
+      // Both lists are in GET /friends and in the next join's snapshot.
+      return this.d.bus.publish(to, { kind: "deliver", type: LobbyServerMessage.FriendsUpdate, payload }).catch(() => undefined);
     };
     switch (plan.happened) {
       case "request_sent":
