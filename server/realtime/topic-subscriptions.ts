@@ -52,12 +52,17 @@ export class TopicSubscriptions<E> {
     if (--entry.refs > 0) return;
     this.topics.delete(topic);
     // The listener is gone at once; the UNSUBSCRIBE itself may wait for Redis.
-    this.presence.unsubscribe(this.channelOf(topic), entry.handler).catch(() => undefined);
+    this.unsubscribe(topic, entry.handler);
   }
 
   clear(): void {
-    for (const [topic, entry] of this.topics) this.presence.unsubscribe(this.channelOf(topic), entry.handler).catch(() => undefined);
+    for (const [topic, entry] of this.topics) this.unsubscribe(topic, entry.handler);
     this.topics.clear();
+  }
+
+  /** LocalPresence answers at once (no promise); RedisPresence's promise may reject while Redis is away. */
+  private unsubscribe(topic: string, handler: (event: E) => void): void {
+    void Promise.resolve(this.presence.unsubscribe(this.channelOf(topic), handler)).catch(() => undefined);
   }
 
   /**
