@@ -103,7 +103,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   const backplane = createBackplane(config.redisUrl, config.redisCommandTimeoutMs);
   metrics.backplaneUp.set(1);
   const chatResyncs = new WeakListeners<LobbyChat>();
-  backplane.onResubscribed(() => chatResyncs.forEach((room) => void room.resync()));
+  // TEMP-DISABLED backplane.onResubscribed(() => chatResyncs.forEach((room) => void room.resync()));
   const backplaneHealth = new BackplaneHealth(
     [...backplane.connections, ...(redis ? [{ name: "rate-limits", redis }] : [])],
     { everyMs: Math.min(1_000, config.redisCommandTimeoutMs), timeoutMs: config.redisCommandTimeoutMs },
@@ -205,7 +205,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       sessionSweepMs: config.lobby.sessionSweepSeconds * 1000,
       shardCountEveryMs: opts.shardCountEveryMs ?? 1000,
       social: new LobbySocial({ presence, notifications, logger, clock }),
-      chat: { chat, logger, topicChannel: chatTopics.channelOf, resyncs: chatResyncs },
+      chat: { chat, logger, clock, joins: config.chat.joins, topicChannel: chatTopics.channelOf, resyncs: chatResyncs },
       parties: new LobbyParties({ parties, matchmaking, presence, logger }),
       joinSnapshots: services.joinSnapshots,
       admission: joinAdmission,

@@ -11,7 +11,9 @@ import {
   type ChatMessage,
 } from "../../../shared/schemas/chat";
 import { LobbyClientMessage, LobbyServerMessage } from "../../../shared/schemas/lobby";
+import type { Clock } from "../../lib/clock";
 import { AppError } from "../../lib/errors";
+import { TokenBucket } from "../../lib/token-bucket";
 import type { Logger } from "../../lib/logger";
 import type { ChatEvent } from "../../modules/chat/chat-events";
 import type { ChatService, Identity } from "../../modules/chat/chat.service";
@@ -52,6 +54,8 @@ export interface ChatConnection {
   dmBase: Promise<DmPositions> | DmPositions;
   /** chat.join / chat.leave in progress, by channel, one at a time (created on first use). */
   channelOps?: Map<string, Promise<unknown>>;
+  /** What is left of the connection's chat.join burst (created on its first chat.join). */
+  joinBudget?: TokenBucket;
   /**
    * The transport client messages go through. After a reconnect Colyseus moves the connection to a
    * new client; until start() adopts it, nothing is sent (the old client would drop it silently).
@@ -78,6 +82,12 @@ function trackReload(state: ChatConnection, reload: Promise<void>): Promise<void
 export interface LobbyChatDeps {
   chat: ChatService;
   logger: Logger;
+  clock: Clock;
+  /**
+   * chat.join reads and sends history (up to 200 messages on a catch-up): a connection may make a
+   * burst of them (every channel again after a reconnect), then `perSecond` (CHAT_JOIN_BURST, CHAT_JOINS_PER_SECOND).
+   */
+  joins: { burst: number; perSecond: number };
   /** The Presence channel of a chat channel (see chat-topics.ts). */
   topicChannel: (channelId: string) => string;
   /** Rooms whose streams catch up from the database when the backplane reconnects (see resync). */
@@ -106,7 +116,11 @@ export class LobbyChat {
   }
 
   register(router: MessageRouter, chatOf: (client: Client) => ChatConnection): void {
-    router.on(LobbyClientMessage.ChatJoin, ChatJoinMessageSchema, (client, m) => this.join(chatOf(client), m.channelId, m.afterSeq));
+    router.on(LobbyClientMessage.ChatJoin, ChatJoinMessageSchema, (client, m) => {
+      const state = chatOf(client);
+      this.spendJoin(state);
+      return this.join(state, m.channelId, m.afterSeq);
+    });
     router.on(LobbyClientMessage.ChatLeave, ChatLeaveMessageSchema, (client, m) => this.leave(chatOf(client), m.channelId));
     router.on(LobbyClientMessage.ChatSend, ChatSendMessageSchema, (client, m) => {
       const state = chatOf(client);
@@ -139,6 +153,7 @@ export class LobbyChat {
       hiddenReloads: 0,
       dmBase,
       channelOps: undefined,
+      joinBudget: undefined,
       client,
     };
     // Once settled, the positions themselves are kept (the shared empty map if there are none).
@@ -181,6 +196,14 @@ export class LobbyChat {
     state.joined = undefined;
     state.cursors = undefined;
     state.channelOps = undefined;
+  }
+
+  /** A client's chat.join past its burst is refused (the party feature's own joins are not counted). */
+  private spendJoin(state: ChatConnection): void {
+    const budget = (state.joinBudget ??= new TokenBucket(this.d.joins.burst, this.d.joins.perSecond, this.d.clock));
+    if (budget.tryTake()) return;
+    const retryAfterMs = budget.msUntilNext();
+    throw new AppError(ErrorCode.RateLimited, `Too many channel joins: try again in ${Math.ceil(retryAfterMs / 1000)} s.`, { details: { retryAfterMs } });
   }
 
   /** Joins a channel (public via chat.join; party channels by the party feature). */
