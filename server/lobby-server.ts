@@ -103,7 +103,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   const backplane = createBackplane(config.redisUrl, config.redisCommandTimeoutMs);
   metrics.backplaneUp.set(1);
   const chatResyncs = new WeakListeners<LobbyChat>();
-  // TEMP-DISABLED backplane.onResubscribed(() => chatResyncs.forEach((room) => void room.resync()));
+  backplane.onResubscribed(() => chatResyncs.forEach((room) => void room.resync()));
   const backplaneHealth = new BackplaneHealth(
     [...backplane.connections, ...(redis ? [{ name: "rate-limits", redis }] : [])],
     { everyMs: Math.min(1_000, config.redisCommandTimeoutMs), timeoutMs: config.redisCommandTimeoutMs },
