@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from "ioredis";
+import { TimeoutError } from "./bounded";
 
 /** How long a Redis command may go unanswered unless REDIS_COMMAND_TIMEOUT_MS says otherwise. */
 export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 2_000;
@@ -50,6 +51,19 @@ export async function connectRedis(url: string, timeoutMs = 5_000, commandTimeou
     clearTimeout(timer);
   }
   return redis;
+}
+
+/** What ioredis rejects a command with while Redis does not answer (beside a bound's TimeoutError). */
+const UNAVAILABLE_MESSAGES = new Set(["Command timed out", "Connection is closed."]);
+
+/**
+ * True for an error that says Redis is away (a command timed out, the connection is down, the
+ * retries of a command ran out), as opposed to a bug: callers answer 503 service_unavailable.
+ */
+export function isBackplaneUnavailable(err: unknown): boolean {
+  if (err instanceof TimeoutError) return true;
+  if (!(err instanceof Error)) return false;
+  return err.name === "MaxRetriesPerRequestError" || UNAVAILABLE_MESSAGES.has(err.message);
 }
 
 export function redactUrl(url: string): string {

@@ -4,6 +4,7 @@ import { ErrorCode } from "../../shared/codes";
 import { LobbyServerMessage, type WsErrorMessage } from "../../shared/schemas/lobby";
 import { isAppError } from "../lib/errors";
 import { isDatabaseUnavailable } from "../db/db-errors";
+import { isBackplaneUnavailable } from "../lib/redis";
 import type { Logger } from "../lib/logger";
 import type { BackloggedSocket, SendBacklogGuard } from "./send-backlog";
 
@@ -62,6 +63,12 @@ export class MessageRouter {
       }
       if (isDatabaseUnavailable(err)) {
         this.logger.warn({ type, roomId: this.room.roomId }, "message refused: the database is unavailable");
+        sendError(client, ErrorCode.ServiceUnavailable, "The service is temporarily unavailable. Try again shortly.", type);
+        return undefined;
+      }
+      if (isBackplaneUnavailable(err)) {
+        // Not one line per message: BackplaneHealth logs the outage once.
+        this.logger.debug({ type, roomId: this.room.roomId }, "message refused: Redis is not answering");
         sendError(client, ErrorCode.ServiceUnavailable, "The service is temporarily unavailable. Try again shortly.", type);
         return undefined;
       }

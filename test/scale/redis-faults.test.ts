@@ -1,5 +1,7 @@
 import type { ChatMessage } from "../../shared/schemas/chat";
-import { CHAT_TEST_ENV, dm, GENERAL, join, received, receivedSeq, say, seqs } from "../helpers/chat";
+import { ErrorCode } from "../../shared/codes";
+import { LobbyClientMessage } from "../../shared/schemas/lobby";
+import { attempt, CHAT_TEST_ENV, dm, GENERAL, join, received, receivedSeq, say, seqs } from "../helpers/chat";
 import { captureLogs, type LogCapture } from "../helpers/log-capture";
 import { befriend, connect, isStatus, leave, loginAgain, newAccount, presenceUpdate, setPresence, type Account, type Connection } from "../helpers/presence";
 import { testRedisUrl } from "../helpers/redis";
@@ -104,6 +106,16 @@ describe.each<Kind>(["blackhole", "cut"])("Redis %s", (kind) => {
     const back = ca.log.mark;
     await setPresence(cb, { status: "online" });
     await presenceUpdate(ca, b, isStatus("online"), back);
+  }, 30_000);
+
+  test("presence.set during the outage is answered, or refused with service_unavailable (never internal_error)", async () => {
+    const outcome = await outage(kind, async () => {
+      await until(async () => (await readyz()) === 503);
+      return attempt(cb, LobbyClientMessage.PresenceSet, { status: "busy" });
+    });
+    expect(outcome.errors.map((e) => e.code).filter((c) => c !== ErrorCode.ServiceUnavailable)).toEqual([]);
+    expect(cb.room.connection.isOpen).toBe(true);
+    await setPresence(cb, { status: "online" });
   }, 30_000);
 
   test("rate-limited HTTP (registration, login) answers during the outage", async () => {

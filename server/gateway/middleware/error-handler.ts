@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from "express";
 import { isDatabaseUnavailable } from "../../db/db-errors";
 import { AppError, ErrorCode, isAppError } from "../../lib/errors";
 import type { Logger } from "../../lib/logger";
+import { isBackplaneUnavailable } from "../../lib/redis";
 
 export const notFound: RequestHandler = (req, _res, next) => {
   next(new AppError(ErrorCode.NotFound, `No route for ${req.method} ${req.path}.`));
@@ -54,6 +55,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     let appError = isAppError(err) ? err : fromRequestReading(err as BodyParserError | null);
     if (!appError && isDatabaseUnavailable(err)) {
       logger.error({ requestId, err }, "database unavailable");
+      appError = new AppError(ErrorCode.ServiceUnavailable, "The service is temporarily unavailable. Try again shortly.", {
+        retryAfterSeconds: 5,
+      });
+    }
+    if (!appError && isBackplaneUnavailable(err)) {
+      // Not one line per request: BackplaneHealth logs the outage once.
       appError = new AppError(ErrorCode.ServiceUnavailable, "The service is temporarily unavailable. Try again shortly.", {
         retryAfterSeconds: 5,
       });
