@@ -4,6 +4,7 @@ import { LobbyClientMessage } from "../../shared/schemas/lobby";
 import { attempt, CHAT_TEST_ENV, dm, GENERAL, join, received, receivedSeq, say, seqs } from "../helpers/chat";
 import { captureLogs, type LogCapture } from "../helpers/log-capture";
 import { befriend, connect, isStatus, leave, loginAgain, newAccount, presenceUpdate, setPresence, type Account, type Connection } from "../helpers/presence";
+import { formParty } from "../helpers/parties";
 import { testRedisUrl } from "../helpers/redis";
 import { TcpProxy } from "../helpers/tcp-proxy";
 import { startTestServer, type TestServer } from "../helpers/test-server";
@@ -67,6 +68,13 @@ async function outage<T>(kind: Kind, during: () => Promise<T>): Promise<T> {
   return result;
 }
 
+let partyChannel: string | undefined;
+/** The party of a (leader) and b, formed once. */
+async function party(): Promise<string> {
+  partyChannel ??= (await formParty(ca, cb)).channelId;
+  return partyChannel;
+}
+
 /** The seqs `conn` received on `channelId` (from `from`) are exactly `acked`'s, in order. */
 function expectExactly(conn: Connection, channelId: string, from: number, acked: ChatMessage[]): void {
   expect(seqs(received(conn, channelId, from))).toEqual(seqs(acked));
@@ -83,6 +91,18 @@ describe.each<Kind>(["blackhole", "cut"])("Redis %s", (kind) => {
     const after = await say(ca, GENERAL, `${kind} after`);
     await receivedSeq(cb, GENERAL, after.seq, fromB);
     expectExactly(cb, GENERAL, fromB, [before, ...during, after]);
+  }, 30_000);
+
+  test("party chat: acknowledged during the outage, all delivered once, in order", async () => {
+    const channelId = await party();
+    const fromB = cb.log.mark;
+    const before = await say(ca, channelId, `${kind} party before`);
+    await receivedSeq(cb, channelId, before.seq, fromB);
+    const during = await outage(kind, async () => [await say(ca, channelId, `${kind} party during 1`), await say(ca, channelId, `${kind} party during 2`)]);
+    await receivedSeq(cb, channelId, during[1]!.seq, fromB);
+    const after = await say(ca, channelId, `${kind} party after`);
+    await receivedSeq(cb, channelId, after.seq, fromB);
+    expectExactly(cb, channelId, fromB, [before, ...during, after]);
   }, 30_000);
 
   test("direct messages: acknowledged during the outage, all delivered once, in order", async () => {
