@@ -178,6 +178,8 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       register: limiterStore.create({ name: "register_ip", points: config.registerMaxPerIpPerHour, durationSeconds: 3600 }),
       token: limiterStore.create({ name: "token_ip", points: 60, durationSeconds: 60 }),
       socialWrite: limiterStore.create({ name: "social_write_account", points: 60, durationSeconds: 60 }),
+      // A history page reads and sends up to 100 messages: 120 pages a minute per account, on every process together.
+      chatHistory: limiterStore.create({ name: "chat_history_account", points: 120, durationSeconds: 60 }),
     },
     health: {
       pingDatabase: () => db.ping(),

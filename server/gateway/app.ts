@@ -42,7 +42,7 @@ export interface GatewayDeps {
   ratings: RatingsService;
   /** The operator API (/admin/api); absent in gateways built without it. */
   admin?: AdminService;
-  limiters: { register: Limiter; token: Limiter; socialWrite: Limiter };
+  limiters: { register: Limiter; token: Limiter; socialWrite: Limiter; chatHistory: Limiter };
   health: Omit<HealthDeps, "metrics">;
 }
 
@@ -72,7 +72,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use("/friends", friendsRoutes(social));
   app.use("/blocks", blocksRoutes(social));
   app.use("/notifications", notificationsRoutes({ auth: deps.auth, notifications: deps.notifications }));
-  app.use("/chat", chatRoutes({ auth: deps.auth, chat: deps.chat }));
+  app.use("/chat", chatRoutes({ auth: deps.auth, chat: deps.chat, historyLimiter: deps.limiters.chatHistory }));
   // GET /matches/history, /ratings, /players/:accountId/ratings (auth per route: mounted at the root).
   app.use(matchesRoutes({ auth: deps.auth, ratings: deps.ratings }));
 

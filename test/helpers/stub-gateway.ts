@@ -41,6 +41,7 @@ export async function startStubGateway(stubs: { auth?: Partial<AuthService>; acc
       register: limiters.create({ name: "register", points: 1000, durationSeconds: 60 }),
       token: limiters.create({ name: "token", points: 1000, durationSeconds: 60 }),
       socialWrite: limiters.create({ name: "social", points: 1000, durationSeconds: 60 }),
+      chatHistory: limiters.create({ name: "chat_history", points: 1000, durationSeconds: 60 }),
     },
     health: { pingDatabase: async () => undefined, isDraining: () => false, metricsToken: undefined },
   };

@@ -2,9 +2,11 @@ import { Router } from "express";
 import { z } from "zod";
 import { ChatHistoryQuerySchema, ChatReportBodySchema } from "../../../shared/schemas/chat";
 import type { AuthService } from "../../modules/auth/auth.service";
+import type { Limiter } from "../../lib/rate-limit/limiter";
 import type { ChatService } from "../../modules/chat/chat.service";
 import { authOf, requireAuth } from "../middleware/authenticate";
 import { parseParams, parseQuery } from "../middleware/parse";
+import { rateLimit } from "../middleware/rate-limit";
 import { bodyOf, validateBody } from "../middleware/validate";
 
 const ChannelParamSchema = z.object({ channelId: z.string().min(3).max(96) });
@@ -20,7 +22,7 @@ const who = (locals: Parameters<typeof authOf>[0]) => {
   return { accountId: a.accountId, username: a.username };
 };
 
-export function chatRoutes({ auth, chat }: { auth: AuthService; chat: ChatService }): Router {
+export function chatRoutes({ auth, chat, historyLimiter }: { auth: AuthService; chat: ChatService; historyLimiter: Limiter }): Router {
   const router = Router();
   router.use(requireAuth(auth));
 
@@ -28,7 +30,9 @@ export function chatRoutes({ auth, chat }: { auth: AuthService; chat: ChatServic
     res.json({ channels: chat.publicChannels() });
   });
 
-  router.get("/channels/:channelId/messages", async (req, res) => {
+  // Per account, on every process together (a page reads and sends up to 100 messages).
+  const historyPerAccount = rateLimit(historyLimiter, (_req, res) => authOf(res.locals).accountId);
+  router.get("/channels/:channelId/messages", historyPerAccount, async (req, res) => {
     const { channelId } = parseParams(ChannelParamSchema, req);
     res.json(await chat.history(who(res.locals), channelId, parseQuery(HistoryQuerySchema, req)));
   });
