@@ -4,6 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Config } from "../config";
+import { withTimeout } from "../lib/bounded";
 import type { Logger } from "../lib/logger";
 import { lockDataDir } from "./data-dir-lock";
 import { PrismaClient } from "./generated/client";
@@ -59,7 +60,7 @@ async function openPostgres(
     prisma,
     sql: pgSqlRunner(pool, nameOf),
     queries,
-    ping: (timeoutMs = 2_000) => withTimeout(prisma.$queryRaw`SELECT 1`, timeoutMs),
+    ping: async (timeoutMs = 2_000) => void (await withTimeout(prisma.$queryRaw`SELECT 1`, timeoutMs, "database")),
     close: () => prisma.$disconnect(),
   };
 }
@@ -83,7 +84,7 @@ async function openEmbedded(dir: string, opts: OpenDatabaseOptions): Promise<Dat
     prisma,
     sql: pgliteSqlRunner(db),
     queries: new QueryCounter(),
-    ping: (timeoutMs = 2_000) => withTimeout(db.query("SELECT 1"), timeoutMs),
+    ping: async (timeoutMs = 2_000) => void (await withTimeout(db.query("SELECT 1"), timeoutMs, "database")),
     close: async () => {
       await prisma.$disconnect();
       await db.close();
@@ -97,16 +98,3 @@ async function runMigrations(target: Parameters<typeof migrate>[0], logger: Logg
   if (applied.length > 0) logger.info({ applied }, "database migrations applied");
 }
 
-async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      promise,
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`database did not answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

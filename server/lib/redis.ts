@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from "ioredis";
-import { TimeoutError } from "./bounded";
+import { TimeoutError, withTimeout } from "./bounded";
 
 /** How long a Redis command may go unanswered unless REDIS_COMMAND_TIMEOUT_MS says otherwise. */
 export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 2_000;
@@ -36,19 +36,11 @@ export function createRedis(url: string, commandTimeoutMs: number): Redis {
  */
 export async function connectRedis(url: string, timeoutMs = 5_000, commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS): Promise<Redis> {
   const redis = new Redis(url, { ...redisOptions(commandTimeoutMs), lazyConnect: true });
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      redis.connect().then(() => redis.ping()),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Redis at ${redactUrl(url)} did not answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
+    await withTimeout(redis.connect().then(() => redis.ping()), timeoutMs, `Redis at ${redactUrl(url)}`);
   } catch (err) {
     redis.disconnect();
     throw err;
-  } finally {
-    clearTimeout(timer);
   }
   return redis;
 }

@@ -53,14 +53,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
     const requestId = res.locals.requestId;
     let appError = isAppError(err) ? err : fromRequestReading(err as BodyParserError | null);
-    if (!appError && isDatabaseUnavailable(err)) {
-      logger.error({ requestId, err }, "database unavailable");
-      appError = new AppError(ErrorCode.ServiceUnavailable, "The service is temporarily unavailable. Try again shortly.", {
-        retryAfterSeconds: 5,
-      });
-    }
-    if (!appError && isBackplaneUnavailable(err)) {
-      // Not one line per request: BackplaneHealth logs the outage once.
+    const database = !appError && isDatabaseUnavailable(err);
+    // A Redis outage is not logged per request: BackplaneHealth logs it once.
+    if (database) logger.error({ requestId, err }, "database unavailable");
+    if (!appError && (database || isBackplaneUnavailable(err))) {
       appError = new AppError(ErrorCode.ServiceUnavailable, "The service is temporarily unavailable. Try again shortly.", {
         retryAfterSeconds: 5,
       });
