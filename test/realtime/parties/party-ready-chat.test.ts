@@ -1,6 +1,7 @@
 import { ManualClock } from "../../../server/lib/clock";
 import { ErrorCode } from "../../../shared/codes";
-import { LobbyClientMessage as M } from "../../../shared/schemas/lobby";
+import type { ChatHistoryMessage } from "../../../shared/schemas/chat";
+import { LobbyClientMessage as M, LobbyServerMessage } from "../../../shared/schemas/lobby";
 import { CHAT_TEST_ENV, join, received, receivedSeq, refusedSend, say, texts, mutedNotice } from "../../helpers/chat";
 import { befriendAll, formParty, ok, PARTY_TEST_ENV, partyUpdate, refusal } from "../../helpers/parties";
 import { connect, leave, newAccount, setPresence, settle } from "../../helpers/presence";
@@ -59,6 +60,9 @@ test("party chat: members get each other's messages on the party channel; outsid
   const party = await formParty(ca, cb);
   const channel = party.channelId;
   expect(channel).toBe(`party:${party.id}`);
+  // Each member's connection joins the party channel on its own after the party update (its
+  // chat.history says so): a message sent before that would arrive in the history, not live.
+  await Promise.all([ca, cb].map((conn) => conn.log.waitFor<ChatHistoryMessage>(LobbyServerMessage.ChatHistory, (h) => h.channelId === channel)));
 
   const m1 = await say(ca, channel, "hello party");
   const m2 = await say(cb, channel, "hi leader");
