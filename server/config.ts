@@ -56,6 +56,8 @@ const parsedWith = <T>(parse: (v: string) => T | string) =>
     return result;
   });
 
+export const DEFAULT_DB_QUERY_TIMEOUT_MS = 5_000;
+
 /** Every environment variable the server reads. README.md and .env.example document each key (a test checks). */
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -68,6 +70,8 @@ export const EnvSchema = z.object({
   DB_POOL_SIZE: int(1, 200).default(10),
   /** Named prepared statements for the hot raw queries (off only behind a pooler that cannot keep them). */
   DB_PREPARED_STATEMENTS: bool.default(true),
+  /** Longest a PostgreSQL statement (or a connection from the pool) is waited for; a connection that timed out is discarded. */
+  DB_QUERY_TIMEOUT_MS: int(100, 600_000).default(DEFAULT_DB_QUERY_TIMEOUT_MS),
   MIGRATE_ON_START: bool.optional(),
   REDIS_URL: urlOf(["redis:", "rediss:"], "redis:// or rediss://").optional(),
   /** Longest any Redis command is waited for; a connection silent that long after a command is reconnected. */
@@ -153,7 +157,7 @@ export interface Config {
   port: number;
   publicAddress: string | undefined;
   dataDir: string;
-  database: { kind: "postgres"; url: string; poolSize: number; preparedStatements: boolean } | { kind: "embedded"; dir: string };
+  database: { kind: "postgres"; url: string; poolSize: number; preparedStatements: boolean; queryTimeoutMs?: number } | { kind: "embedded"; dir: string };
   migrateOnStart: boolean;
   redisUrl: string | undefined;
   redisCommandTimeoutMs: number;
@@ -293,7 +297,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     publicAddress: e.PUBLIC_ADDRESS,
     dataDir,
     database: e.DATABASE_URL
-      ? { kind: "postgres", url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE, preparedStatements: e.DB_PREPARED_STATEMENTS }
+      ? { kind: "postgres", url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE, preparedStatements: e.DB_PREPARED_STATEMENTS, queryTimeoutMs: e.DB_QUERY_TIMEOUT_MS }
       : { kind: "embedded", dir: path.join(dataDir, "pglite") },
     migrateOnStart: e.MIGRATE_ON_START ?? !production,
     redisUrl: e.REDIS_URL,

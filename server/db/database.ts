@@ -3,9 +3,10 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import type { Config } from "../config";
+import { DEFAULT_DB_QUERY_TIMEOUT_MS, type Config } from "../config";
 import { withTimeout } from "../lib/bounded";
 import type { Logger } from "../lib/logger";
+import { boundedClientClass } from "./bounded-client";
 import { lockDataDir } from "./data-dir-lock";
 import { PrismaClient } from "./generated/client";
 import { readMigrations } from "./migration-files";
@@ -39,22 +40,38 @@ export async function openDatabase(config: Config["database"], opts: OpenDatabas
   return config.kind === "postgres" ? openPostgres(config, opts) : openEmbedded(config.dir, opts);
 }
 
+/** How much longer than the server's statement_timeout the client waits for any answer. */
+const SILENT_MARGIN_MS = 500;
+
 async function openPostgres(
   config: Extract<Config["database"], { kind: "postgres" }>,
   opts: OpenDatabaseOptions,
 ): Promise<Database> {
   if (opts.migrate) await runMigrations(postgresTarget(config.url), opts.logger);
   const queries = new QueryCounter();
+  const bound = config.queryTimeoutMs ?? DEFAULT_DB_QUERY_TIMEOUT_MS;
   const pool = new pg.Pool({
     connectionString: config.url,
     max: config.poolSize,
-    connectionTimeoutMillis: 5_000,
+    // Every wait on PostgreSQL is bounded: for a connection (or a free pool slot), and for each
+    // statement, which the server cancels after `bound` (the connection stays usable). A network
+    // that went silent never answers: the client gives up a little later and the connection is
+    // discarded (bounded-client.ts).
+    connectionTimeoutMillis: bound,
+    statement_timeout: bound,
+    query_timeout: bound + SILENT_MARGIN_MS,
+    // A transaction left open by a client that vanished does not hold its locks for long.
+    idle_in_transaction_session_timeout: 2 * bound,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     idleTimeoutMillis: 30_000,
-    Client: queries.clientClass(),
+    Client: boundedClientClass(queries.clientClass()),
   });
   const nameOf = config.preparedStatements ? preparedStatementNamer() : undefined;
   const adapter = new PrismaPg(pool, { disposeExternalPool: true, ...(nameOf ? { statementNameGenerator: nameOf } : {}) });
-  const prisma = new PrismaClient({ adapter });
+  // An interactive transaction waits for a connection as long as the pool does, and may run a few
+  // bounded statements: it expires after three of them (Prisma's defaults are 2 s and 5 s).
+  const prisma = new PrismaClient({ adapter, transactionOptions: { maxWait: bound, timeout: 3 * bound } });
   return {
     kind: "postgres",
     prisma,

@@ -45,7 +45,7 @@ describe("loadConfig", () => {
     const env = production({ REDIS_URL: "rediss://cache.internal:6380", PUBLIC_ADDRESS: "lobby-1.internal:2567", TRUST_PROXY: "1" });
     const config = loadConfig(env);
     expect(config.env).toBe("production");
-    expect(config.database).toEqual({ kind: "postgres", url: env.DATABASE_URL, poolSize: 10, preparedStatements: true });
+    expect(config.database).toEqual({ kind: "postgres", url: env.DATABASE_URL, poolSize: 10, preparedStatements: true, queryTimeoutMs: 5000 });
     expect(config.migrateOnStart).toBe(false);
     expect(config.jwt.secret).toBe(env.JWT_SECRET);
     expect(config.trustProxy).toBe(1);
