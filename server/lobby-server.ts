@@ -26,6 +26,7 @@ import { startLiveness } from "./realtime/liveness";
 import { BackplaneHealth } from "./realtime/backplane-health";
 import { WeakListeners } from "./realtime/weak-listeners";
 import type { LobbyChat } from "./realtime/rooms/lobby-chat";
+import type { Resyncable } from "./realtime/rooms/lobby.room";
 import { LobbySocial } from "./realtime/rooms/lobby-social";
 import { LobbyParties } from "./realtime/rooms/lobby-parties";
 import { ColyseusMatchHandoff } from "./realtime/match-handoff";
@@ -103,7 +104,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   const backplane = createBackplane(config.redisUrl, config.redisCommandTimeoutMs);
   metrics.backplaneUp.set(1);
   const chatResyncs = new WeakListeners<LobbyChat>();
-  backplane.onResubscribed(() => chatResyncs.forEach((room) => void room.resync()));
+  const lobbyResyncs = new WeakListeners<Resyncable>();
   const backplaneHealth = new BackplaneHealth(
     [...backplane.connections, ...(redis ? [{ name: "rate-limits", redis }] : [])],
     { everyMs: Math.min(1_000, config.redisCommandTimeoutMs), timeoutMs: config.redisCommandTimeoutMs },
@@ -118,6 +119,14 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   const limiterStore = opts.limiterStore ?? (redis ? redisLimiterStore(redis) : memoryLimiterStore());
 
   const sessionCache = new SessionCache(config.sessionCacheSeconds * 1000, SESSION_CACHE_MAX_ENTRIES, clock);
+  // Whatever was published while the subscriber was away never arrived here: ended sessions
+  // (so the session cache starts over), chat (streams catch up from the database), account events
+  // (every lobby connection is refreshed).
+  backplane.onResubscribed(() => {
+    sessionCache.clear();
+    chatResyncs.forEach((room) => void room.resync());
+    lobbyResyncs.forEach((room) => void room.resync());
+  });
   const onSessionsEnded = (notice: SessionsEndedNotice) => sessionCache.invalidate(notice.accountId, notice.sessionIds);
   const bus = new PresenceAccountEventBus(backplane.presence, onSessionsEnded);
   const presenceStore = new PresenceApiStore(backplane.presence, backplane.kind === "redis" ? PRESENCE_TTL_SECONDS : undefined);
@@ -211,6 +220,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       parties: new LobbyParties({ parties, matchmaking, presence, logger }),
       joinSnapshots: services.joinSnapshots,
       admission: joinAdmission,
+      resyncs: lobbyResyncs,
     },
     match: { matchmaking, ratings, clock, logger, metrics, config: config.matchRoom, processId: services.processId },
   });

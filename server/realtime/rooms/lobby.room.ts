@@ -21,6 +21,14 @@ import { AccountIndex } from "../account-index";
 import type { JoinAdmission } from "../join-admission";
 import type { JoinSnapshot, JoinSnapshotSource } from "../../modules/lobby/join-snapshot";
 import type { SendBacklogGuard } from "../send-backlog";
+import type { WeakListeners } from "../weak-listeners";
+import { partyChannelId } from "../../../shared/schemas/chat";
+import { BackplaneResync } from "./backplane-resync";
+
+/** What is told when the backplane's subscriber reconnected (events published meanwhile were lost). */
+export interface Resyncable {
+  resync(): Promise<void>;
+}
 
 export interface LobbyRoomDeps {
   /** Cuts connections that do not read what they are sent (shared by every room of the process). */
@@ -44,6 +52,8 @@ export interface LobbyRoomDeps {
   joinSnapshots: JoinSnapshotSource;
   /** Admission control: joins past the process' capacity wait, or are refused with 503. */
   admission: JoinAdmission;
+  /** Rooms to refresh when the backplane reconnects (held weakly). */
+  resyncs: WeakListeners<Resyncable>;
 }
 
 interface LobbyUserData {
@@ -120,6 +130,7 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
     /** Live and held connections by account (account events reach them without a scan). */
     private readonly byAccount = new AccountIndex();
     private draining = false;
+    private resyncs!: BackplaneResync<LobbyClient>;
 
     override onCreate(): void {
       this.log = deps.logger.child({ room: "lobby", roomId: this.roomId });
@@ -141,6 +152,8 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
         return state;
       });
       deps.parties.register(router, (client) => identityOf(client as LobbyClient));
+      this.resyncs = new BackplaneResync(() => [...this.liveClients()], (client) => this.refresh(client), this.log);
+      deps.resyncs.add(this);
       this.clock.setInterval(() => void this.sweepSessions(), deps.sessionSweepMs);
       // The shard's count, refreshed on a cadence rather than per join or leave: each change is a
       // patch frame to every player of the shard (an O(shard) socket write per join at 50 ms).
@@ -202,6 +215,34 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
       if (channelId) await this.chat.join(chat, channelId);
     }
 
+    /** The backplane lost events: sessions are re-checked (held seats too), then every live connection refreshed. */
+    async resync(): Promise<void> {
+      await this.sweepSessions();
+      await this.resyncs.run();
+    }
+
+    /**
+     * A live connection brought up to date as on a reconnect: its session re-checked, its presence
+     * registered again (a long outage may have had another process reap it) with a fresh friends
+     * snapshot and unread summary, who it hides re-read, its party snapshot and party channel.
+     */
+    private async refresh(client: LobbyClient): Promise<void> {
+      const { social, chat } = client.userData ?? {};
+      if (!social || !chat || client.userData?.closedByServer) return;
+      const join = await this.loadJoin(authOf(client));
+      if (!join.sessionLive) {
+        this.closeByServer(client, CloseCode.SessionRevoked, "session_ended");
+        return;
+      }
+      await deps.social.start(client, identityOf(client), social, join);
+      await this.chat.reloadHidden(chat);
+      const channelId = await deps.parties.start(client, join);
+      for (const joined of [...(chat.joined ?? [])]) {
+        if (joined.startsWith(partyChannelId("")) && joined !== channelId) await this.chat.leave(chat, joined);
+      }
+      if (channelId && !chat.joined?.has(channelId)) await this.chat.join(chat, channelId);
+    }
+
     override async onDrop(client: LobbyClient, code?: number): Promise<void> {
       // A dropped connection is offline for its friends at once; a reconnect brings it back.
       const offline = deps.social.stop(client, identityOf(client), client.userData?.social);
@@ -249,6 +290,13 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
     override onDispose(): void {
       this.subscriptions.clear();
       deps.metrics.rooms.dec({ room: "lobby" });
+    }
+
+    /** Connections that are joined and not being closed (a held seat catches up on its reconnect). */
+    private *liveClients(): Iterable<LobbyClient> {
+      for (const client of this.clients as Iterable<LobbyClient>) {
+        if (client.state === ClientState.JOINED && !client.userData?.closedByServer) yield client;
+      }
     }
 
     /** The account's live connections in this room (a held seat is not live: it catches up on reconnect). */
