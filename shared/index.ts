@@ -12,3 +12,4 @@ export * from "./schemas/party";
 export * from "./schemas/matchmaking";
 export * from "./schemas/match";
 export * from "./schemas/admin";
+export * from "./schemas/operations";

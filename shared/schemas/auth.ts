@@ -7,7 +7,8 @@ export const UsernameSchema = z
   .string()
   .min(Limits.usernameMinLength, `must be at least ${Limits.usernameMinLength} characters`)
   .max(Limits.usernameMaxLength, `must be at most ${Limits.usernameMaxLength} characters`)
-  .regex(USERNAME_PATTERN, "may contain only letters, digits and underscores");
+  .regex(USERNAME_PATTERN, "may contain only letters, digits and underscores")
+  .meta({ id: "Username" });
 
 /** Passwords are NFC-normalised, then measured in code points; never truncated. */
 export const NewPasswordSchema = z
@@ -24,46 +25,55 @@ export const PasswordSchema = z
   .max(Limits.passwordMaxLength * 4, "is too long")
   .transform((s) => s.normalize("NFC"));
 
-export const RegisterRequestSchema = z.strictObject({
-  username: UsernameSchema,
-  password: NewPasswordSchema,
-});
+export const RegisterRequestSchema = z
+  .strictObject({
+    username: UsernameSchema,
+    password: NewPasswordSchema.meta({ description: "8–128 characters (code points, after NFC normalisation)." }),
+  })
+  .meta({ id: "RegisterRequest" });
 export type RegisterRequest = z.input<typeof RegisterRequestSchema>;
 
-export const LoginRequestSchema = z.strictObject({
-  // Login accepts any short string: a malformed name simply fails like an unknown one.
-  username: z.string().min(1, "is required").max(64, "is too long"),
-  password: PasswordSchema,
-});
+export const LoginRequestSchema = z
+  .strictObject({
+    // Login accepts any short string: a malformed name simply fails like an unknown one.
+    username: z.string().min(1, "is required").max(64, "is too long"),
+    password: PasswordSchema,
+  })
+  .meta({ id: "LoginRequest" });
 export type LoginRequest = z.input<typeof LoginRequestSchema>;
 
 export const RefreshTokenSchema = z.string().min(1, "is required").max(256, "is too long");
 
-export const RefreshRequestSchema = z.strictObject({ refreshToken: RefreshTokenSchema });
+export const RefreshRequestSchema = z.strictObject({ refreshToken: RefreshTokenSchema }).meta({ id: "RefreshRequest" });
 export type RefreshRequest = z.input<typeof RefreshRequestSchema>;
 
-export const LogoutRequestSchema = z.strictObject({ refreshToken: RefreshTokenSchema });
+export const LogoutRequestSchema = z.strictObject({ refreshToken: RefreshTokenSchema }).meta({ id: "LogoutRequest" });
 export type LogoutRequest = z.input<typeof LogoutRequestSchema>;
 
-export const DeleteAccountRequestSchema = z.strictObject({ password: PasswordSchema });
+export const DeleteAccountRequestSchema = z.strictObject({ password: PasswordSchema }).meta({ id: "DeleteAccountRequest" });
 export type DeleteAccountRequest = z.input<typeof DeleteAccountRequestSchema>;
 
-export const AccountSchema = z.object({
-  id: z.uuid(),
-  username: z.string(),
-});
+export const AccountSchema = z
+  .object({
+    id: z.uuid(),
+    username: z.string(),
+  })
+  .meta({ id: "Account" });
 export type Account = z.infer<typeof AccountSchema>;
 
-export const MeResponseSchema = z.object({
-  account: AccountSchema.extend({ createdAt: z.iso.datetime() }),
-});
+export const MeResponseSchema = z
+  .object({
+    account: AccountSchema.extend({ createdAt: z.iso.datetime() }),
+  })
+  .meta({ id: "MeResponse" });
 export type MeResponse = z.infer<typeof MeResponseSchema>;
 
-export const AuthResponseSchema = z.object({
-  account: AccountSchema,
-  accessToken: z.string(),
-  refreshToken: z.string(),
-  /** Seconds until the access token expires. */
-  expiresIn: z.number().int().positive(),
-});
+export const AuthResponseSchema = z
+  .object({
+    account: AccountSchema,
+    accessToken: z.string().meta({ description: "JWT (HS256); send as a Bearer token." }),
+    refreshToken: z.string().meta({ description: "Opaque; works once." }),
+    expiresIn: z.number().int().positive().meta({ description: "Seconds until the access token expires." }),
+  })
+  .meta({ id: "AuthResponse" });
 export type AuthResponse = z.infer<typeof AuthResponseSchema>;

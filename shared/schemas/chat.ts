@@ -13,16 +13,22 @@ export const dmChannelId = (a: string, b: string): string => (a < b ? `dm:${a}:$
 export const publicChannelId = (name: string): string => `public:${name}`;
 export const partyChannelId = (partyId: string): string => `party:${partyId}`;
 
-export const ChatMessageSchema = z.object({
-  /** Server id, unique across channels (a decimal string). */
-  id: z.string(),
-  channelId: z.string(),
-  /** Position in the channel: consecutive, increasing. Catch up with `afterSeq`. */
-  seq: z.number().int().positive(),
-  sender: PublicAccountSchema,
-  text: z.string(),
-  createdAt: z.iso.datetime(),
-});
+export const ChatMessageSchema = z
+  .object({
+    id: z.string().meta({ description: "Unique across channels (a decimal string); report and delete by it." }),
+    channelId: z.string(),
+    /** Catch up with `afterSeq`. */
+    seq: z.number().int().positive().meta({ description: "Position in the channel, consecutive from 1. Deleted and hidden messages leave holes." }),
+    sender: PublicAccountSchema,
+    text: z.string().meta({
+      description: "As stored: cleaned, 1–500 code points and at most 2000 UTF-8 bytes, profanity masked with `*` where the channel is filtered.",
+    }),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: "ChatMessage" });
+
+/** A message `id`: a decimal string of 1–19 digits. */
+export const MessageIdSchema = z.string().regex(/^\d{1,19}$/);
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 
 /** Raw text as sent; the server cleans and bounds it (1–500 code points, 2000 bytes). */
@@ -56,8 +62,13 @@ export const ChatReportBodySchema = z.strictObject({
     .string()
     .max(500)
     .refine((s) => !hasNulCharacter(s), NUL_CHARACTER_MESSAGE)
-    .optional(),
-});
+    .optional()
+    .meta({ description: "Free text for the operators; U+0000 is refused." }),
+}).meta({ id: "ChatReportBody" });
+/** POST /chat/messages/{messageId}/reports. */
+export const ChatReportResultSchema = z
+  .object({ reports: z.number().int().min(1).meta({ description: "Distinct players who reported this message." }) })
+  .meta({ id: "ChatReportResult" });
 /** Client -> server `chat.report`. */
 export const ChatReportMessageSchema = ChatReportBodySchema.extend({ messageId: z.string().regex(/^\d{1,19}$/) });
 
@@ -76,14 +87,17 @@ export type ChatHistoryMessage = z.infer<typeof ChatHistoryMessageSchema>;
 export const ChatDeletedMessageSchema = z.object({ channelId: z.string(), id: z.string(), seq: z.number().int() });
 export type ChatDeletedMessage = z.infer<typeof ChatDeletedMessageSchema>;
 
-export const DmUnreadSchema = z.object({
-  channelId: z.string(),
-  with: PublicAccountSchema,
-  unread: z.number().int().nonnegative(),
-  lastMessage: ChatMessageSchema.optional(),
-});
+export const DmUnreadSchema = z
+  .object({
+    channelId: z.string(),
+    with: PublicAccountSchema,
+    unread: z.number().int().nonnegative(),
+    lastMessage: ChatMessageSchema.optional(),
+  })
+  .meta({ id: "DmUnread" });
 /** Server -> client `chat.unread` after joining; also GET /chat/unread. */
-export const ChatUnreadMessageSchema = z.object({ channels: z.array(DmUnreadSchema) });
+export const ChatUnreadMessageSchema = z.object({ channels: z.array(DmUnreadSchema) }).meta({ id: "ChatUnreadResponse" });
+export const ChatUnreadResponseSchema = ChatUnreadMessageSchema;
 export type ChatUnreadMessage = z.infer<typeof ChatUnreadMessageSchema>;
 
 /** Server -> client `chat.muted`: the player was muted (chat refused until expiresAt, party chat excepted). */
@@ -91,27 +105,51 @@ export const ChatMutedMessageSchema = z.object({ expiresAt: z.iso.datetime(), re
 export type ChatMutedMessage = z.infer<typeof ChatMutedMessageSchema>;
 
 export const ChatHistoryQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(Limits.pageMaxLimit).default(50),
+  limit: z.coerce.number().int().min(1).max(Limits.pageMaxLimit).default(50).meta({ description: "Page size." }),
   /** Older pages: the `nextCursor` of the previous page. */
-  cursor: z.string().min(1).max(512).optional(),
+  cursor: z
+    .string()
+    .min(1)
+    .max(512)
+    .optional()
+    .meta({ description: "Paging back only. The `nextCursor` of the previous page of the same channel." }),
   /** Catch-up: messages after this seq, oldest first. */
-  afterSeq: z.coerce.number().int().nonnegative().optional(),
+  afterSeq: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .meta({ description: "Catching up only. The last `seq` the client has (0 for the whole retained history)." }),
 });
 
-export const ChatHistoryResponseSchema = z.object({
-  /** Newest first when paging back with `cursor`; oldest first when catching up with `afterSeq`. */
-  messages: z.array(ChatMessageSchema),
-  /** Older page (cursor mode only). */
-  nextCursor: z.string().optional(),
-  /** More messages follow (afterSeq mode): ask again with afterSeq = the last seq received. */
-  hasMore: z.boolean(),
-});
+export const ChatHistoryResponseSchema = z
+  .object({
+    messages: z.array(ChatMessageSchema).meta({ description: "Newest first when paging back; oldest first with `afterSeq`." }),
+    nextCursor: z.string().optional().meta({ description: "Paging back only; pass as `cursor` for the next older page. Absent on the last page." }),
+    /** afterSeq mode: ask again with afterSeq = the last seq received. */
+    hasMore: z.boolean().meta({ description: "More messages follow in this mode's direction." }),
+  })
+  .meta({ id: "ChatHistoryResponse" });
 export type ChatHistoryResponse = z.infer<typeof ChatHistoryResponseSchema>;
 
-export const PublicChannelsResponseSchema = z.object({
-  channels: z.array(z.object({ id: z.string(), name: z.string(), filtered: z.boolean() })),
-});
+export const PublicChannelsResponseSchema = z
+  .object({
+    channels: z.array(
+      z.object({
+        id: z.string().meta({ examples: ["public:general"] }),
+        name: z.string().meta({ examples: ["general"] }),
+        filtered: z.boolean().meta({ description: "Whether profanity is masked in this channel." }),
+      }),
+    ),
+  })
+  .meta({ id: "PublicChannelsResponse" });
 
-export const AccountSettingsSchema = z.object({ allowDirectMessagesFrom: z.enum(["friends", "anyone"]) });
+export const AccountSettingsSchema = z
+  .object({
+    allowDirectMessagesFrom: z.enum(["friends", "anyone"]).meta({
+      description: "Who may send the player direct messages: `friends` (default) or `anyone` not blocked in either direction.",
+    }),
+  })
+  .meta({ id: "AccountSettings" });
 export type AccountSettings = z.infer<typeof AccountSettingsSchema>;
-export const AccountSettingsPatchSchema = AccountSettingsSchema.partial().strict();
+export const AccountSettingsPatchSchema = AccountSettingsSchema.partial().strict().meta({ id: "AccountSettingsPatch" });

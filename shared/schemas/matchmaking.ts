@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MatchmakeErrorCode } from "../codes";
 
 const NAME = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "is not a mode or region name");
 
@@ -19,15 +20,30 @@ export const QueueUpdateMessageSchema = z.object({
 export type QueueUpdateMessage = z.infer<typeof QueueUpdateMessageSchema>;
 
 /** The seat reservation to pass to the SDK's `consumeSeatReservation`. */
-export const SeatReservationSchema = z.object({
-  name: z.string(),
-  roomId: z.string(),
-  sessionId: z.string(),
-  processId: z.string().optional(),
-  publicAddress: z.string().optional(),
-  reconnectionToken: z.string().optional(),
-  devMode: z.boolean().optional(),
-});
+export const SeatReservationSchema = z
+  .object({
+    name: z.string().meta({ description: "The room name." }),
+    roomId: z.string(),
+    sessionId: z.string().meta({ description: "The connection's id in the room (`?sessionId=` on the socket)." }),
+    processId: z
+      .string()
+      .optional()
+      .meta({ description: "The process that holds the room: the socket path is `/{processId}/{roomId}`." }),
+    publicAddress: z.string().optional().meta({ description: "That process's `PUBLIC_ADDRESS`, when several processes run." }),
+    reconnectionToken: z.string().optional(),
+    devMode: z.boolean().optional(),
+  })
+  .meta({ id: "SeatReservation", description: "A seat reserved by Colyseus' matchmaker (@colyseus/sdk `ISeatReservation`)." });
+
+/** Join options of POST /matchmake/{method}/{roomName}. */
+export const MatchmakeOptionsSchema = z.object({ reconnectionToken: z.string().optional() });
+
+/** Colyseus' answer to a refused matchmaking request (its `code` is the HTTP status). */
+export const MatchmakeErrorSchema = z
+  .object({ code: z.literal([MatchmakeErrorCode.ServerBusy, 520, 521, 522, 523, 524, MatchmakeErrorCode.AuthFailed]), error: z.string() })
+  .meta({ id: "MatchmakeError", description: "Colyseus' matchmaking error body. `code` equals the HTTP status; `error` is a human-readable message." });
+/** Colyseus' answer to a matchmaking request whose body is not JSON. */
+export const MatchmakeMalformedBodySchema = z.object({ error: z.literal("malformed request body") });
 
 /** Server -> client `match.found`: join the match room with the reservation before `deadline`. */
 export const MatchFoundMessageSchema = z.object({
@@ -44,23 +60,27 @@ export type MatchFoundMessage = z.infer<typeof MatchFoundMessageSchema>;
 export const MatchCancelledMessageSchema = z.object({ matchId: z.uuid(), requeued: z.boolean() });
 export type MatchCancelledMessage = z.infer<typeof MatchCancelledMessageSchema>;
 
-export const QueueStatsSchema = z.object({
-  queues: z.array(
-    z.object({
-      mode: z.string(),
-      region: z.string(),
-      /** Tickets and players waiting now. */
-      tickets: z.number().int(),
-      players: z.number().int(),
-    }),
-  ),
-  /** Over the sliding window: seconds from queueing to a match, and the matcher's quality. */
-  window: z.object({
-    minutes: z.number(),
-    matches: z.number().int(),
-    waitP50Seconds: z.number().nullable(),
-    waitP95Seconds: z.number().nullable(),
-    averageQuality: z.number().nullable(),
-  }),
-});
+export const QueueStatsSchema = z
+  .object({
+    queues: z
+      .array(
+        z.object({
+          mode: z.string(),
+          region: z.string(),
+          tickets: z.number().int(),
+          players: z.number().int(),
+        }),
+      )
+      .meta({ description: "Tickets and players waiting now, per mode and region." }),
+    window: z
+      .object({
+        minutes: z.number(),
+        matches: z.number().int(),
+        waitP50Seconds: z.number().nullable().meta({ description: "Seconds from queueing to a match." }),
+        waitP95Seconds: z.number().nullable(),
+        averageQuality: z.number().nullable().meta({ description: "The matcher's predicted quality (draw probability)." }),
+      })
+      .meta({ description: "Matches formed over the sliding window." }),
+  })
+  .meta({ id: "QueueStats" });
 export type QueueStats = z.infer<typeof QueueStatsSchema>;

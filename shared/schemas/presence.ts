@@ -10,23 +10,26 @@ export const VisibleStatusSchema = z.enum(["online", "away", "busy", "offline"])
 export type VisibleStatus = z.infer<typeof VisibleStatusSchema>;
 
 /** What the player is doing, set by the server as they move through the lobby. */
-export const ActivitySchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("lobby") }),
-  z.object({ kind: z.literal("party"), partyId: z.string(), size: z.number().int(), joinable: z.boolean() }),
-  z.object({ kind: z.literal("queue"), mode: z.string() }),
-  z.object({ kind: z.literal("match"), mode: z.string(), matchId: z.string(), joinable: z.boolean() }),
-]);
+export const ActivitySchema = z
+  .discriminatedUnion("kind", [
+    z.object({ kind: z.literal("lobby") }),
+    z.object({ kind: z.literal("party"), partyId: z.string(), size: z.number().int(), joinable: z.boolean() }),
+    z.object({ kind: z.literal("queue"), mode: z.string() }),
+    z.object({ kind: z.literal("match"), mode: z.string(), matchId: z.string(), joinable: z.boolean() }),
+  ])
+  .meta({ id: "Activity", description: "What the player is doing (set by the server)." });
 export type Activity = z.infer<typeof ActivitySchema>;
 
-export const PresenceSchema = z.object({
-  status: VisibleStatusSchema,
-  /** Absent when offline. */
-  activity: ActivitySchema.optional(),
-  /** The player's custom text; absent when offline or unset. */
-  text: z.string().optional(),
-  /** When they were last seen online (ISO time); absent while online or if never seen. */
-  lastSeenAt: z.iso.datetime().optional(),
-});
+export const PresenceSchema = z
+  .object({
+    status: VisibleStatusSchema,
+    /** Absent when offline. */
+    activity: ActivitySchema.optional(),
+    text: z.string().optional().meta({ description: "The player's custom text; absent when offline or unset." }),
+    /** Absent while online or if never seen. */
+    lastSeenAt: z.iso.datetime().optional().meta({ description: "When last seen online; only when offline and known." }),
+  })
+  .meta({ id: "Presence", description: "A friend's presence as the caller sees it. An invisible player is `offline`." });
 export type Presence = z.infer<typeof PresenceSchema>;
 
 export const FriendPresenceSchema = PresenceSchema.extend({
