@@ -18,6 +18,7 @@ import { admissionObserver } from "./lib/metrics";
 import { SessionCache } from "./modules/auth/session-cache";
 import { JoinAdmission } from "./realtime/join-admission";
 import { healthzFastPath } from "./gateway/healthz-fast-path";
+import { guardMatchmake } from "./realtime/matchmake-guard";
 import { captureHelmetHeaders } from "./gateway/middleware/security-headers";
 import { PresenceApiStore } from "./realtime/presence-store";
 import { chatNamespace, PresenceChatTopics } from "./realtime/chat-topics";
@@ -232,6 +233,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   try {
     await Promise.race([gameServer.listen(config.port, config.host), listenFailed]);
     httpServer.off("error", onListenError!);
+    guardMatchmake(httpServer, colyseusCorsHeaders());
     answerHealthzFirst(httpServer, healthzFastPath(metrics, captureHelmetHeaders(), colyseusCorsHeaders()));
   } catch (err) {
     await db.close().catch(() => undefined);

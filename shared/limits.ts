@@ -7,6 +7,8 @@ export const Limits = {
   passwordMaxLength: 128,
   /** Bytes of an HTTP JSON body. */
   httpBodyMaxBytes: 16 * 1024,
+  /** Bytes of a POST /matchmake/* body (the join options: the lobby needs none, reconnect a token). */
+  matchmakeBodyMaxBytes: 4 * 1024,
   /** Bytes of a single WebSocket frame from a client. */
   wsMaxPayloadBytes: 4 * 1024,
   /** Bytes the server holds unsent for one connection (a client not reading) before it cuts it. */
