@@ -106,6 +106,7 @@ export const EnvSchema = z.object({
   CHAT_FLOOD_VIOLATIONS_TO_MUTE: int(1, 100).default(3),
   CHAT_JOIN_BURST: int(1, 1000).default(20),
   CHAT_JOINS_PER_SECOND: z.coerce.number().positive().max(100).default(0.5),
+  CHAT_JOINS_PER_ACCOUNT_PER_MINUTE: int(1, 100_000).default(60),
   CHAT_RETENTION_DAYS_PUBLIC: int(1, 3650).default(30),
   CHAT_RETENTION_DAYS_DM: int(1, 3650).default(365),
   CHAT_RETENTION_DAYS_PARTY: int(1, 3650).default(7),
@@ -341,7 +342,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
         violationWindowMs: 60_000,
       },
       retentionDays: { public: e.CHAT_RETENTION_DAYS_PUBLIC, dm: e.CHAT_RETENTION_DAYS_DM, party: e.CHAT_RETENTION_DAYS_PARTY },
-      joins: { burst: e.CHAT_JOIN_BURST, perSecond: e.CHAT_JOINS_PER_SECOND },
+      joins: { burst: e.CHAT_JOIN_BURST, perSecond: e.CHAT_JOINS_PER_SECOND, perAccountPerMinute: e.CHAT_JOINS_PER_ACCOUNT_PER_MINUTE },
     },
     matchmaking: {
       modes: e.GAME_MODES,

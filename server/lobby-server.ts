@@ -217,7 +217,10 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       sessionSweepMs: config.lobby.sessionSweepSeconds * 1000,
       shardCountEveryMs: opts.shardCountEveryMs ?? 1000,
       social: new LobbySocial({ presence, notifications, logger, clock }),
-      chat: { chat, logger, clock, joins: config.chat.joins, topicChannel: chatTopics.channelOf, resyncs: chatResyncs },
+      chat: { chat, logger, clock, joins: config.chat.joins, topicChannel: chatTopics.channelOf, resyncs: chatResyncs,
+        // chat.join reads and sends up to 200 messages: per account, on every process together.
+        joinsPerAccount: limiterStore.create({ name: "chat_join_account", points: config.chat.joins.perAccountPerMinute, durationSeconds: 60 }),
+      },
       parties: new LobbyParties({ parties, matchmaking, presence, logger }),
       joinSnapshots: services.joinSnapshots,
       admission: joinAdmission,

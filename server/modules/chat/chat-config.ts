@@ -13,6 +13,6 @@ export interface ChatConfig {
   historyOnJoin: number;
   flood: FloodConfig;
   retentionDays: { public: number; dm: number; party: number };
-  /** chat.join per connection: a burst, then this many a second (each may send up to 200 messages). */
-  joins: { burst: number; perSecond: number };
+  /** chat.join per connection: a burst, then this many a second (each may send up to 200 messages); and per account, a minute. */
+  joins: { burst: number; perSecond: number; perAccountPerMinute: number };
 }

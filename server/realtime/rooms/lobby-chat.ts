@@ -13,6 +13,7 @@ import {
 import { LobbyClientMessage, LobbyServerMessage } from "../../../shared/schemas/lobby";
 import type { Clock } from "../../lib/clock";
 import { AppError } from "../../lib/errors";
+import type { Limiter } from "../../lib/rate-limit/limiter";
 import { TokenBucket } from "../../lib/token-bucket";
 import type { Logger } from "../../lib/logger";
 import type { ChatEvent } from "../../modules/chat/chat-events";
@@ -88,6 +89,11 @@ export interface LobbyChatDeps {
    * burst of them (every channel again after a reconnect), then `perSecond` (CHAT_JOIN_BURST, CHAT_JOINS_PER_SECOND).
    */
   joins: { burst: number; perSecond: number };
+  /**
+   * chat.join per account, on every process together (CHAT_JOINS_PER_ACCOUNT_PER_MINUTE): many
+   * connections of one account do not multiply the per-connection budget.
+   */
+  joinsPerAccount: Limiter;
   /** The Presence channel of a chat channel (see chat-topics.ts). */
   topicChannel: (channelId: string) => string;
   /** Rooms whose streams catch up from the database when the backplane reconnects (see resync). */
@@ -119,7 +125,11 @@ export class LobbyChat {
     router.on(LobbyClientMessage.ChatJoin, ChatJoinMessageSchema, (client, m) => {
       const state = chatOf(client);
       this.spendJoin(state);
-      return this.join(state, m.channelId, m.afterSeq);
+      // The account's budget is spent in the channel's turn, so a chat.leave sent after it still comes after it.
+      return this.serialized(state, m.channelId, async () => {
+        await this.spendAccountJoin(state);
+        return this.joinNow(state, m.channelId, m.afterSeq);
+      });
     });
     router.on(LobbyClientMessage.ChatLeave, ChatLeaveMessageSchema, (client, m) => this.leave(chatOf(client), m.channelId));
     router.on(LobbyClientMessage.ChatSend, ChatSendMessageSchema, (client, m) => {
@@ -204,6 +214,13 @@ export class LobbyChat {
     if (budget.tryTake()) return;
     const retryAfterMs = budget.msUntilNext();
     throw new AppError(ErrorCode.RateLimited, `Too many channel joins: try again in ${Math.ceil(retryAfterMs / 1000)} s.`, { details: { retryAfterMs } });
+  }
+
+  private async spendAccountJoin(state: ChatConnection): Promise<void> {
+    const result = await this.d.joinsPerAccount.consume(state.who.accountId);
+    if (result.allowed) return;
+    const retryAfterMs = Math.max(1, Math.ceil(result.resetMs));
+    throw new AppError(ErrorCode.RateLimited, `Too many channel joins on this account: try again in ${Math.ceil(retryAfterMs / 1000)} s.`, { details: { retryAfterMs } });
   }
 
   /** Joins a channel (public via chat.join; party channels by the party feature). */
