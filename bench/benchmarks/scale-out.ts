@@ -205,7 +205,7 @@ async function lobbyRun(
     // on the process with the fewest rooms), so the shards are laid out evenly and reproducibly;
     // the rest then join or create with joinConcurrency in flight and fill the seats.
     const shards = Math.ceil(p.clients / p.shardSize);
-    const joinOne = async (player: (typeof players)[number], index: number, how: "create" | "joinOrCreate") => {
+    const joinOne = async (player: (typeof players)[number], index: number, how: { roomId: string } | "joinOrCreate") => {
       const started = performance.now();
       const room = await joinLobby(servers[index % servers.length]!.url, player.accessToken, (r) => {
         if (index === 1) watchFrameSizes(r, (bytes) => (lastFrame = bytes));
@@ -244,9 +244,10 @@ async function lobbyRun(
     const creators: Room[] = [];
     for (let index = 0; index < Math.min(shards, players.length); index++) {
       // Colyseus persists each process's room count at most once a second: wait so the next
-      // create sees this one.
+      // create sees this one. Clients may not create rooms (POST /matchmake/create is refused):
+      // the home process's matchmaker opens each shard, its first client joins it by id.
       if (index > 0) await sleep(1200);
-      creators.push(await joinOne(players[index]!, index, "create"));
+      creators.push(await joinOne(players[index]!, index, { roomId: await home.createLobby() }));
     }
     const layoutSeconds = (performance.now() - layoutStart) / 1000;
     joinTimes.length = 0;
@@ -592,7 +593,7 @@ export const scaleOut: Benchmark & { render(report: BenchReport): string } = {
         ...p,
         perSenderPerSecond: p.rates.map((rate) => rate / Math.min(p.senders, p.clients)),
         placement:
-          "the first client of each of the clients / shardSize shards creates it (client.create, one at a time, 1.2 s apart because Colyseus persists room counts at most once a second; the matchmaker puts each new room on the process with the fewest), then the rest joinOrCreate with matchmaking requests round-robin over the processes; each client's process is read from its WebSocket URL (the seat reservation's PUBLIC_ADDRESS)",
+          "each of the clients / shardSize shards is opened server-side (matchMaker.createRoom over the benchmark's IPC: clients may not create rooms) and its first client joins it by id (one at a time, 1.2 s apart because Colyseus persists room counts at most once a second; the matchmaker puts each new room on the process with the fewest), then the rest joinOrCreate with matchmaking requests round-robin over the processes; each client's process is read from its WebSocket URL (the seat reservation's PUBLIC_ADDRESS)",
         servers: "child processes (NODE_ENV=production, REDIS_URL on the bench Redis DB, one shared PostgreSQL database, one JWT secret, LOG_LEVEL=warn); every client in the benchmark process",
         pacing: "open loop: message i is sent at start + i / rate whatever the deliveries; latency from the actual send",
         loadAverage: loadAt,

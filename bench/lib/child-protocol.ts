@@ -2,15 +2,23 @@ import { WindowProfiler } from "./cpu-profile";
 import type { ProcessStats, StatsWindow } from "./process-stats";
 
 /** Parent -> child requests over the IPC channel; each is answered with the same id. */
-export type ChildRequest = { id: number; op: "reset" | "read" | "stop" };
-export type ChildReply = { id: number; ok: true; stats?: ProcessStats } | { id: number; ok: false; error: string };
+export type ChildRequest = { id: number; op: "reset" | "read" | "stop" | "createLobby" };
+export type ChildReply = { id: number; ok: true; stats?: ProcessStats; roomId?: string } | { id: number; ok: false; error: string };
 export type ChildReady = { type: "ready"; port: number; info?: Record<string, unknown> };
 
 /**
  * The child side: answers stats requests and stops on request. Call once the process serves on
- * `port`. `stop` closes whatever the child runs; the process then exits.
+ * `port`. `stop` closes whatever the child runs; the process then exits. `createLobby` (lobby
+ * servers only) opens a lobby instance server-side, as the matchmaker would: clients may not
+ * (POST /matchmake/create is refused), so a benchmark lays out its shards through this.
  */
-export function serveChildProtocol(stats: StatsWindow, port: number, stop: () => Promise<void>, info?: Record<string, unknown>): void {
+export function serveChildProtocol(
+  stats: StatsWindow,
+  port: number,
+  stop: () => Promise<void>,
+  info?: Record<string, unknown>,
+  createLobby?: () => Promise<string>,
+): void {
   // BENCH_CPU_PROF=<dir>: a CPU profile of the measured window (between reset and read).
   if (!process.send) throw new Error("a benchmark child must be started with an IPC channel (fork)");
   const profiler = new WindowProfiler(process.env.BENCH_CPU_PROF, String(info?.label ?? "child"));
@@ -31,6 +39,14 @@ export function serveChildProtocol(stats: StatsWindow, port: number, stop: () =>
         void profiler.stop().then(() => reply({ id: req.id, ok: true, stats: result }));
         break;
       }
+      case "createLobby":
+        if (!createLobby) reply({ id: req.id, ok: false, error: "this child serves no lobby" });
+        else
+          createLobby().then(
+            (roomId) => reply({ id: req.id, ok: true, roomId }),
+            (err: unknown) => reply({ id: req.id, ok: false, error: String(err) }),
+          );
+        break;
       case "stop":
         stopOnce().then(
           () => {

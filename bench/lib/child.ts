@@ -11,6 +11,8 @@ export interface BenchChild {
   readonly info: Record<string, unknown>;
   resetStats(): Promise<void>;
   readStats(): Promise<ProcessStats>;
+  /** A new lobby instance, opened by the child's matchmaker (on the process with the fewest rooms); its room id. */
+  createLobby(): Promise<string>;
   /** Asks the child to close cleanly; kills it if it has not exited within `timeoutMs`. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -91,6 +93,11 @@ export async function forkBenchChild(entry: string, env: Record<string, string>,
       const reply = await checked("read");
       if (!reply.stats) throw new Error(`${entry}: no stats in reply`);
       return reply.stats;
+    },
+    createLobby: async () => {
+      const reply = await checked("createLobby");
+      if (!reply.roomId) throw new Error(`${entry}: no roomId in reply`);
+      return reply.roomId;
     },
     async stop(timeoutMs = 15_000) {
       if (proc.exitCode !== null || proc.signalCode !== null) return;

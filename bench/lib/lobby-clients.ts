@@ -13,12 +13,12 @@ export async function joinLobby(
   accessToken: string,
   setup?: (room: Room) => void,
   timeoutMs = 30_000,
-  /** "create": a new lobby shard (the matchmaker picks its process), e.g. to lay out shards before the rest join. */
-  how: "joinOrCreate" | "create" = "joinOrCreate",
+  /** `{ roomId }`: that lobby instance (e.g. one BenchLobby.createLobby opened, to lay out shards before the rest join). */
+  how: "joinOrCreate" | { roomId: string } = "joinOrCreate",
 ): Promise<Room> {
   const client = new Client(url);
   client.auth.token = accessToken;
-  const room = await withTimeout(how === "create" ? client.create(RoomName.Lobby) : client.joinOrCreate(RoomName.Lobby), timeoutMs, "lobby join timed out");
+  const room = await withTimeout(how === "joinOrCreate" ? client.joinOrCreate(RoomName.Lobby) : client.joinById(how.roomId), timeoutMs, "lobby join timed out");
   room.reconnection.enabled = false;
   const seen = new Set<string>();
   const done = new Promise<void>((resolve, reject) => {

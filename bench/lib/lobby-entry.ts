@@ -3,9 +3,11 @@
  * measurement window on its event loop and CPU, driven by the benchmark over IPC. Configuration
  * comes from the environment only, exactly as for server/main.ts.
  */
+import { matchMaker } from "@colyseus/core";
 import { loadConfig } from "../../server/config";
 import { createLogger } from "../../server/lib/logger";
 import { startLobbyServer } from "../../server/lobby-server";
+import { RoomName } from "../../shared/rooms";
 import { serveChildProtocol } from "./child-protocol";
 import { instrumentLobby } from "./instrument";
 import { StatsWindow } from "./process-stats";
@@ -15,7 +17,13 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const server = await startLobbyServer(config, { logger: createLogger(config.logLevel) });
   instrumentLobby(server, stats);
-  serveChildProtocol(stats, server.port, () => server.close(), { label: `lobby-${config.redisUrl ? "redis" : "local"}`, database: server.db.kind, pid: process.pid });
+  serveChildProtocol(
+    stats,
+    server.port,
+    () => server.close(),
+    { label: `lobby-${config.redisUrl ? "redis" : "local"}`, database: server.db.kind, pid: process.pid },
+    async () => (await matchMaker.createRoom(RoomName.Lobby, {})).roomId,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -3,9 +3,11 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { matchMaker } from "@colyseus/core";
 import { loadConfig, type Config } from "../../server/config";
 import { createLogger } from "../../server/lib/logger";
 import { startLobbyServer } from "../../server/lobby-server";
+import { RoomName } from "../../shared/rooms";
 import { forkBenchChild } from "./child";
 import { instrumentLobby } from "./instrument";
 import { StatsWindow, type ProcessStats } from "./process-stats";
@@ -33,6 +35,11 @@ export interface BenchLobby {
   mode: "child" | "in-process";
   resetStats(): Promise<void>;
   readStats(): Promise<ProcessStats>;
+  /**
+   * Opens a lobby instance server-side (the matchmaker puts it on the process with the fewest
+   * rooms) and returns its room id, for clients to joinById: clients cannot `create` rooms.
+   */
+  createLobby(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -80,6 +87,7 @@ export async function startBenchLobby(opts: BenchLobbyOptions): Promise<BenchLob
       mode,
       resetStats: () => child.resetStats(),
       readStats: () => child.readStats(),
+      createLobby: () => child.createLobby(),
       stop: () => child.stop(),
     };
   }
@@ -94,6 +102,7 @@ export async function startBenchLobby(opts: BenchLobbyOptions): Promise<BenchLob
     mode,
     resetStats: async () => stats.reset(),
     readStats: async () => stats.read(),
+    createLobby: async () => (await matchMaker.createRoom(RoomName.Lobby, {})).roomId,
     async stop() {
       await server.close();
       stats.stop();
