@@ -18,6 +18,7 @@ module.exports = {
   // Prisma's generated client imports its own .ts files with .js extensions.
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   globalSetup: "<rootDir>/test/helpers/global-setup.ts",
+  globalTeardown: "<rootDir>/test/helpers/global-teardown.ts",
   testTimeout: 30_000,
   maxWorkers: 2,
 };

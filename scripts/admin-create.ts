@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const logger = createLogger("warn");
   const db = await openDatabase(config.database, { migrate: config.migrateOnStart, logger });
   try {
-    const result = await ensureOperatorAccount(new AdminRepo(db.prisma), createArgon2Hasher(), username, password, role);
+    const result = await ensureOperatorAccount(new AdminRepo(db.prisma), createArgon2Hasher(config.passwordHashCost), username, password, role);
     console.log(`${result.created ? "created" : "updated"} operator ${username} (${role}), id ${result.id}`);
   } finally {
     await db.close();

@@ -4,6 +4,7 @@ import path from "node:path";
 import os from "node:os";
 import { z } from "zod";
 import type { AdmissionLimits } from "./lib/admission-gate";
+import { DEFAULT_ARGON2_COST, meetsOwaspMinimum, OWASP_ARGON2ID_MINIMUMS, type Argon2Cost } from "./modules/auth/argon2-cost";
 import type { ChatConfig } from "./modules/chat/chat-config";
 import {
   parseGameModes,
@@ -140,6 +141,9 @@ export const EnvSchema = z.object({
   LOGIN_QUEUE_TIMEOUT_MS: int(100, 120_000).default(10_000),
   /** Threads hashing passwords (libuv's pool, UV_THREADPOOL_SIZE); default: the machine's cores, at least 4. */
   PASSWORD_HASH_THREADS: int(1, 1024).optional(),
+  /** argon2id cost of new password hashes: memory (KiB) and passes. Production refuses less than OWASP's minimum. */
+  PASSWORD_HASH_MEMORY_KIB: int(8, 4_194_304).default(DEFAULT_ARGON2_COST.memoryKib),
+  PASSWORD_HASH_ITERATIONS: int(1, 1_000).default(DEFAULT_ARGON2_COST.iterations),
   /** The first operator: created (or given the moderator role and this password) at start. Never a default. */
   ADMIN_USERNAME: z.string().regex(/^[A-Za-z0-9_]{3,20}$/, "must be 3-20 letters, digits or underscores").optional(),
   ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").max(256).optional(),
@@ -183,6 +187,8 @@ export interface Config {
   admission: { join: AdmissionLimits; login: AdmissionLimits };
   /** Threads for password hashing: libuv's pool size (UV_THREADPOOL_SIZE). */
   passwordHashThreads: number;
+  /** argon2id cost of new password hashes (PASSWORD_HASH_MEMORY_KIB, PASSWORD_HASH_ITERATIONS). */
+  passwordHashCost: Argon2Cost;
   /** With several processes: how often each one says it is alive, and when the others give up on it. */
   liveness: { heartbeatSeconds: number; deadAfterSeconds: number };
   admin: { username: string | undefined; password: string | undefined; audience: string; tokenTtlSeconds: number };
@@ -245,10 +251,26 @@ function crossFieldProblems(raw: Record<string, string>): string[] {
   if (production && trustsEveryHop(raw.TRUST_PROXY)) {
     problems.push(`TRUST_PROXY: "${raw.TRUST_PROXY}" ${TRUST_EVERY_HOP_RISK}; refused when NODE_ENV=production: ${TRUST_PROXY_INSTEAD}`);
   }
+  if (production) {
+    const problem = weakHashCostProblem(raw);
+    if (problem) problems.push(problem);
+  }
   if (production && raw.REDIS_URL && !raw.PUBLIC_ADDRESS) {
     problems.push("PUBLIC_ADDRESS: is required with REDIS_URL in production so seat reservations reach this process");
   }
   return problems;
+}
+
+/** Cheap hashes are for tests: production refuses a cost below every one of OWASP's configurations. */
+function weakHashCostProblem(raw: Record<string, string>): string | undefined {
+  const cost = {
+    memoryKib: Number(raw.PASSWORD_HASH_MEMORY_KIB ?? DEFAULT_ARGON2_COST.memoryKib),
+    iterations: Number(raw.PASSWORD_HASH_ITERATIONS ?? DEFAULT_ARGON2_COST.iterations),
+  };
+  // Values that are not numbers are reported by the schema.
+  if (!Number.isFinite(cost.memoryKib) || !Number.isFinite(cost.iterations) || meetsOwaspMinimum(cost)) return undefined;
+  const minimums = OWASP_ARGON2ID_MINIMUMS.map((m) => `${m.memoryKib} KiB x ${m.iterations}`).join(", ");
+  return `PASSWORD_HASH_MEMORY_KIB/PASSWORD_HASH_ITERATIONS: ${cost.memoryKib} KiB x ${cost.iterations} passes is below OWASP's argon2id minimum; refused when NODE_ENV=production (at least one of: ${minimums})`;
 }
 
 /**
@@ -368,6 +390,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       login: { maxInFlight: e.LOGIN_MAX_IN_FLIGHT, maxQueued: e.LOGIN_QUEUE_MAX, queueTimeoutMs: e.LOGIN_QUEUE_TIMEOUT_MS },
     },
     passwordHashThreads: e.PASSWORD_HASH_THREADS ?? Math.max(4, os.availableParallelism()),
+    passwordHashCost: { memoryKib: e.PASSWORD_HASH_MEMORY_KIB, iterations: e.PASSWORD_HASH_ITERATIONS },
     admin: {
       username: e.ADMIN_USERNAME,
       password: e.ADMIN_PASSWORD,

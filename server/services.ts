@@ -87,7 +87,7 @@ export function createServices(i: ServiceInputs): Services {
   const cursors = new CursorCodec(config.jwt.secret);
   const sessionEvents = new BusSessionEvents(bus);
 
-  const hasher = i.hasher ?? createArgon2Hasher();
+  const hasher = i.hasher ?? createArgon2Hasher(config.passwordHashCost);
   // One gate for every password hash of this process (player and operator logins, registrations,
   // password checks): its maxInFlight bounds the hashes at once, and so the per-IP overshoot.
   const loginAdmission = new AdmissionGate(config.admission.login, i.loginAdmission);

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { createArgon2Hasher } from "../../server/modules/auth/password-hasher";
 import type { AuthResponse } from "../../shared/schemas/auth";
+import { testHashCost } from "./hash-cost";
 import { authBody, type Api } from "./http";
 import { sql } from "./sql";
 import { GOOD_PASSWORD, uniqueUsername } from "./test-server";
@@ -27,10 +28,10 @@ export async function loginAccount(api: Api, account: { username: string; passwo
 
 /**
  * `count` accounts written straight into the database (names `<prefix>_<random>_<i>`), sharing one
- * real argon2id hash of GOOD_PASSWORD: many accounts without `count` registrations.
+ * real argon2id hash of GOOD_PASSWORD (at the test cost): many accounts without `count` registrations.
  */
 export async function seedAccounts(databaseUrl: string, count: number, prefix: string): Promise<string[]> {
-  const passwordHash = await createArgon2Hasher().hash(GOOD_PASSWORD);
+  const passwordHash = await createArgon2Hasher(testHashCost()).hash(GOOD_PASSWORD);
   const names = Array.from({ length: count }, (_, i) => `${prefix}_${crypto.randomBytes(3).toString("hex")}_${i}`);
   await sql(
     databaseUrl,

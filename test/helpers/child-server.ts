@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
+import { testHashCostEnv } from "./hash-cost";
 import { testDataDir, testSecret } from "./test-server";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -60,8 +61,8 @@ export interface ChildServerOptions {
  * Starts the real server (`tsx server/main.ts`) as a child process on a free port and waits for
  * its "lobby server listening" log line. The child's environment is only what is given here plus
  * test defaults (NODE_ENV=test, HOST=127.0.0.1, LOG_LEVEL=info, a temp DATA_DIR, a random
- * JWT_SECRET): nothing leaks in from the Jest process. Pass DATABASE_URL for PostgreSQL, or leave
- * it out for the embedded default store.
+ * JWT_SECRET, the cheap hash cost of hash-cost.ts): nothing leaks in from the Jest process. Pass
+ * DATABASE_URL for PostgreSQL, or leave it out for the embedded default store.
  */
 export async function startChildServer(env: Record<string, string> = {}, opts: ChildServerOptions = {}): Promise<ChildServer> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
@@ -73,6 +74,7 @@ export async function startChildServer(env: Record<string, string> = {}, opts: C
     LOG_LEVEL: "info",
     DATA_DIR: testDataDir(),
     JWT_SECRET: testSecret(),
+    ...testHashCostEnv(env),
     ...env,
     PORT: String(port),
   };

@@ -1,4 +1,5 @@
 import { createArgon2Hasher, type PasswordHasher } from "../../server/modules/auth/password-hasher";
+import { testHashCost } from "./hash-cost";
 
 export interface CountingHasher {
   /** Pass as `start: { hasher }` to startTestServer. */
@@ -8,8 +9,8 @@ export interface CountingHasher {
   verifications(): number;
 }
 
-/** The real argon2id hasher, wrapped to count how much work each request spends. */
-export function countingHasher(inner: PasswordHasher = createArgon2Hasher()): CountingHasher {
+/** The real argon2id hasher (at the test cost), wrapped to count how much work each request spends. */
+export function countingHasher(inner: PasswordHasher = createArgon2Hasher(testHashCost())): CountingHasher {
   const counts = { hash: 0, verify: 0, verifyDummy: 0 };
   return {
     counts,

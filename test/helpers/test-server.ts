@@ -9,6 +9,7 @@ import type { Clock } from "../../server/lib/clock";
 import { createLogger } from "../../server/lib/logger";
 import { startLobbyServer, type LobbyServer, type StartOptions } from "../../server/lobby-server";
 import { createTestDatabase, type TestDatabase } from "./database";
+import { testHashCostEnv } from "./hash-cost";
 
 export interface TestServer {
   server: LobbyServer;
@@ -47,6 +48,7 @@ export async function startTestServer(
     JWT_SECRET: testSecret(),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     LOBBY_RECONNECT_SECONDS: "0",
+    ...testHashCostEnv(env),
     ...env,
   };
   const config = loadConfig(fullEnv);

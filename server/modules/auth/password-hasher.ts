@@ -1,15 +1,16 @@
 import { hash, verify } from "@node-rs/argon2";
+import { DEFAULT_ARGON2_COST, type Argon2Cost } from "./argon2-cost";
 
 /** `Algorithm.Argon2id` (a const enum, which isolated modules cannot read). */
 const ARGON2ID = 2;
 
-/** OWASP's argon2id baseline: 19 MiB memory, 2 iterations, 1 lane. */
-export const ARGON2_PARAMS = {
-  algorithm: ARGON2ID,
-  memoryCost: 19_456,
-  timeCost: 2,
-  parallelism: 1,
-} as const;
+/** @node-rs/argon2 options for `cost`, one lane. */
+export function argon2Params(cost: Argon2Cost) {
+  return { algorithm: ARGON2ID, memoryCost: cost.memoryKib, timeCost: cost.iterations, parallelism: 1 } as const;
+}
+
+/** OWASP's argon2id baseline: 19 MiB memory, 2 iterations, 1 lane (the server's default). */
+export const ARGON2_PARAMS = argon2Params(DEFAULT_ARGON2_COST);
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -18,7 +19,12 @@ export interface PasswordHasher {
   verifyDummy(password: string): Promise<false>;
 }
 
-export function createArgon2Hasher(): PasswordHasher {
+/**
+ * New hashes (and the dummy one) at `cost`; verification reads the cost from the stored hash, so
+ * hashes made at another cost keep verifying.
+ */
+export function createArgon2Hasher(cost: Argon2Cost = DEFAULT_ARGON2_COST): PasswordHasher {
+  const params = argon2Params(cost);
   let dummy: Promise<string> | undefined;
   const safeVerify = async (stored: string, password: string): Promise<boolean> => {
     try {
@@ -28,10 +34,10 @@ export function createArgon2Hasher(): PasswordHasher {
     }
   };
   return {
-    hash: (password) => hash(password, ARGON2_PARAMS),
+    hash: (password) => hash(password, params),
     verify: safeVerify,
     async verifyDummy(password) {
-      dummy ??= hash("dummy-password-for-timing-parity", ARGON2_PARAMS);
+      dummy ??= hash("dummy-password-for-timing-parity", params);
       await safeVerify(await dummy, password);
       return false;
     },

@@ -3,6 +3,7 @@ import { createArgon2Hasher, type PasswordHasher } from "../../../server/modules
 import { startAuthServer, type AuthTestServer } from "../../helpers/auth-server";
 import { authBody, errorBody, failure, type HttpResponse } from "../../helpers/http";
 import { seedAccounts } from "../../helpers/accounts";
+import { testHashCost } from "../../helpers/hash-cost";
 import { GOOD_PASSWORD, uniqueUsername } from "../../helpers/test-server";
 
 /**
@@ -17,7 +18,7 @@ const BURST = 12;
 
 /** The real hasher; while `hold` is set, every verification waits for it first. */
 function holdableHasher() {
-  const inner = createArgon2Hasher();
+  const inner = createArgon2Hasher(testHashCost());
   let hold: Promise<void> | undefined;
   let release = () => {};
   let entered = 0;

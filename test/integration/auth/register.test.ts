@@ -1,5 +1,6 @@
 import { registerAccount } from "../../helpers/accounts";
 import { startAuthServer, type AuthTestServer } from "../../helpers/auth-server";
+import { SERVER_DEFAULT_HASH_COST } from "../../helpers/hash-cost";
 import { authBody, errorBody, failure } from "../../helpers/http";
 import { sql } from "../../helpers/sql";
 import { GOOD_PASSWORD, uniqueUsername } from "../../helpers/test-server";
@@ -141,20 +142,27 @@ describe("POST /auth/register", () => {
       const username = uniqueUsername("Sam");
       expect(failure(await t.api.register(username, `${username.toLowerCase()}!2024`))).toEqual([400, "weak_password"]);
     });
+  });
+});
 
-    test("the stored hash is argon2id with m=19456, t=2, p=1, salted, never the password", async () => {
-      const a = await registerAccount(t.api);
-      const b = await registerAccount(t.api);
-      const rows = await sql<{ id: string; password_hash: string }>(t.db.url, "SELECT id, password_hash FROM accounts WHERE id = ANY($1)", [
-        [a.auth.account.id, b.auth.account.id],
-      ]);
-      expect(rows).toHaveLength(2);
-      for (const row of rows) {
-        expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{16,}\$[A-Za-z0-9+/]{32,}$/);
-        expect(row.password_hash).not.toContain(GOOD_PASSWORD);
-      }
-      expect(rows[0]!.password_hash).not.toBe(rows[1]!.password_hash);
-    });
+describe("stored password hashes (the server's default cost, not the tests' cheap one)", () => {
+  beforeAll(async () => {
+    t = await startAuthServer(SERVER_DEFAULT_HASH_COST);
+  });
+  afterAll(() => t.close());
+
+  test("the stored hash is argon2id with m=19456, t=2, p=1, salted, never the password", async () => {
+    const a = await registerAccount(t.api);
+    const b = await registerAccount(t.api);
+    const rows = await sql<{ id: string; password_hash: string }>(t.db.url, "SELECT id, password_hash FROM accounts WHERE id = ANY($1)", [
+      [a.auth.account.id, b.auth.account.id],
+    ]);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{16,}\$[A-Za-z0-9+/]{32,}$/);
+      expect(row.password_hash).not.toContain(GOOD_PASSWORD);
+    }
+    expect(rows[0]!.password_hash).not.toBe(rows[1]!.password_hash);
   });
 });
 
