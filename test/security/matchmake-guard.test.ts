@@ -1,6 +1,6 @@
 import http from "node:http";
 import { matchMaker } from "@colyseus/core";
-import { Protocol } from "@colyseus/sdk";
+import { Client, MatchMakeError, Protocol } from "@colyseus/sdk";
 import WebSocket from "ws";
 import { ErrorCode } from "../../shared/codes";
 import { Limits } from "../../shared/limits";
@@ -85,6 +85,18 @@ test("a body over Limits.matchmakeBodyMaxBytes is 413 payload_too_large, whether
   expectRefusal(await matchmake("joinOrCreate", RoomName.Lobby, { raw: options(Limits.matchmakeBodyMaxBytes + 1) }), 413, ErrorCode.PayloadTooLarge);
   expectRefusal(await matchmake("joinOrCreate", RoomName.Lobby, { raw: options(2 * 1024 * 1024) }), 413, ErrorCode.PayloadTooLarge);
   expectRefusal(await chunked(`/matchmake/joinOrCreate/${RoomName.Lobby}`, options(64 * 1024)), 413, ErrorCode.PayloadTooLarge);
+});
+
+test("the SDK rejects a refused request with a MatchMakeError whose code is the HTTP status", async () => {
+  const client = new Client(t.url);
+  client.auth.token = player.client.accessToken;
+  const outcomes = await Promise.all([
+    client.joinOrCreate(RoomName.Lobby, { pad: "x".repeat(Limits.matchmakeBodyMaxBytes) }).catch((err: unknown) => err),
+    client.create(RoomName.Lobby).catch((err: unknown) => err),
+    client.join(RoomName.Lobby).catch((err: unknown) => err),
+  ]);
+  for (const outcome of outcomes) expect(outcome).toBeInstanceOf(MatchMakeError);
+  expect(outcomes.map((o) => (o as MatchMakeError).code)).toEqual([413, 403, 403]);
 });
 
 test("a body that is not a JSON object is a 400 invalid_request (it was a 500 under Jest), not JSON at all a 415", async () => {
