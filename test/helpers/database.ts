@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import type pg from "pg";
 import { readMigrations } from "../../server/db/migration-files";
 import { postgresTarget } from "../../server/db/migration-targets";
 import { migrate } from "../../server/db/migrator";
@@ -11,8 +12,8 @@ export interface TestDatabase {
 }
 
 /**
- * The run's migrated template (`lobby_test_r<pid>_template`), made by global-setup before any
- * worker starts; undefined outside a Jest run (then each database is migrated itself).
+ * The run's migrated template (`lobby_test_r<pid>_template`), made when the run first needs a
+ * database; undefined outside a Jest run (then each database is migrated itself).
  */
 export function templateDatabaseName(): string | undefined {
   const run = process.env[TEST_RUN_ENV];
@@ -33,6 +34,22 @@ export async function createTemplateDatabase(name: string): Promise<void> {
 }
 
 /**
+ * Makes the template unless it is complete (closed to connections: its last step). Both Jest
+ * workers may ask at once: an advisory lock lets one make it while the other waits.
+ */
+async function ensureTemplate(admin: pg.Client, name: string): Promise<void> {
+  const complete = async () =>
+    (await admin.query("SELECT 1 FROM pg_database WHERE datname = $1 AND NOT datallowconn", [name])).rowCount !== 0;
+  if (await complete()) return;
+  await admin.query("SELECT pg_advisory_lock(hashtext($1))", [name]);
+  try {
+    if (!(await complete())) await createTemplateDatabase(name);
+  } finally {
+    await admin.query("SELECT pg_advisory_unlock(hashtext($1))", [name]);
+  }
+}
+
+/**
  * A fresh PostgreSQL database for one test file: a copy of the run's migrated template, or an
  * empty one with `migrate: false` (for tests of the migrations themselves).
  */
@@ -41,7 +58,10 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   const name = `${TEST_DB_PREFIX}r${run}_${process.env.JEST_WORKER_ID ?? "0"}_${crypto.randomBytes(4).toString("hex")}`;
   const migrated = options.migrate !== false;
   const template = migrated ? templateDatabaseName() : undefined;
-  await withAdmin((admin) => admin.query(template ? `CREATE DATABASE "${name}" TEMPLATE "${template}"` : `CREATE DATABASE "${name}"`));
+  await withAdmin(async (admin) => {
+    if (template) await ensureTemplate(admin, template);
+    await admin.query(template ? `CREATE DATABASE "${name}" TEMPLATE "${template}"` : `CREATE DATABASE "${name}"`);
+  });
   const url = databaseUrl(name);
   if (migrated && !template) await migrate(postgresTarget(url), readMigrations());
   return {

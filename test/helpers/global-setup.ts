@@ -1,4 +1,3 @@
-import { createTemplateDatabase, templateDatabaseName } from "./database";
 import { TEST_DB_PREFIX, TEST_RUN_ENV, withAdmin } from "./pg-admin";
 
 /** True when a process with this pid is running (signal 0 only checks). */
@@ -12,10 +11,10 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Fails fast when PostgreSQL is down, clears databases left by interrupted runs and migrates the
- * run's template database, which every test database is copied from. Database names carry the
- * pid of the Jest run that made them (`lobby_test_r<pid>_...`): those of a run still going
- * (another terminal, another agent on the same machine) are left alone.
+ * Fails fast when PostgreSQL is down and clears databases left by interrupted runs (templates
+ * included, see database.ts). Database names carry the pid of the Jest run that made them
+ * (`lobby_test_r<pid>_...`): those of a run still going (another terminal, another agent on the
+ * same machine) are left alone.
  */
 export default async function globalSetup(): Promise<void> {
   process.env[TEST_RUN_ENV] = String(process.pid);
@@ -30,6 +29,4 @@ export default async function globalSetup(): Promise<void> {
       await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
   });
-  // Here, before any worker starts: no test holds a connection to it while it is being made.
-  await createTemplateDatabase(templateDatabaseName()!);
 }
