@@ -28,6 +28,7 @@ import { BackplaneHealth } from "./realtime/backplane-health";
 import { WeakListeners } from "./realtime/weak-listeners";
 import type { LobbyChat } from "./realtime/rooms/lobby-chat";
 import type { Resyncable } from "./realtime/rooms/lobby.room";
+import { AccountEventOutbox } from "./realtime/account-event-outbox";
 import { LobbySocial } from "./realtime/rooms/lobby-social";
 import { LobbyParties } from "./realtime/rooms/lobby-parties";
 import { ColyseusMatchHandoff } from "./realtime/match-handoff";
@@ -85,6 +86,9 @@ const SESSION_CACHE_MAX_ENTRIES = 100_000;
 /** Colyseus' seat reservation time (15 s): a join slot is held at most this long for its WebSocket. */
 const SEAT_RESERVATION_MS = 15_000;
 
+/** Account events a process holds at most while Redis is away (a few hundred bytes each). */
+const ACCOUNT_EVENTS_QUEUED_MAX = 20_000;
+
 /** Idle presence hashes in Redis expire after this long (30 days). */
 const PRESENCE_TTL_SECONDS = 30 * 24 * 3600;
 
@@ -129,7 +133,14 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     lobbyResyncs.forEach((room) => void room.resync());
   });
   const onSessionsEnded = (notice: SessionsEndedNotice) => sessionCache.invalidate(notice.accountId, notice.sessionIds);
-  const bus = new PresenceAccountEventBus(backplane.presence, onSessionsEnded);
+  const outbox =
+    backplane.kind === "redis"
+      ? new AccountEventOutbox((channel, message) => backplane.presence.publish(channel, message), { timeoutMs: config.redisCommandTimeoutMs, maxQueued: ACCOUNT_EVENTS_QUEUED_MAX }, logger, {
+          queued: (n) => metrics.accountEventsQueued.set(n),
+          dropped: () => metrics.accountEventsDropped.inc(),
+        })
+      : undefined;
+  const bus = new PresenceAccountEventBus(backplane.presence, onSessionsEnded, outbox);
   const presenceStore = new PresenceApiStore(backplane.presence, backplane.kind === "redis" ? PRESENCE_TTL_SECONDS : undefined);
   const chatTopics = new PresenceChatTopics(backplane.presence, chatNamespace(config.redisUrl));
   const processRegistry = new PresenceProcessRegistry(backplane.presence);
@@ -293,6 +304,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       await liveness?.stop();
       await backplaneHealth.stop();
       chat.publisher.stop();
+      outbox?.stop();
       await matchmaking.releaseQueues().catch((err) => logger.warn({ err }, "releasing queue leases failed"));
       logger.info("shutting down: closing rooms and connections");
       await shutdownGameServer(gameServer, backplane);

@@ -123,6 +123,16 @@ export function createMetrics() {
       help: "Times a Redis connection of the process stopped answering in time (each outage counted once).",
       registers: [registry],
     }),
+    accountEventsQueued: new Gauge({
+      name: "lobby_account_events_queued",
+      help: "Account events (presence, parties, invites, matches, revocations) waiting for Redis to take them.",
+      registers: [registry],
+    }),
+    accountEventsDropped: new Counter({
+      name: "lobby_account_events_dropped_total",
+      help: "Account events dropped because too many waited for Redis (receivers catch up when their subscriber reconnects).",
+      registers: [registry],
+    }),
     chatDeferredStreams: new Gauge({
       name: "lobby_chat_deferred_streams",
       help: "Chat channels whose newest stored message awaits publishing because Redis did not take it in time.",

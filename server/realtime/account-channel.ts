@@ -1,5 +1,6 @@
 import type { Presence } from "@colyseus/core";
 import type { AccountEvent, AccountEventBus } from "../modules/events/account-events";
+import type { AccountEventOutbox } from "./account-event-outbox";
 
 export type { AccountEvent };
 
@@ -24,6 +25,8 @@ export class PresenceAccountEventBus implements AccountEventBus {
     private readonly presence: Presence,
     /** Called at once, in this process, for every sessions_ended event it publishes. */
     private readonly onSessionsEnded: (notice: SessionsEndedNotice) => void = () => undefined,
+    /** Where events go (Redis: through an outbox, so an outage never fails an operation already done). */
+    private readonly outbox?: AccountEventOutbox,
   ) {}
 
   async publish(accountId: string, event: AccountEvent): Promise<void> {
@@ -33,8 +36,13 @@ export class PresenceAccountEventBus implements AccountEventBus {
       // Before the account's own channel: a lobby join that subscribed to that channel after this
       // publish has, by then, also received the notice (one subscriber connection, in order), so
       // its post-subscription session check cannot be answered by a stale cache entry.
-      await this.presence.publish(SESSIONS_ENDED_CHANNEL, notice);
+      await this.send(SESSIONS_ENDED_CHANNEL, notice);
     }
-    await this.presence.publish(accountChannel(accountId), event);
+    await this.send(accountChannel(accountId), event);
+  }
+
+  private async send(channel: string, message: unknown): Promise<void> {
+    if (this.outbox) await this.outbox.send(channel, message);
+    else await this.presence.publish(channel, message);
   }
 }

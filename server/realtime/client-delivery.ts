@@ -60,7 +60,7 @@ export class ClientDelivery<T = (type: string, payload: unknown) => void> {
   }
 
   /** A snapshot was just sent with these entries: forward only what it does not already say. */
-  open(snapshot: Map<string, SnapshotEntry>): void {
+  open(snapshot: ReadonlyMap<string, SnapshotEntry>): void {
     for (const [key, entry] of snapshot) {
       const seen = (this.seen ??= new Map());
       const last = seen.get(key);

@@ -243,7 +243,9 @@ export class PartiesService {
   }
 
   async view(party: PartyRow): Promise<PartyView> {
-    const statuses = await this.d.presence.visibleStatuses(party.members.map((m) => m.accountId));
+    // The party change is already stored: while presence is unreadable (Redis away, reported by the
+    // backplane's health probe) members show offline, and the refresh after the outage corrects it.
+    const statuses = await this.d.presence.visibleStatuses(party.members.map((m) => m.accountId)).catch(() => new Map<string, never>());
     return {
       id: party.id,
       leaderId: party.leaderId,

@@ -11,9 +11,12 @@ import type { AccountEvent } from "../../modules/events/account-events";
 import type { JoinSnapshot } from "../../modules/lobby/join-snapshot";
 import type { NotificationsService } from "../../modules/notifications/notifications.service";
 import type { Identity, PresenceService } from "../../modules/presence/presence.service";
-import { ClientDelivery } from "../client-delivery";
+import { ClientDelivery, type SnapshotEntry } from "../client-delivery";
 import { roomMessageFrame } from "../encoded-messages";
 import type { MessageRouter } from "../message-router";
+
+/** A delivery opened without a snapshot (the refresh that would have sent one failed). */
+const NO_ENTRIES: ReadonlyMap<string, SnapshotEntry> = new Map();
 
 export interface LobbySocialDeps {
   presence: PresenceService;
@@ -71,12 +74,19 @@ export class LobbySocial {
   async start(client: Client, who: Identity, state: SocialConnection, join: JoinSnapshot): Promise<void> {
     state.delivery.pause();
     state.delivery.retarget(client);
-    if (state.pending) await state.pending;
-    const { snapshot, entries } = await this.d.presence.connected(who, client.sessionId, join);
-    state.registered = true;
-    client.send(LobbyServerMessage.PresenceSnapshot, snapshot);
-    client.send(LobbyServerMessage.NotificationsUnread, this.d.notifications.unreadSummaryOf(join.notifications.rows, join.notifications.unreadCount));
-    state.delivery.open(entries);
+    let entries: Map<string, SnapshotEntry> | undefined;
+    try {
+      if (state.pending) await state.pending;
+      const connected = await this.d.presence.connected(who, client.sessionId, join);
+      entries = connected.entries;
+      state.registered = true;
+      client.send(LobbyServerMessage.PresenceSnapshot, connected.snapshot);
+      client.send(LobbyServerMessage.NotificationsUnread, this.d.notifications.unreadSummaryOf(join.notifications.rows, join.notifications.unreadCount));
+    } finally {
+      // Failed (presence unreachable): what was held is delivered anyway, or a connection that
+      // stays open (a refresh after a backplane outage) would never get another event.
+      state.delivery.open(entries ?? NO_ENTRIES);
+    }
   }
 
   /**

@@ -152,7 +152,12 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
         return state;
       });
       deps.parties.register(router, (client) => identityOf(client as LobbyClient));
-      this.resyncs = new BackplaneResync(() => [...this.liveClients()], (client) => this.refresh(client), this.log);
+      this.resyncs = new BackplaneResync(
+        () => [...this.liveClients()],
+        (client) => this.refresh(client),
+        this.log,
+        (client) => client.state === ClientState.JOINED && !client.userData?.closedByServer,
+      );
       deps.resyncs.add(this);
       this.clock.setInterval(() => void this.sweepSessions(), deps.sessionSweepMs);
       // The shard's count, refreshed on a cadence rather than per join or leave: each change is a
