@@ -40,10 +40,8 @@ export const MatchmakeOptionsSchema = z.object({ reconnectionToken: z.string().o
 
 /** Colyseus' answer to a refused matchmaking request (its `code` is the HTTP status). */
 export const MatchmakeErrorSchema = z
-  .object({ code: z.literal([MatchmakeErrorCode.ServerBusy, 520, 521, 522, 523, 524, MatchmakeErrorCode.AuthFailed]), error: z.string() })
+  .object({ code: z.literal([MatchmakeErrorCode.ServerBusy, 522, 523, 524, MatchmakeErrorCode.AuthFailed]), error: z.string() })
   .meta({ id: "MatchmakeError", description: "Colyseus' matchmaking error body. `code` equals the HTTP status; `error` is a human-readable message." });
-/** Colyseus' answer to a matchmaking request whose body is not JSON. */
-export const MatchmakeMalformedBodySchema = z.object({ error: z.literal("malformed request body") });
 
 /** Server -> client `match.found`: join the match room with the reservation before `deadline`. */
 export const MatchFoundMessageSchema = z.object({

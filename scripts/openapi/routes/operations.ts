@@ -1,6 +1,6 @@
 import { matchMaker } from "@colyseus/core";
 import { z } from "zod";
-import { HealthzResponseSchema, MatchmakeErrorSchema, MatchmakeMalformedBodySchema, MatchmakeOptionsSchema, ReadyzResponseSchema, SeatReservationSchema } from "../../../shared";
+import { HealthzResponseSchema, MatchmakeErrorSchema, MatchmakeOptionsSchema, ReadyzResponseSchema, SeatReservationSchema } from "../../../shared";
 import { error, json, md, pathParam, player, publicRoute } from "../helpers";
 import type { Route } from "../types";
 
@@ -13,33 +13,42 @@ export const operationsRoutes: Route[] = [
     extensions: { "x-served-by": "colyseus" },
     summary: "Reserve a seat in a Colyseus room (what `client.joinOrCreate(\"lobby\")` of @colyseus/sdk sends)",
     description: md(
-      "Served by Colyseus (0.18), not by the Express gateway: **errors do not have the ErrorBody",
-      "shape** but Colyseus' own `{\"code\": <number>, \"error\": \"<message>\"}` (`MatchmakeError`),",
-      "with the HTTP status equal to `code`, mostly in the non-standard 52x range",
+      "Served by Colyseus (0.18) behind the server's matchmake guard, not by the Express gateway.",
+      "The guard answers first, in the **ErrorBody shape**: only `joinOrCreate` of `lobby`,",
+      "`joinById` and `reconnect` (a room id of 1–64 characters `[A-Za-z0-9_-]`) pass; `create` and",
+      "`join` of any room, and `joinOrCreate` of `match`, are `403 forbidden` (clients never open",
+      "rooms: the lobby is sharded by `joinOrCreate`, match rooms are made by the matchmaker); any",
+      "other method or room name is `404 not_found`; the body is at most 4096 bytes (`413`), a JSON",
+      "object (`400 invalid_request`) sent as `application/json` without `Content-Encoding`",
+      "(`415`). Past the guard, Colyseus' own errors are `{\"code\": <number>, \"error\": \"<message>\"}`",
+      "(`MatchmakeError`) with the HTTP status equal to `code`, mostly in the non-standard 52x range",
       "(`ErrorCode` of @colyseus/shared-types). The SDK rejects the join with a `MatchMakeError`",
-      "whose `code` is the HTTP status and whose `message` is `error`. A refused request reserves",
-      "nothing. The seat it returns is taken by opening the WebSocket",
-      "`/{processId}/{roomId}?sessionId=…` within the reservation time (docs/ws-protocol.md).",
-      "Other methods on these paths (GET…) are the gateway's `404 not_found`; `OPTIONS` is a CORS",
-      "preflight answered 204.",
+      "whose `code` is the HTTP status. A refused request reserves nothing. The seat it returns is",
+      "taken by opening the WebSocket `/{processId}/{roomId}?sessionId=…` within the reservation",
+      "time (docs/ws-protocol.md). Other methods on these paths (GET…) are the gateway's",
+      "`404 not_found`; `OPTIONS` is a CORS preflight answered 204.",
     ),
     security: player,
     parameters: [
       pathParam(
         "method",
         z.enum(matchMaker.controller.exposedMethods as [string, ...string[]]),
-        "`joinOrCreate`, `create`, `join`, `joinById` (then `roomName` is a room id) or `reconnect` (a room id, with `reconnectionToken` in the body). Anything else is 520.",
+        "`joinOrCreate` (of `lobby`), `joinById` (then `roomName` is a room id) or `reconnect` (a room id, with `reconnectionToken` in the body). `create` and `join` are 403; anything else is 404.",
       ),
       pathParam(
         "roomName",
         z.string(),
-        "`lobby`, or a room id for `joinById`/`reconnect`. The `match` room is joined only with the seat reservation of `match.found`: every method here answers 525 for it.",
+        "`lobby`, or a room id for `joinById`/`reconnect`. The `match` room is joined only with the seat reservation of `match.found`: `joinOrCreate` of it is 403, `joinById` of a match room 525.",
       ),
     ],
     body: { schema: MatchmakeOptionsSchema, required: false, description: "Join options. The lobby needs none and ignores unknown ones; `reconnect` takes `reconnectionToken`." },
     responses: {
       200: json("A seat is reserved for this client.", SeatReservationSchema),
-      400: json("The body is not JSON: `{\"error\": \"malformed request body\"}` (no `code`).", MatchmakeMalformedBodySchema),
+      400: error("`invalid_request`: the body is not JSON, or not a JSON object."),
+      403: error("`forbidden`: `create` or `join` of any room, or `joinOrCreate` of `match`. Nothing was created."),
+      404: error("`not_found`: another method, a room name other than `lobby` for `joinOrCreate`, or a room id that is not 1–64 characters `[A-Za-z0-9_-]`."),
+      413: error("`payload_too_large`: the body is over 4096 bytes (announced or streamed); the connection is closed."),
+      415: error("`unsupported_media_type`: a non-empty body that is not `application/json`, or has a `Content-Encoding`."),
       503: json(md(
         "`server_busy`: the process is admitting as many joins as it can (`JOIN_MAX_IN_FLIGHT`",
         "running, `JOIN_QUEUE_MAX` queued or `JOIN_QUEUE_TIMEOUT_MS` waited); body",
@@ -47,8 +56,6 @@ export const operationsRoutes: Route[] = [
         "was reserved: retry after a pause with random jitter. Also 503, with an empty body, while",
         "the process is shutting down (retry: the load balancer sends you to another process).",
       ), MatchmakeErrorSchema),
-      520: json("`MATCHMAKE_NO_HANDLER`: unknown method (`invalid method \"…\"`) or room name (`provided room name \"…\" not defined`).", MatchmakeErrorSchema),
-      521: json("`MATCHMAKE_INVALID_CRITERIA`: `join` found no room to join (`no rooms found with provided criteria`); use `joinOrCreate`.", MatchmakeErrorSchema),
       522: json("`MATCHMAKE_INVALID_ROOM_ID`: `joinById`/`reconnect` named a room that does not exist, is locked or was disposed.", MatchmakeErrorSchema),
       523: json("`MATCHMAKE_UNHANDLED`: the room could not be created or joined (e.g. `room 'lobby' not created: shutting down` while the process drains; `reconnect` without `reconnectionToken`). Retry, with jitter.", MatchmakeErrorSchema),
       524: json("`MATCHMAKE_EXPIRED`: `reconnect` with a reconnection token that is invalid or whose window (`LOBBY_RECONNECT_SECONDS`) has passed: join afresh.", MatchmakeErrorSchema),
