@@ -1,3 +1,4 @@
+import { MatchMakeError } from "@colyseus/sdk";
 import { LobbyClientMessage as M } from "../../shared/schemas/lobby";
 import { attempt } from "../helpers/chat";
 import { freshRegion, hasMembers, matchFound, ok, partyInvite, partyUpdate, formParty } from "../helpers/parties";
@@ -26,6 +27,12 @@ async function players(n: number, friends = false): Promise<Connection[]> {
   for (const account of accounts) conns.push(await connect(account));
   opened.push(...conns);
   return conns;
+}
+
+/** A join that should have been refused: closed again, and reported as what it is. */
+async function leaveAgain(conn: Connection): Promise<string> {
+  await leave(conn);
+  return "joined";
 }
 
 describe.each<PgFault>(["blackhole", "cut"])("PostgreSQL %s", (kind) => {
@@ -67,6 +74,15 @@ describe.each<PgFault>(["blackhole", "cut"])("PostgreSQL %s", (kind) => {
     const [f1, f2] = await Promise.all([matchFound(c1!), matchFound(c2!)]);
     expect(f1.matchId).toBe(f2.matchId);
     expect(internalErrors(c1!, c2!)).toEqual([]);
+  }, 30_000);
+
+  test("joining the lobby during the outage is refused (not left waiting); after it, joining works", async () => {
+    const x = await newAccount(s.t.url);
+    const refusal = await s.outage(kind, () => connect(x).then(leaveAgain, (err: unknown) => err));
+    expect(refusal).toBeInstanceOf(MatchMakeError);
+    const conn = await connect(x);
+    opened.push(conn);
+    expect(conn.room.connection.isOpen).toBe(true);
   }, 30_000);
 
   test("registration and login during the outage: 503 service_unavailable; after it, both work", async () => {
