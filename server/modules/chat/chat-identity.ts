@@ -1,0 +1,5 @@
+/** The player a chat call acts for. */
+export interface Identity {
+  accountId: string;
+  username: string;
+}
