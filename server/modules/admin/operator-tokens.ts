@@ -1,76 +1,40 @@
-import crypto from "node:crypto";
-import jwt from "jsonwebtoken";
 import { z } from "zod";
 import type { Clock } from "../../lib/clock";
-import { newId } from "../../lib/ids";
+import { JwtCodec, type JwtCodecConfig, type JwtFailure } from "../../lib/jwt-codec";
 
-export const OPERATOR_TOKEN_ALGORITHM = "HS256" as const;
 export const OPERATOR_TOKEN_TYPE = "operator" as const;
 
-export interface OperatorTokenConfig {
-  secret: string;
-  issuer: string;
-  /** Never the players' audience: each side refuses the other's tokens. */
-  audience: string;
-  ttlSeconds: number;
-}
+/** `audience` is never the players': each side refuses the other's tokens. */
+export type OperatorTokenConfig = JwtCodecConfig;
 
 const ClaimsSchema = z.object({
   sub: z.uuid(),
-  typ: z.literal(OPERATOR_TOKEN_TYPE),
-  exp: z.number().int(),
-  iat: z.number().int(),
   /** The account's operator token version at issue: a ban, a disable or a demotion to player increments it. */
   ver: z.number().int().nonnegative(),
 });
 
 /**
- * Operator access tokens: a separate audience and `typ`, algorithm pinned on verify. The role is
- * not trusted from the token: every request re-reads the account, so a demotion applies at once,
- * and compares the token's `ver` with the account's, so a ban, a disable or a demotion to player
- * revokes it for good.
+ * Operator access tokens: a separate audience and `typ`. The role is not trusted from the token:
+ * every request re-reads the account, so a demotion applies at once, and compares the token's
+ * `ver` with the account's, so a ban, a disable or a demotion to player revokes it for good.
  */
 export class OperatorTokens {
-  /**
-   * The HMAC key, built once: given a string, jsonwebtoken builds a key object on every call (it
-   * first tries, and fails, to read the string as a PEM public key), most of a verify's cost.
-   */
-  private readonly key: crypto.KeyObject;
+  private readonly codec: JwtCodec<z.infer<typeof ClaimsSchema>>;
 
-  constructor(
-    private readonly config: OperatorTokenConfig,
-    private readonly clock: Clock,
-  ) {
-    this.key = crypto.createSecretKey(Buffer.from(config.secret, "utf8"));
+  constructor(config: OperatorTokenConfig, clock: Clock) {
+    this.codec = new JwtCodec(config, OPERATOR_TOKEN_TYPE, ClaimsSchema, clock);
   }
 
   get ttlSeconds(): number {
-    return this.config.ttlSeconds;
+    return this.codec.ttlSeconds;
   }
 
   sign(accountId: string, version: number): string {
-    const iat = Math.floor(this.clock.now() / 1000);
-    return jwt.sign({ sub: accountId, typ: OPERATOR_TOKEN_TYPE, ver: version, iat, exp: iat + this.config.ttlSeconds }, this.key, {
-      algorithm: OPERATOR_TOKEN_ALGORITHM,
-      issuer: this.config.issuer,
-      audience: this.config.audience,
-      jwtid: newId(),
-    });
+    return this.codec.sign({ sub: accountId, ver: version });
   }
 
-  verify(token: string): { accountId: string; version: number } | "expired" | "invalid" {
-    let payload: unknown;
-    try {
-      payload = jwt.verify(token, this.key, {
-        algorithms: [OPERATOR_TOKEN_ALGORITHM],
-        issuer: this.config.issuer,
-        audience: this.config.audience,
-        clockTimestamp: Math.floor(this.clock.now() / 1000),
-      });
-    } catch (err) {
-      return err instanceof jwt.TokenExpiredError ? "expired" : "invalid";
-    }
-    const claims = ClaimsSchema.safeParse(payload);
-    return claims.success ? { accountId: claims.data.sub, version: claims.data.ver } : "invalid";
+  verify(token: string): { accountId: string; version: number } | JwtFailure {
+    const out = this.codec.verify(token);
+    return typeof out === "string" ? out : { accountId: out.claims.sub, version: out.claims.ver };
   }
 }
