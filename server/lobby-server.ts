@@ -23,7 +23,6 @@ import { captureHelmetHeaders } from "./gateway/middleware/security-headers";
 import { PresenceApiStore } from "./realtime/presence-store";
 import { chatNamespace, PresenceChatTopics } from "./realtime/chat-topics";
 import { PresenceProcessRegistry } from "./realtime/process-registry";
-import { startLiveness } from "./realtime/liveness";
 import { BackplaneHealth } from "./realtime/backplane-health";
 import { WeakListeners } from "./realtime/weak-listeners";
 import type { LobbyChat } from "./realtime/rooms/lobby-chat";
@@ -33,6 +32,7 @@ import { LobbySocial } from "./realtime/rooms/lobby-social";
 import { LobbyParties } from "./realtime/rooms/lobby-parties";
 import { ColyseusMatchHandoff } from "./realtime/match-handoff";
 import { createServices, type Services } from "./services";
+import { lobbyBackgroundTasks } from "./background-tasks";
 import { createGameServer, shutdownGameServer, type HeartbeatOptions } from "./realtime/game-server";
 import { createBackplane } from "./realtime/presence-factory";
 
@@ -93,9 +93,6 @@ const ACCOUNT_EVENTS_QUEUED_MAX = 20_000;
 const PRESENCE_TTL_SECONDS = 30 * 24 * 3600;
 
 /** Composition root: config -> stores -> services -> gateway + game server -> listen. */
-/** How often expired chat messages are deleted (CHAT_RETENTION_DAYS_*). */
-const RETENTION_SWEEP_MS = 60 * 60 * 1000;
-
 export async function startLobbyServer(config: Config, opts: StartOptions = {}): Promise<LobbyServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
@@ -151,6 +148,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     presenceStore,
     chatTopics,
     processRegistry,
+    matchHandoff: new ColyseusMatchHandoff(bus),
     limiterStore,
     clock,
     logger,
@@ -164,7 +162,6 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     },
   });
   const { auth, accounts, friends, presence, notifications, chat, parties, matchmaking, ratings } = services;
-  matchmaking.attachHandoff(new ColyseusMatchHandoff(bus));
   metrics.sources.queueWaiting = () => matchmaking.waitingCounts();
   metrics.sources.dbQueries = () => db.queries.total;
   metrics.sources.chatDeferredStreams = () => chat.publisher.deferredCount;
@@ -266,43 +263,20 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     "lobby server listening",
   );
 
-  // Every process sweeps; the deletes are idempotent, so overlapping sweeps only repeat work.
-  const retentionTimer = setInterval(() => {
-    chat
-      .sweepRetention()
-      .then((removed) => logger.info({ removed }, "chat retention sweep"))
-      .catch((err) => logger.warn({ err }, "chat retention sweep failed; will retry"));
-  }, RETENTION_SWEEP_MS);
-  retentionTimer.unref();
-
-  // Matcher ticks, one after another (never overlapping); each takes or renews this process' queues.
-  let tickTimer: NodeJS.Timeout | undefined;
-  const scheduleTick = () => {
-    tickTimer = setTimeout(() => {
-      matchmaking
-        .tick()
-        .catch((err) => logger.warn({ err }, "matchmaking tick failed; will retry"))
-        .finally(() => {
-          if (!closing) scheduleTick();
-        });
-    }, config.matchmaking.tickMs);
-    tickTimer.unref();
-  };
-  scheduleTick();
-
-  // Liveness: with several processes, each says it is alive; the others take a process whose
-  // heartbeat expired out of presence (its players go offline, their searches and parties end).
-  const liveness = backplane.kind === "redis" ? startLiveness(services, processRegistry, config, logger) : undefined;
-  backplaneHealth.start();
+  const background = lobbyBackgroundTasks({
+    services,
+    config,
+    logger,
+    liveness: backplane.kind === "redis" ? { registry: processRegistry } : undefined,
+    backplaneHealth,
+  });
+  background.start();
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       draining = true;
-      clearInterval(retentionTimer);
-      clearTimeout(tickTimer);
-      await liveness?.stop();
-      await backplaneHealth.stop();
+      await background.stop();
       chat.publisher.stop();
       outbox?.stop();
       await matchmaking.releaseQueues().catch((err) => logger.warn({ err }, "releasing queue leases failed"));

@@ -28,9 +28,9 @@ import type { ChatTopics } from "./modules/chat/chat-events";
 import { ChatRepo } from "./modules/chat/chat.repo";
 import { ChatService } from "./modules/chat/chat.service";
 import { MatchmakingRepo } from "./modules/matchmaking/matchmaking.repo";
-import { MatchmakingService } from "./modules/matchmaking/matchmaking.service";
+import { MatchmakingService, type MatchHandoff } from "./modules/matchmaking/matchmaking.service";
 import { PartyRepo } from "./modules/parties/party.repo";
-import { PartiesService } from "./modules/parties/parties.service";
+import { PartiesService, type PartyQueuePort } from "./modules/parties/parties.service";
 import { RatingsRepo } from "./modules/ratings/ratings.repo";
 import { RatingsService } from "./modules/ratings/ratings.service";
 import { AdminRepo } from "./modules/admin/admin.repo";
@@ -65,6 +65,8 @@ export interface ServiceInputs {
   presenceStore: PresenceStore;
   chatTopics: ChatTopics;
   processRegistry: ProcessRegistry;
+  /** Starts a formed match on the realtime edge (its room and seat reservations). */
+  matchHandoff: MatchHandoff;
   /** Observes each formed match (metrics). */
   onMatchFormed?: (mode: string, waitsSeconds: number[], quality: number) => void;
   limiterStore: LimiterStore;
@@ -114,6 +116,12 @@ export function createServices(i: ServiceInputs): Services {
     sessionCache: i.sessionCache,
   });
   const friendsRepo = new FriendsRepo(db.prisma);
+  // Presence, parties and matchmaking need each other: a presence change re-sends the player's
+  // party, a party change cancels its ticket, and matchmaking reads and refreshes parties. Each is
+  // built with its dependencies; the two backward edges are ports forwarding to a service built
+  // further down (called only once requests flow, after this function returned). Not events: the
+  // caller waits for each (a leaving member's party hears "idle" before its new state, in order).
+  const queue: PartyQueuePort = { cancelPartyTicket: (partyId, reason) => matchmaking.cancelPartyTicket(partyId, reason) };
   const notifications = new NotificationsService(new NotificationsRepo(db.prisma), bus, i.presenceStore, cursors, clock);
   const presence = new PresenceService({
     store: i.presenceStore,
@@ -125,6 +133,7 @@ export function createServices(i: ServiceInputs): Services {
     processId,
     registry: i.processRegistry,
     onlineNotificationDebounceMs: ONLINE_NOTIFICATION_DEBOUNCE_MS,
+    onAnnounced: (accountId, partyId): Promise<void> => parties.memberPresenceChanged(accountId, partyId),
   });
   const friends = new FriendsService({
     repo: friendsRepo,
@@ -151,6 +160,7 @@ export function createServices(i: ServiceInputs): Services {
   const parties = new PartiesService({
     repo: new PartyRepo(db.prisma, db.sql),
     friends: friendsRepo,
+    queue,
     bus,
     chat,
     presence,
@@ -161,6 +171,7 @@ export function createServices(i: ServiceInputs): Services {
   const matchmaking = new MatchmakingService({
     repo: new MatchmakingRepo(db.prisma),
     parties,
+    handoff: i.matchHandoff,
     ratings,
     presence,
     bus,
@@ -170,8 +181,6 @@ export function createServices(i: ServiceInputs): Services {
     processId,
     onMatchFormed: i.onMatchFormed,
   });
-  parties.attachQueue(matchmaking);
-  presence.onAnnounced((accountId, partyId) => parties.memberPresenceChanged(accountId, partyId));
   const admin = new AdminService({
     repo: new AdminRepo(db.prisma),
     hasher: admittedHasher(hasher, (operation) => loginAdmission.run(operation)),

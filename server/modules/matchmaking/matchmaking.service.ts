@@ -7,16 +7,14 @@ import { isUniqueViolation } from "../../db/db-errors";
 import { newId } from "../../lib/ids";
 import type { Logger } from "../../lib/logger";
 import type { AccountEventBus } from "../events/account-events";
+import type { Identity } from "../identity";
 import type { PartiesService, PartyChange, PartyQueuePort } from "../parties/parties.service";
 import { findMatches } from "./matcher";
 import type { MatcherTicket, ProposedMatch } from "./matcher-types";
 import type { GameMode, MatchmakingConfig } from "./matchmaking-config";
 import type { MatchmakingRepo, TicketRow } from "./matchmaking.repo";
 
-export interface Identity {
-  accountId: string;
-  username: string;
-}
+export type { Identity } from "../identity";
 
 export interface FormedMatch {
   id: string;
@@ -36,6 +34,8 @@ export interface MatchHandoff {
 export interface MatchmakingServiceDeps {
   repo: MatchmakingRepo;
   parties: PartiesService;
+  /** Creates the match room and sends the seat reservations (the realtime edge). */
+  handoff: MatchHandoff;
   ratings: { ratingsFor(accountIds: string[], mode: string): Promise<Map<string, { mu: number; sigma: number }>> };
   presence: { setActivity(who: Identity, activity: Activity): Promise<void> };
   bus: AccountEventBus;
@@ -60,15 +60,10 @@ const STATS_WINDOW_MINUTES = 15;
  * its matcher ticks; a lease not renewed expires and another process takes the queue over.
  */
 export class MatchmakingService implements PartyQueuePort {
-  private handoff: MatchHandoff | undefined;
   private readonly modes: Map<string, GameMode>;
 
   constructor(private readonly d: MatchmakingServiceDeps) {
     this.modes = new Map(d.config.modes.map((m) => [m.id, m]));
-  }
-
-  attachHandoff(handoff: MatchHandoff): void {
-    this.handoff = handoff;
   }
 
   /** A solo player, or a party's leader for the whole party, starts searching. */
@@ -275,8 +270,7 @@ export class MatchmakingService implements PartyQueuePort {
     const ids = participants.map((x) => x.accountId);
     await this.tell(ids, { state: "matched", mode: mode.id, region: p.region });
     try {
-      if (!this.handoff) throw new Error("no match hand-off attached");
-      await this.handoff.start(match);
+      await this.d.handoff.start(match);
     } catch (err) {
       this.d.logger.error({ err, matchId }, "match hand-off failed; players go back to the queue");
       await this.matchCancelled(matchId, [], "handoff_failed");

@@ -8,20 +8,21 @@ import { newId } from "../../lib/ids";
 import type { Logger } from "../../lib/logger";
 import type { ChatService } from "../chat/chat.service";
 import type { AccountEventBus } from "../events/account-events";
+import type { Identity } from "../identity";
 import type { PartyConfig } from "../matchmaking/matchmaking-config";
 import { BlockPolicy } from "../social/block-policy";
-import type { FriendsRepo } from "../social/friends.repo";
+import type { FriendGraph } from "../social/friend-graph";
 import type { PartyRepo, PartyRow, PartyTransaction } from "./party.repo";
 
-export interface Identity {
-  accountId: string;
-  username: string;
-}
+export type { Identity } from "../identity";
 
 /** Why a ticket is cancelled when its party changes. */
 export type PartyChange = "member_left" | "party_changed";
 
-/** What the party needs from matchmaking (set after both exist: they depend on each other). */
+/**
+ * What the party needs from matchmaking. Matchmaking reads and refreshes parties, so it is built
+ * after them: the composition root passes a port that forwards to it (see services.ts).
+ */
 export interface PartyQueuePort {
   /** Cancels the party's waiting ticket, if any, telling its players why. */
   cancelPartyTicket(partyId: string, reason: PartyChange): Promise<void>;
@@ -29,7 +30,8 @@ export interface PartyQueuePort {
 
 export interface PartiesServiceDeps {
   repo: PartyRepo;
-  friends: FriendsRepo;
+  friends: FriendGraph;
+  queue: PartyQueuePort;
   bus: AccountEventBus;
   chat: ChatService;
   presence: { visibleStatuses(ids: string[]): Promise<Map<string, VisibleStatus>> };
@@ -47,13 +49,7 @@ type Departure = "left" | "kicked" | "disbanded";
  * without its ticket being cancelled.
  */
 export class PartiesService {
-  private queue: PartyQueuePort | undefined;
-
   constructor(private readonly d: PartiesServiceDeps) {}
-
-  attachQueue(queue: PartyQueuePort): void {
-    this.queue = queue;
-  }
 
   async partyOf(accountId: string): Promise<PartyRow | null> {
     const partyId = await this.d.repo.partyOf(accountId);
@@ -276,7 +272,7 @@ export class PartiesService {
       return { leaving: leaving.map((m) => m.accountId), disbanded: staying.length === 0, hadTicket };
     });
     const { leaving, disbanded, hadTicket } = out.result;
-    if (hadTicket) await this.queue?.cancelPartyTicket(partyId, "member_left");
+    if (hadTicket) await this.d.queue.cancelPartyTicket(partyId, "member_left");
     for (const id of leaving) await this.d.chat.removePartyMember(partyId, id);
     await this.channelMembership(partyId, leaving, false);
     const gone = leaving.map((accountId) => ({ accountId, reason: disbanded ? ("disbanded" as const) : reason }));

@@ -1,22 +1,26 @@
 import type { Activity, ChosenStatus, FriendPresence, PresenceSnapshotMessage, VisibleStatus } from "../../../shared/schemas/presence";
 import { LobbyServerMessage } from "../../../shared/schemas/lobby";
 import type { Clock } from "../../lib/clock";
+import { forEachChunk } from "../../lib/chunked";
+import { KeyedSerializer } from "../../lib/keyed-serializer";
 import type { AccountEventBus } from "../events/account-events";
+import type { Identity } from "../identity";
 import type { NotificationsService } from "../notifications/notifications.service";
-import type { FriendsRepo, FriendSummary } from "../social/friends.repo";
+import type { FriendGraph, FriendSummary } from "../social/friend-graph";
 import type { PresencePatch, PresenceStore } from "./presence.store";
 import type { PresenceRepo } from "./presence.repo";
 import { visiblePresence } from "./presence-view";
-import { forEachChunk } from "../../lib/chunked";
+import type { ProcessRegistry } from "./process-registry";
+
+export type { Identity } from "../identity";
 
 /** Friends told of a presence change per turn of the event loop. */
 const FANOUT_CHUNK = 100;
-import type { ProcessRegistry } from "./process-registry";
 
 export interface PresenceServiceDeps {
   store: PresenceStore;
   repo: PresenceRepo;
-  friends: FriendsRepo;
+  friends: FriendGraph;
   bus: AccountEventBus;
   notifications: NotificationsService;
   clock: Clock;
@@ -24,17 +28,14 @@ export interface PresenceServiceDeps {
   registry: ProcessRegistry;
   /** A player hidden for less than this is not announced as "came online" again (reconnects). */
   onlineNotificationDebounceMs: number;
+  /** Runs after each announcement of an account's presence (its party re-sends its state). */
+  onAnnounced?: (accountId: string, partyId?: string | null) => Promise<void>;
 }
 
 /** The join snapshot, and per order key the version and payload it holds (for ClientDelivery). */
 export interface JoinSnapshot {
   snapshot: PresenceSnapshotMessage;
   entries: Map<string, { version: number; payload: FriendPresence }>;
-}
-
-export interface Identity {
-  accountId: string;
-  username: string;
 }
 
 /** What the lobby join already read (one snapshot query): presence needs no read of its own. */
@@ -47,7 +48,7 @@ export interface KnownAtJoin {
 /** What an announcement may take as known instead of reading it (the join's snapshot). */
 export interface AnnounceHints {
   friendIds?: string[];
-  /** The account's party (null: none), passed to the onAnnounced listeners. */
+  /** The account's party (null: none), passed to `onAnnounced`. */
   partyId?: string | null;
 }
 
@@ -56,9 +57,8 @@ export interface AnnounceHints {
  * friends only, through their account channels; strangers and blocked players learn nothing.
  */
 export class PresenceService {
-  /** Per account, the announcement in progress in this process (see `announce`). */
-  private readonly announcing = new Map<string, Promise<void>>();
-  private readonly listeners: ((accountId: string, partyId?: string | null) => Promise<void>)[] = [];
+  /** Per account, the announcements of this process, one at a time (see `announce`). */
+  private readonly announcing = new KeyedSerializer();
 
   constructor(private readonly d: PresenceServiceDeps) {}
 
@@ -117,12 +117,6 @@ export class PresenceService {
     }
     await this.d.registry.forget(deadProcessId);
     return offline;
-  }
-
-
-  /** Runs after each announcement of an account's presence (e.g. its party re-sends its state). */
-  onAnnounced(listener: (accountId: string, partyId?: string | null) => Promise<void>): void {
-    this.listeners.push(listener);
   }
 
   /** Whether the account has a live lobby connection on any process. */
@@ -197,14 +191,7 @@ export class PresenceService {
     // One at a time per account in this process: each decides "came online" / "went hidden" from
     // what the previous one recorded (concurrent joins of one account would all see it offline
     // and announce it coming online several times).
-    const previous = this.announcing.get(who.accountId) ?? Promise.resolve();
-    const current = previous.catch(() => undefined).then(() => this.announceNow(who, hints));
-    this.announcing.set(who.accountId, current);
-    const forget = () => {
-      if (this.announcing.get(who.accountId) === current) this.announcing.delete(who.accountId);
-    };
-    current.then(forget, forget);
-    return current;
+    return this.announcing.run(who.accountId, () => this.announceNow(who, hints));
   }
 
   private async announceNow(who: Identity, hints: AnnounceHints): Promise<void> {
@@ -232,7 +219,7 @@ export class PresenceService {
     const order = { key: `presence:${who.accountId}`, version };
     await forEachChunk(friendIds, FANOUT_CHUNK, (id) => this.d.bus.publish(id, { kind: "deliver", type: LobbyServerMessage.PresenceUpdate, payload, order }));
 
-    for (const listener of this.listeners) await listener(who.accountId, hints.partyId);
+    await this.d.onAnnounced?.(who.accountId, hints.partyId);
 
     const cameOnline = !hidden && !wasVisible;
     const hiddenLongEnough = record.hiddenAt === undefined || now - record.hiddenAt >= this.d.onlineNotificationDebounceMs;

@@ -1,6 +1,9 @@
 import { batched, byKey } from "../../db/batched";
 import type { PrismaClient } from "../../db/database";
+import type { FriendGraph, FriendSummary } from "./friend-graph";
 import type { EdgeState, Pair } from "./friend-state";
+
+export type { FriendSummary } from "./friend-graph";
 
 export interface PairTransaction {
   readonly pair: Pair;
@@ -18,15 +21,9 @@ export interface EdgeRow {
   lastSeenAt: Date | null;
 }
 
-export interface FriendSummary {
-  id: string;
-  username: string;
-  lastSeenAt: Date | null;
-}
-
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
-export class FriendsRepo {
+export class FriendsRepo implements FriendGraph {
   /** Concurrent friendIds calls (every presence change and leave) share one statement. */
   private readonly friendIdsLoader = batched<string, string[]>(async (accountIds) => {
     const rows = await this.prisma.friendEdge.findMany({
