@@ -87,6 +87,46 @@ test("the page is served with a strict CSP and no inline script or style", async
   expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
 });
 
+/** The page's module graph, from its entry: every relative import of every module served. */
+async function moduleGraph(entry: string): Promise<Map<string, Response>> {
+  const seen = new Map<string, Response>();
+  const queue = [new URL(entry, server.url).href];
+  while (queue.length > 0) {
+    const url = queue.shift()!;
+    if (seen.has(url)) continue;
+    const res = await fetch(url);
+    seen.set(url, res);
+    const source = res.ok ? await res.text() : "";
+    for (const [, spec] of source.matchAll(/^\s*(?:import|export)\b[^"'`]*?from\s+"(\.{1,2}\/[^"]+)"/gm)) queue.push(new URL(spec!, url).href);
+  }
+  return seen;
+}
+
+test("every ES module of the page is served as JavaScript under the CSP, and nothing else of the folder is", async () => {
+  const html = await (await fetch(`${server.url}/admin/`)).text();
+  const entries = [...html.matchAll(/<script\b([^>]*)>/gi)].map(([, attrs]) => attrs!);
+  expect(entries).toEqual([expect.stringMatching(/type="module"/)]);
+  const entry = /src="([^"]+)"/.exec(entries[0]!)![1]!;
+
+  const graph = await moduleGraph(entry);
+  // The entry, the shared helpers and one module per view at least.
+  expect(graph.size).toBeGreaterThanOrEqual(10);
+  for (const view of ["overview", "players", "player", "rooms", "chat", "reports", "audit", "login"]) {
+    expect([...graph.keys()]).toContain(`${server.url}/admin/js/views/${view}.js`);
+  }
+  for (const [url, res] of graph) {
+    expect({ url, status: res.status }).toEqual({ url, status: 200 });
+    expect(res.headers.get("content-type")).toMatch(/^text\/javascript\b/);
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+    // API data reaches the DOM as text only.
+    const source = fs.readFileSync(path.resolve(__dirname, "../../server/admin-ui", new URL(url).pathname.replace(/^\/admin\//, "")), "utf8");
+    expect({ url, markupSinks: source.match(/\.(?:inner|outer)HTML\b|insertAdjacentHTML|document\.write/g) }).toEqual({ url, markupSinks: null });
+  }
+  expect((await fetch(`${server.url}/admin/app.css`)).headers.get("content-type")).toMatch(/^text\/css\b/);
+  expect((await fetch(`${server.url}/admin/tsconfig.json`)).status).toBe(404);
+  expect((await fetch(`${server.url}/admin/js/missing.js`)).status).toBe(404);
+});
+
 test("an operator logs in, watches a player come online, finds and bans them: the player is disconnected", async () => {
   await page.goto(`${server.url}/admin`);
   await page.fill("#login-username", ADMIN_USERNAME);
@@ -107,6 +147,11 @@ test("an operator logs in, watches a player come online, finds and bans them: th
   await page.waitForFunction((n) => Number((globalThis as unknown as InPage).document.getElementById("stat-online")?.textContent) > n, before);
   await page.locator("#process-table tbody tr").first().waitFor();
   await shot("admin-overview.png");
+
+  // Rooms & queues lists the lobby room the player sits in.
+  await page.click('#nav a[data-view="rooms"]');
+  await page.locator("#lobby-table tbody tr").first().waitFor();
+  await expect(page.locator("#main").getAttribute("data-view")).resolves.toBe("rooms");
 
   await page.click('#nav a[data-view="players"]');
   await page.fill("#player-search", player.username);

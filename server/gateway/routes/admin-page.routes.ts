@@ -34,10 +34,17 @@ export function adminUiDir(): string {
   return fs.existsSync(path.join(beside, "index.html")) || !fs.existsSync(path.join(source, "index.html")) ? beside : source;
 }
 
-/** GET /admin (and /admin/app.js, /admin/app.css): the operator console, under ADMIN_CSP. */
+/**
+ * What the page loads: index.html, app.css and the ES modules under js/ (served as text/javascript,
+ * which module scripts require). Anything else in the folder (its tsconfig.json) is not served.
+ */
+const PAGE_ASSET = /^\/(?:index\.html|app\.css|js\/(?:[a-z0-9-]+\/)*[a-z0-9-]+\.js)?$/;
+
+/** GET /admin (and /admin/app.css, /admin/js/*.js): the operator console, under ADMIN_CSP. */
 export function adminPageRoutes(): Router {
   const router = Router();
   router.use(adminCsp);
+  router.use((req, _res, next) => (PAGE_ASSET.test(req.path) ? next() : next("router")));
   router.use(
     express.static(adminUiDir(), {
       index: "index.html",
