@@ -4,7 +4,7 @@ import { AppError, ErrorCode } from "../../lib/errors";
 import type { FriendsService } from "../social/friends.service";
 import { parseChannelId, type ParsedChannel } from "./channel-id";
 import type { ChatConfig } from "./chat-config";
-import type { Identity } from "./chat-identity";
+import type { Identity } from "../identity";
 import type { ChatRepo } from "./chat.repo";
 
 export interface ChatChannelsDeps {

@@ -4,7 +4,7 @@ import type { CursorCodec } from "../../lib/cursor";
 import { AppError, ErrorCode } from "../../lib/errors";
 import type { ChatChannels } from "./chat-channels";
 import type { ChatConfig } from "./chat-config";
-import type { Identity } from "./chat-identity";
+import type { Identity } from "../identity";
 import { toWire } from "./chat-wire";
 import type { ChatRepo, DmUnreadRow, MessageRow } from "./chat.repo";
 

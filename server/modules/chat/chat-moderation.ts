@@ -6,7 +6,7 @@ import type { AccountEventBus } from "../events/account-events";
 import type { ChatChannels } from "./chat-channels";
 import type { ChatEvent } from "./chat-events";
 import type { ChatFanout } from "./chat-fanout";
-import type { Identity } from "./chat-identity";
+import type { Identity } from "../identity";
 import type { ChatRepo } from "./chat.repo";
 
 export interface ChatModerationDeps {

@@ -8,7 +8,7 @@ import { parseChannelId } from "./channel-id";
 import type { ChatChannels } from "./chat-channels";
 import type { ChatConfig } from "./chat-config";
 import type { ChatFanout } from "./chat-fanout";
-import type { Identity } from "./chat-identity";
+import type { Identity } from "../identity";
 import type { ChatModeration } from "./chat-moderation";
 import type { ChatPublisher } from "./chat-publisher";
 import { toWire } from "./chat-wire";

@@ -9,13 +9,13 @@ import type { ChatConfig } from "./chat-config";
 import type { ChatTopics } from "./chat-events";
 import { ChatFanout } from "./chat-fanout";
 import { ChatHistory } from "./chat-history";
-import type { Identity } from "./chat-identity";
+import type { Identity } from "../identity";
 import { ChatModeration } from "./chat-moderation";
 import { ChatPublisher } from "./chat-publisher";
 import { ChatSendPipeline } from "./chat-send-pipeline";
 import type { ChatRepo, DmUnreadRow } from "./chat.repo";
 
-export type { Identity };
+export type { Identity } from "../identity";
 
 export interface ChatServiceDeps {
   repo: ChatRepo;
