@@ -4,6 +4,8 @@ import { ErrorCode, isAppError } from "../lib/errors";
 import type { JoinAdmission } from "./join-admission";
 import type { Logger } from "../lib/logger";
 import type { AuthService } from "../modules/auth/auth.service";
+import { isDatabaseUnavailable } from "../db/db-errors";
+import { isBackplaneUnavailable } from "../lib/redis";
 
 /**
  * What a lobby connection carries as `client.auth`.
@@ -47,6 +49,12 @@ export async function authenticateJoin(auth: AuthService, logger: Logger, token:
     return { accountId: ctx.accountId, username: ctx.username, authSessionId: ctx.sessionId };
   } catch (err) {
     if (isAppError(err)) throw new ServerError(ColyseusErrorCode.AUTH_FAILED, err.message);
+    // A store outage is not the token's fault: 503 like a busy server, so the client retries with
+    // jitter instead of logging in again; /readyz and the outage's own log line report it.
+    if (isDatabaseUnavailable(err) || isBackplaneUnavailable(err)) {
+      logger.warn({ err: { message: (err as Error).message } }, "room authentication refused: a store is unavailable");
+      throw new ServerError(MatchmakeErrorCode.ServerBusy, "service_unavailable: authentication is unavailable. Retry in a moment.");
+    }
     logger.error({ err }, "room authentication failed unexpectedly");
     throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "Authentication is unavailable. Try again shortly.");
   }

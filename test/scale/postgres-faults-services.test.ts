@@ -1,3 +1,4 @@
+import { MatchmakeErrorCode } from "../../shared/codes";
 import { MatchMakeError } from "@colyseus/sdk";
 import { LobbyClientMessage as M } from "../../shared/schemas/lobby";
 import { attempt } from "../helpers/chat";
@@ -80,6 +81,8 @@ describe.each<PgFault>(["blackhole", "cut"])("PostgreSQL %s", (kind) => {
     const x = await newAccount(s.t.url);
     const refusal = await s.outage(kind, () => connect(x).then(leaveAgain, (err: unknown) => err));
     expect(refusal).toBeInstanceOf(MatchMakeError);
+    // A store outage, not a bad token: 503 (retry with jitter), never 525 AUTH_FAILED.
+    expect((refusal as MatchMakeError).code).toBe(MatchmakeErrorCode.ServerBusy);
     const conn = await connect(x);
     opened.push(conn);
     expect(conn.room.connection.isOpen).toBe(true);

@@ -52,7 +52,8 @@ export const operationsRoutes: Route[] = [
       503: json(md(
         "`server_busy`: the process is admitting as many joins as it can (`JOIN_MAX_IN_FLIGHT`",
         "running, `JOIN_QUEUE_MAX` queued or `JOIN_QUEUE_TIMEOUT_MS` waited); body",
-        "`{\"code\": 503, \"error\": \"server_busy: …\"}` (`MatchmakeErrorCode.ServerBusy`). Nothing",
+        "`{\"code\": 503, \"error\": \"server_busy: …\"}` (`MatchmakeErrorCode.ServerBusy`); or the",
+        "database or Redis that authentication needs is unavailable (`service_unavailable: …`). Nothing",
         "was reserved: retry after a pause with random jitter. Also 503, with an empty body, while",
         "the process is shutting down (retry: the load balancer sends you to another process).",
       ), MatchmakeErrorSchema),
@@ -62,8 +63,8 @@ export const operationsRoutes: Route[] = [
       525: json(md(
         "`AUTH_FAILED` (`MatchmakeErrorCode.AuthFailed`): the access token is missing (`An access",
         "token is required.`), invalid, expired, of an ended session or of a disabled/deleted",
-        "account (the message is the HTTP API's, e.g. `The access token is invalid.`); the",
-        "authentication store is unreachable (`Authentication is unavailable. Try again",
+        "account (the message is the HTTP API's, e.g. `The access token is invalid.`);",
+        "authentication failed unexpectedly (`Authentication is unavailable. Try again",
         "shortly.`: retry with jitter); or the room is `match` (seat reservations only). Refresh",
         "the token (`POST /auth/refresh`) or log in again, then retry.",
       ), MatchmakeErrorSchema),
