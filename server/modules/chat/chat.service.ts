@@ -46,7 +46,8 @@ export class ChatService {
   readonly reads: ChatHistory;
   readonly moderation: ChatModeration;
 
-  constructor(d: ChatServiceDeps) {
+  // `d` stays on the instance: bench/lib/instrument.ts times its repo and topics.
+  constructor(private readonly d: ChatServiceDeps) {
     this.publisher = new ChatPublisher(d.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS, d.logger);
     const fanout = new ChatFanout(d.topics, d.bus);
     this.channels = new ChatChannels({ repo: d.repo, friends: d.friends, clock: d.clock, config: d.config });
