@@ -19,6 +19,8 @@ module.exports = {
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   globalSetup: "<rootDir>/test/helpers/global-setup.ts",
   globalTeardown: "<rootDir>/test/helpers/global-teardown.ts",
+  // Checks every lobby message test clients received against its schema (test/helpers/protocol-check.ts).
+  setupFilesAfterEnv: ["<rootDir>/test/helpers/protocol-setup.ts"],
   testTimeout: 30_000,
   maxWorkers: 2,
 };

@@ -4,6 +4,7 @@ export * from "./rooms";
 export * from "./schemas/common";
 export * from "./schemas/auth";
 export * from "./schemas/lobby";
+export * from "./schemas/lobby-server-messages";
 export * from "./schemas/social";
 export * from "./schemas/presence";
 export * from "./schemas/notifications";

@@ -1,5 +1,6 @@
 import type { Room } from "@colyseus/sdk";
 import { LobbyServerMessage } from "../../shared/schemas/lobby";
+import { checkServerMessage } from "./protocol-check";
 
 export interface Received {
   type: string;
@@ -53,6 +54,7 @@ export class MessageLog {
   }
 
   private push(type: string, payload: unknown): void {
+    checkServerMessage(type, payload);
     const message = { type, payload };
     this.messages.push(message);
     const index = this.messages.length - 1;
