@@ -2,6 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { LobbyClientMessage, LobbyServerMessage } from "../../shared/schemas/lobby";
 import { MatchClientMessage, MatchServerMessage } from "../../shared/schemas/match";
+import * as shared from "../../shared";
+import { LobbyServerMessageSchemas, type LobbyServerMessageType } from "../../shared/schemas/lobby-server-messages";
 
 /**
  * docs/ws-protocol.md catalogues every message type in tables; the type maps in shared/ are what
@@ -45,4 +47,17 @@ describe("docs/ws-protocol.md lists exactly the message types of shared/", () =>
     expect(of("client → server")).toEqual(sorted(Object.values(MatchClientMessage)));
     expect(of("server → client")).toEqual(sorted(Object.values(MatchServerMessage)));
   });
+});
+
+test("each server → client row names the payload schema LobbyServerMessageSchemas gives its type", () => {
+  const exported = Object.entries(shared as Record<string, unknown>);
+  const namesOf = (schema: unknown): string[] => exported.filter(([, value]) => value === schema).map(([name]) => name);
+  const rows = tableAfter("### Server → client", "## Messages");
+  const mismatched = rows.flatMap((row) => {
+    const type = typeIn(row[0]!) as LobbyServerMessageType;
+    const named = row[1]!.match(/`([A-Za-z]+Schema)`/)?.[1];
+    const names = namesOf(LobbyServerMessageSchemas[type]);
+    return named !== undefined && names.includes(named) ? [] : [{ type, named, schema: names }];
+  });
+  expect(mismatched).toEqual([]);
 });
