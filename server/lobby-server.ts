@@ -103,10 +103,18 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     redis?.disconnect();
     throw err;
   });
-  const backplane = createBackplane(config.redisUrl, config.redisCommandTimeoutMs);
-  metrics.backplaneUp.set(1);
+  const sessionCache = new SessionCache(config.sessionCacheSeconds * 1000, SESSION_CACHE_MAX_ENTRIES, clock);
   const chatResyncs = new WeakListeners<LobbyChat>();
   const lobbyResyncs = new WeakListeners<Resyncable>();
+  // Whatever was published while the subscriber was away never arrived here: ended sessions
+  // (so the session cache starts over), chat (streams catch up from the database), account events
+  // (every lobby connection is refreshed).
+  const backplane = createBackplane(config.redisUrl, config.redisCommandTimeoutMs, () => {
+    sessionCache.clear();
+    chatResyncs.forEach((room) => void room.resync());
+    lobbyResyncs.forEach((room) => void room.resync());
+  });
+  metrics.backplaneUp.set(1);
   const backplaneHealth = new BackplaneHealth(
     [...backplane.connections, ...(redis ? [{ name: "rate-limits", redis }] : [])],
     { everyMs: Math.min(1_000, config.redisCommandTimeoutMs), timeoutMs: config.redisCommandTimeoutMs },
@@ -120,15 +128,6 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   );
   const limiterStore = opts.limiterStore ?? (redis ? redisLimiterStore(redis) : memoryLimiterStore());
 
-  const sessionCache = new SessionCache(config.sessionCacheSeconds * 1000, SESSION_CACHE_MAX_ENTRIES, clock);
-  // Whatever was published while the subscriber was away never arrived here: ended sessions
-  // (so the session cache starts over), chat (streams catch up from the database), account events
-  // (every lobby connection is refreshed).
-  backplane.onResubscribed(() => {
-    sessionCache.clear();
-    chatResyncs.forEach((room) => void room.resync());
-    lobbyResyncs.forEach((room) => void room.resync());
-  });
   const onSessionsEnded = (notice: SessionsEndedNotice) => sessionCache.invalidate(notice.accountId, notice.sessionIds);
   const outbox =
     backplane.kind === "redis"

@@ -16,12 +16,6 @@ export interface RealtimeBackplane {
   driver: matchMaker.MatchMakerDriver;
   /** The Redis connections behind presence and driver (none for the local backplane). */
   connections: BackplaneConnection[];
-  /**
-   * Calls `listener` each time the subscriber connection is back after losing its connection,
-   * once its subscriptions are active again. What was published meanwhile never reached this
-   * process: listeners catch up from the database (see LobbyChat.resync).
-   */
-  onResubscribed(listener: () => void): void;
 }
 
 /** Colyseus' per-process room and client counts (its Stats module), a hash in Redis. */
@@ -49,8 +43,17 @@ class ProbedRedisPresence extends RedisPresence {
  * on connections created here with the process' bounds (commandTimeout, socketTimeout: see
  * redisOptions) instead of Colyseus' defaults, under which a command can wait forever.
  */
-export function createBackplane(redisUrl: string | undefined, commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS): RealtimeBackplane {
-  if (!redisUrl) return { kind: "local", presence: new LocalPresence(), driver: new LocalDriver(), connections: [], onResubscribed: () => undefined };
+/**
+ * `onResubscribed` runs each time the subscriber connection is back after losing its connection,
+ * once its subscriptions are active again. What was published meanwhile never reached this
+ * process: it catches up from the database (see LobbyChat.resync).
+ */
+export function createBackplane(
+  redisUrl: string | undefined,
+  commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+  onResubscribed: () => void = () => undefined,
+): RealtimeBackplane {
+  if (!redisUrl) return { kind: "local", presence: new LocalPresence(), driver: new LocalDriver(), connections: [] };
   const pub = createRedis(redisUrl, commandTimeoutMs);
   // The subscriber is pub.duplicate(): the same options.
   const presence = new ProbedRedisPresence(pub);
@@ -62,7 +65,6 @@ export function createBackplane(redisUrl: string | undefined, commandTimeoutMs =
   // a silent subscriber connection.
   sub.options.commandTimeout = undefined;
   sub.options.maxRetriesPerRequest = null;
-  const resubscribed: (() => void)[] = [];
   let readyBefore = false;
   sub.on("ready", () => {
     if (!readyBefore) {
@@ -73,9 +75,7 @@ export function createBackplane(redisUrl: string | undefined, commandTimeoutMs =
     // them is answered once they are all in force.
     setImmediate(() => {
       sub.ping().then(
-        () => {
-          for (const listener of resubscribed) listener();
-        },
+        () => onResubscribed(),
         () => undefined, // lost again: the next 'ready' tries again
       );
     });
@@ -89,6 +89,5 @@ export function createBackplane(redisUrl: string | undefined, commandTimeoutMs =
       { name: "subscriber", redis: presence.subscriber },
       { name: "driver", redis: driverRedis },
     ],
-    onResubscribed: (listener) => resubscribed.push(listener),
   };
 }
