@@ -5,7 +5,7 @@ import type { AccountEvent } from "../../server/modules/events/account-events";
 import { LobbyClient, type LobbySession } from "../../shared/client/lobby-client";
 import { LobbyClientMessage, LobbyServerMessage, type FriendsUpdateMessage, type WsErrorMessage } from "../../shared/schemas/lobby";
 import type { Notification } from "../../shared/schemas/notifications";
-import type { FriendPresence, PresenceSetMessage } from "../../shared/schemas/presence";
+import type { FriendPresence, PresenceSetMessage, PresenceSnapshotMessage } from "../../shared/schemas/presence";
 import { MessageLog } from "./message-log";
 import { GOOD_PASSWORD, uniqueUsername } from "./test-server";
 
@@ -70,6 +70,19 @@ export function updatesAbout(conn: Connection, subject: Account, from = 0): Frie
 /** Waits for a `presence.update` about `subject` that satisfies `where` (at or after `from`). */
 export function presenceUpdate(conn: Connection, subject: Account, where: (p: FriendPresence) => boolean = () => true, from = 0): Promise<FriendPresence> {
   return conn.log.waitFor<FriendPresence>(LobbyServerMessage.PresenceUpdate, (p) => p.accountId === subject.id && where(p), from);
+}
+
+/**
+ * Resolves once `conn` sees `subject` with `status` (from position `from`): in a live
+ * presence.update, or in a presence.snapshot (the server refreshes every connection with one when
+ * its backplane subscriber reconnects; an update the snapshot already holds is then not sent).
+ */
+export function seesStatus(conn: Connection, subject: Account, status: FriendPresence["status"], from = 0): Promise<FriendPresence> {
+  const inSnapshotOf = (s: PresenceSnapshotMessage) => s.friends.find((f) => f.accountId === subject.id && f.status === status);
+  return Promise.race([
+    presenceUpdate(conn, subject, (p) => p.status === status, from),
+    conn.log.waitFor<PresenceSnapshotMessage>(LobbyServerMessage.PresenceSnapshot, (s) => inSnapshotOf(s) !== undefined, from).then((s) => inSnapshotOf(s)!),
+  ]);
 }
 
 export const isStatus =

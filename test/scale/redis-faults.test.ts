@@ -3,7 +3,7 @@ import { ErrorCode } from "../../shared/codes";
 import { LobbyClientMessage } from "../../shared/schemas/lobby";
 import { attempt, CHAT_TEST_ENV, dm, GENERAL, join, received, receivedSeq, say, seqs } from "../helpers/chat";
 import { captureLogs, type LogCapture } from "../helpers/log-capture";
-import { befriend, connect, isStatus, leave, loginAgain, newAccount, presenceUpdate, setPresence, type Account, type Connection } from "../helpers/presence";
+import { befriend, connect, leave, loginAgain, newAccount, seesStatus, setPresence, type Account, type Connection } from "../helpers/presence";
 import { formParty } from "../helpers/parties";
 import { testRedisUrl } from "../helpers/redis";
 import { TcpProxy } from "../helpers/tcp-proxy";
@@ -122,10 +122,10 @@ describe.each<Kind>(["blackhole", "cut"])("Redis %s", (kind) => {
     const from = ca.log.mark;
     const status = kind === "cut" ? "busy" : "away";
     await setPresence(cb, { status });
-    expect(await presenceUpdate(ca, b, isStatus(status), from)).toMatchObject({ status });
+    expect(await seesStatus(ca, b, status, from)).toMatchObject({ status });
     const back = ca.log.mark;
     await setPresence(cb, { status: "online" });
-    await presenceUpdate(ca, b, isStatus("online"), back);
+    await seesStatus(ca, b, "online", back);
   }, 30_000);
 
   test("presence.set during the outage is answered, or refused with service_unavailable (never internal_error)", async () => {

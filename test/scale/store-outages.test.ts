@@ -1,8 +1,7 @@
 import { ErrorCode } from "../../shared/codes";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
-import { LobbyClientMessage, LobbyServerMessage } from "../../shared/schemas/lobby";
-import type { PresenceSnapshotMessage } from "../../shared/schemas/presence";
-import { befriend, connect, errorsFor, isStatus, leave, newAccount, presenceUpdate, setPresence, type Account, type Connection } from "../helpers/presence";
+import { LobbyClientMessage } from "../../shared/schemas/lobby";
+import { befriend, connect, errorsFor, isStatus, leave, newAccount, presenceUpdate, seesStatus, setPresence, type Account, type Connection } from "../helpers/presence";
 import { REALTIME_TEST_ENV, roundTrip } from "../helpers/realtime";
 import { testRedisUrl } from "../helpers/redis";
 import { TcpProxy } from "../helpers/tcp-proxy";
@@ -78,12 +77,7 @@ test("Redis restarting: the process reconnects and live updates flow again witho
   await redis.restore();
   await change;
   // Live, or in the friends snapshot that refreshes every connection once the subscriber is back.
-  const seen = await Promise.race([
-    presenceUpdate(ca, b, isStatus("away"), from),
-    ca.log
-      .waitFor<PresenceSnapshotMessage>(LobbyServerMessage.PresenceSnapshot, (s) => s.friends.some((f) => f.accountId === b.id && f.status === "away"), from)
-      .then((s) => s.friends.find((f) => f.accountId === b.id)!),
-  ]);
+  const seen = await seesStatus(ca, b, "away", from);
   expect(seen).toMatchObject({ status: "away" });
   expect((await get("/readyz")).status).toBe(200);
 });
