@@ -81,6 +81,8 @@ describe.each<PgFault>(["blackhole", "cut"])("PostgreSQL %s", (kind) => {
     const [cx, cy] = [await connect(x), await connect(y)];
     const outcome = await s.outage(kind, () => attempt(cy, LobbyClientMessage.PresenceSet, { status: "away" }));
     expect(notUnavailable(outcome.errors)).toEqual([]);
+    // Refused, it changed nothing: not even the live status that friends are shown.
+    if (outcome.errors.length > 0) expect((await s.t.server.services.presence.visibleStatuses([y.id])).get(y.id)).toBe("online");
     // "busy" differs from whatever the outage left (online or away), "online" from "busy".
     for (const status of ["busy", "online"] as const) {
       const from = cx.log.mark;

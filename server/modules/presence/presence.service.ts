@@ -90,8 +90,9 @@ export class PresenceService {
     const current = await this.d.store.read(who.accountId);
     const status = change.status ?? current.status ?? "online";
     const text = change.text === undefined ? current.text : (change.text ?? undefined);
-    await this.d.store.update(who.accountId, { status, text: text ?? null });
+    // Saved first: refused because the database is away, the change must not show either.
     await this.d.repo.savePreference(who.accountId, status, text);
+    await this.d.store.update(who.accountId, { status, text: text ?? null });
     await this.announce(who);
   }
 
