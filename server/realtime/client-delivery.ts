@@ -1,6 +1,7 @@
 import type { AccountEvent } from "../modules/events/account-events";
 
-type Deliver = Extract<AccountEvent, { kind: "deliver" }>;
+/** A deliver event as this class handles it: any type and payload (AccountEvent's are typed per message). */
+type Deliver = Omit<Extract<AccountEvent, { kind: "deliver" }>, "type" | "payload"> & { type: string; payload: unknown };
 
 /** What a join snapshot told the connection about one order key. */
 export interface SnapshotEntry {

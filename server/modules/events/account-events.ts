@@ -1,3 +1,4 @@
+import type { LobbyServerEnvelope, LobbyServerMessages, LobbyServerMessageType } from "../../../shared/schemas/lobby-server-messages";
 import type { ChatEvent } from "../chat/chat-events";
 
 /**
@@ -13,11 +14,8 @@ export type AccountEvent =
       closeCode: number;
       reason: string;
     }
-  | {
+  | ({
       kind: "deliver";
-      /** A server -> client lobby message type and its payload. */
-      type: string;
-      payload: unknown;
       /**
        * Ordering for updates about one subject (e.g. a friend's presence): a connection forwards
        * an update only if `version` is newer than the last one it forwarded for `key`.
@@ -28,7 +26,8 @@ export type AccountEvent =
         /** Forward even if the payload repeats the last one forwarded for `key` (a friend re-introduced). */
         resend?: boolean;
       };
-    }
+      /** A server -> client lobby message: its type and that type's payload (shared/schemas/lobby-server-messages.ts). */
+    } & LobbyServerEnvelope)
   | {
       kind: "chat";
       /** A direct message (or its deletion) for one of the account's DM channels. */
@@ -44,6 +43,18 @@ export type AccountEvent =
       channelId: string;
       member: boolean;
     };
+
+type DeliverEvent = Extract<AccountEvent, { kind: "deliver" }>;
+
+/**
+ * A deliver event for lobby message `type`, whose payload must be that type's (checked by the
+ * compiler against shared/'s schema map).
+ */
+export function deliver<K extends LobbyServerMessageType>(type: K, payload: LobbyServerMessages[K], order?: DeliverEvent["order"]): DeliverEvent {
+  // The union of (type, payload) pairs cannot be built from a generic K without a cast; the
+  // signature above is what holds each caller to its type's payload.
+  return { kind: "deliver", type, payload, ...(order ? { order } : {}) } as DeliverEvent;
+}
 
 export interface AccountEventBus {
   publish(accountId: string, event: AccountEvent): Promise<void>;

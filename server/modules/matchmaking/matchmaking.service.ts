@@ -6,7 +6,8 @@ import { AppError, ErrorCode } from "../../lib/errors";
 import { isUniqueViolation } from "../../db/db-errors";
 import { newId } from "../../lib/ids";
 import type { Logger } from "../../lib/logger";
-import type { AccountEventBus } from "../events/account-events";
+import { deliver, type AccountEventBus } from "../events/account-events";
+import type { LobbyServerMessages, LobbyServerMessageType } from "../../../shared/schemas/lobby-server-messages";
 import type { Identity } from "../identity";
 import type { PartiesService, PartyChange, PartyQueuePort } from "../parties/parties.service";
 import { findMatches } from "./matcher";
@@ -297,8 +298,9 @@ export class MatchmakingService implements PartyQueuePort {
     await this.tellPlayers(accountIds, LobbyServerMessage.QueueUpdate, update);
   }
 
-  private async tellPlayers(accountIds: string[], type: string, payload: unknown): Promise<void> {
-    await Promise.all(accountIds.map((id) => this.d.bus.publish(id, { kind: "deliver", type, payload })));
+  private async tellPlayers<K extends LobbyServerMessageType>(accountIds: string[], type: K, payload: LobbyServerMessages[K]): Promise<void> {
+    const event = deliver(type, payload);
+    await Promise.all(accountIds.map((id) => this.d.bus.publish(id, event)));
   }
 
   private async setActivity(accountIds: string[], activity: Activity): Promise<void> {
