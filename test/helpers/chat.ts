@@ -2,7 +2,7 @@ import type { Room } from "@colyseus/sdk";
 import { CloseCode } from "../../shared/codes";
 import type { ChatDeletedMessage, ChatHistoryMessage, ChatMessage, ChatMutedMessage, ChatUnreadMessage } from "../../shared/schemas/chat";
 import { LobbyClientMessage, LobbyServerMessage, type WsErrorMessage } from "../../shared/schemas/lobby";
-import { errorsFor, type Account, type Connection } from "./presence";
+import { attempt, refusal, type Connection, type Outcome, type Player as Account } from "./factories";
 import { localRoom, REALTIME_TEST_ENV } from "./realtime";
 
 export const GENERAL = "public:general";
@@ -25,18 +25,7 @@ export function join(conn: Connection, channelId: string, afterSeq?: number): Pr
   return conn.room.request<unknown, ChatHistoryMessage>(LobbyClientMessage.ChatJoin, afterSeq === undefined ? { channelId } : { channelId, afterSeq });
 }
 
-/** What a client message got back: the handler's answer (undefined after a refusal) and the refusals. */
-export interface Outcome<T> {
-  reply: T | undefined;
-  errors: WsErrorMessage[];
-}
-
-/** Sends `type` as a request and collects the `error` messages it caused (they precede the answer). */
-export async function attempt<T = unknown>(conn: Connection, type: string, payload: unknown): Promise<Outcome<T>> {
-  const from = conn.log.mark;
-  const reply = await conn.room.request<unknown, T>(type, payload);
-  return { reply: reply ?? undefined, errors: errorsFor(conn, type, from) };
-}
+export { attempt, refused, type Outcome } from "./factories";
 
 /** `chat.send`; resolves with the stored message, or throws with the refusal's code. */
 export async function say(conn: Connection, channelId: string, text: string): Promise<ChatMessage> {
@@ -49,24 +38,15 @@ export async function dm(conn: Connection, to: Account, text: string): Promise<C
 }
 
 /** The single refusal of a `chat.send`. */
-export async function refusedSend(conn: Connection, channelId: string, text: string): Promise<WsErrorMessage> {
-  return refused(await attempt(conn, LobbyClientMessage.ChatSend, { channelId, text }));
-}
+export const refusedSend = (conn: Connection, channelId: string, text: string): Promise<WsErrorMessage> =>
+  refusal(conn, LobbyClientMessage.ChatSend, { channelId, text });
 
 /** The single refusal of a `chat.dm`. */
-export async function refusedDm(conn: Connection, to: Account, text: string): Promise<WsErrorMessage> {
-  return refused(await attempt(conn, LobbyClientMessage.ChatDm, { to: to.id, text }));
-}
+export const refusedDm = (conn: Connection, to: Account, text: string): Promise<WsErrorMessage> => refusal(conn, LobbyClientMessage.ChatDm, { to: to.id, text });
 
 function accepted<T>(o: Outcome<T>): T {
   if (o.errors.length > 0 || o.reply === undefined) throw new Error(`refused: ${JSON.stringify(o.errors)}`);
   return o.reply;
-}
-
-export function refused(o: Outcome<unknown>): WsErrorMessage {
-  expect(o.reply).toBeUndefined();
-  expect(o.errors).toHaveLength(1);
-  return o.errors[0]!;
 }
 
 /** `chat.message`s of `channelId` the connection received (from log position `from`). */

@@ -1,9 +1,8 @@
 import type { Room } from "@colyseus/sdk";
-import { LobbyClientMessage, LobbyServerMessage, type WsErrorMessage } from "../../shared/schemas/lobby";
+import { LobbyServerMessage } from "../../shared/schemas/lobby";
 import type { MatchCancelledMessage, MatchFoundMessage, QueueUpdateMessage } from "../../shared/schemas/matchmaking";
 import type { PartyInviteMessage, PartySnapshotMessage, PartyUpdateMessage, PartyView } from "../../shared/schemas/party";
-import { attempt } from "./chat";
-import { befriend, type Account, type Connection } from "./presence";
+import type { Connection, Player as Account } from "./factories";
 import { REALTIME_TEST_ENV } from "./realtime";
 import { sql } from "./sql";
 
@@ -30,22 +29,7 @@ export function freshRegion(): string {
   return region;
 }
 
-/** Sends `type` as a request; resolves with the handler's answer, or throws with the refusal. */
-export async function ok<T = unknown>(conn: Connection, type: string, payload: unknown = {}): Promise<T> {
-  const out = await attempt<T>(conn, type, payload);
-  if (out.errors.length > 0) throw new Error(`${type} refused: ${JSON.stringify(out.errors)}`);
-  return out.reply as T;
-}
-
-/** Sends `type` as a request and returns the single refusal it got. */
-export async function refusal(conn: Connection, type: string, payload: unknown = {}): Promise<WsErrorMessage> {
-  const out = await attempt(conn, type, payload);
-  if (out.errors.length !== 1) throw new Error(`${type}: expected one refusal, got ${JSON.stringify(out.errors)} (reply ${JSON.stringify(out.reply)})`);
-  return out.errors[0]!;
-}
-
-/** The code of the single refusal of `type`. */
-export const refusedCode = async (conn: Connection, type: string, payload: unknown = {}): Promise<string> => (await refusal(conn, type, payload)).code;
+export { ok, refusal, refusedCode } from "./factories";
 
 export const snapshotOf = (conn: Connection): Promise<PartySnapshotMessage> => conn.log.waitFor<PartySnapshotMessage>(LobbyServerMessage.PartySnapshot);
 
@@ -99,32 +83,8 @@ export function matchCancelled(conn: Connection, from = 0): Promise<MatchCancell
   return conn.log.waitFor<MatchCancelledMessage>(LobbyServerMessage.MatchCancelled, () => true, from);
 }
 
-/** Makes every pair of these accounts friends. */
-export async function befriendAll(...accounts: Account[]): Promise<void> {
-  for (let i = 0; i < accounts.length; i++) for (let j = i + 1; j < accounts.length; j++) await befriend(accounts[i]!, accounts[j]!);
-}
-
-/**
- * The leader invites each member (friends already) and each accepts; resolves with the party once
- * every connection has seen all of them in it.
- */
-export async function formParty(leader: Connection, ...members: Connection[]): Promise<PartyView> {
-  for (const m of members) {
-    const at = m.log.mark;
-    await ok(leader, LobbyClientMessage.PartyInvite, { accountId: m.account.id });
-    const invite = await partyInvite(m, leader.account, at);
-    await ok(m, LobbyClientMessage.PartyAccept, { partyId: invite.partyId });
-  }
-  const everyone = [leader, ...members].map((c) => c.account);
-  const views = await Promise.all([leader, ...members].map((c) => partyUpdate(c, hasMembers(...everyone))));
-  return views[0]!;
-}
-
-/** Every member marks themselves ready; resolves once the leader sees the whole party ready. */
-export async function allReady(leader: Connection, ...members: Connection[]): Promise<PartyView> {
-  for (const m of members) await ok(m, LobbyClientMessage.PartyReady, { ready: true });
-  return partyUpdate(leader, (p) => p.members.every((m) => m.ready));
-}
+export { befriendAll } from "./factories";
+export { allReady, formParty } from "./factories-match";
 
 /** Resolves with the first state of `room` that satisfies `predicate` (now or after a patch). */
 export function roomState<S>(room: Room, predicate: (state: S) => boolean): Promise<S> {

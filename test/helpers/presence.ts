@@ -1,61 +1,17 @@
 import { matchMaker } from "@colyseus/core";
-import type { Room } from "@colyseus/sdk";
 import { accountChannel } from "../../server/realtime/account-channel";
 import type { AccountEvent } from "../../server/modules/events/account-events";
-import { LobbyClient, type LobbySession } from "../../shared/client/lobby-client";
-import { LobbyClientMessage, LobbyServerMessage, type FriendsUpdateMessage, type WsErrorMessage } from "../../shared/schemas/lobby";
+import { LobbyClientMessage, LobbyServerMessage, type FriendsUpdateMessage } from "../../shared/schemas/lobby";
 import type { Notification } from "../../shared/schemas/notifications";
 import type { FriendPresence, PresenceSetMessage, PresenceSnapshotMessage } from "../../shared/schemas/presence";
-import { MessageLog } from "./message-log";
-import { GOOD_PASSWORD, uniqueUsername } from "./test-server";
+import { newPlayer, type Connection, type Player } from "./factories";
 
-/** A registered account and the game client (HTTP + SDK) of its first session. */
-export interface Account {
-  id: string;
-  username: string;
-  client: LobbyClient;
-}
+/** Presence tests' names for the factories' Player and its lobby connection. */
+export type Account = Player;
+export type { Connection };
+export { befriend, connect, errorsFor, leave, loginAgain } from "./factories";
 
-/** One open lobby connection and everything it received. */
-export interface Connection {
-  account: Account;
-  room: Room;
-  session: LobbySession;
-  log: MessageLog;
-}
-
-export async function newAccount(baseUrl: string, prefix = "p"): Promise<Account> {
-  const client = new LobbyClient(baseUrl);
-  const auth = await client.register({ username: uniqueUsername(prefix), password: GOOD_PASSWORD });
-  return { id: auth.account.id, username: auth.account.username, client };
-}
-
-/** A second login of the account (another session, e.g. another device), optionally on another process. */
-export async function loginAgain(account: Account, baseUrl: string): Promise<Account> {
-  const client = new LobbyClient(baseUrl);
-  await client.login({ username: account.username, password: GOOD_PASSWORD });
-  return { ...account, client };
-}
-
-/** Opens a lobby connection (into `roomId` when given), recording every message from the first. */
-export async function connect(account: Account, opts: { roomId?: string } = {}): Promise<Connection> {
-  const log = new MessageLog();
-  const setup = (room: Room) => log.listen(room);
-  const session = opts.roomId
-    ? await account.client.joinLobbyById(opts.roomId, setup)
-    : await account.client.joinLobby({}, setup);
-  return { account, room: session.room, session, log };
-}
-
-export async function leave(...connections: Connection[]): Promise<void> {
-  await Promise.all(connections.map((c) => (c.room.connection.isOpen ? c.room.leave() : undefined)));
-}
-
-/** Sends a friend request from `a` and has `b` accept it (over HTTP). */
-export async function befriend(a: Account, b: Account): Promise<void> {
-  await a.client.http.sendFriendRequest(a.client.accessToken, b.username);
-  await b.client.http.acceptFriendRequest(b.client.accessToken, a.id);
-}
+export const newAccount = (baseUrl: string, prefix = "p"): Promise<Player> => newPlayer(baseUrl, { prefix });
 
 /** `presence.set` sent as a request: resolves once the server has applied and announced it. */
 export async function setPresence(conn: Connection, change: PresenceSetMessage): Promise<void> {
@@ -98,10 +54,6 @@ export function friendsUpdate(conn: Connection, subject: Account, state: Friends
 /** Waits for a live `notification` of `type` about `actor` (at or after `from`). */
 export function notification(conn: Connection, type: Notification["type"], actor: Account, from = 0): Promise<Notification> {
   return conn.log.waitFor<Notification>(LobbyServerMessage.Notification, (n) => n.type === type && n.actor?.id === actor.id, from);
-}
-
-export function errorsFor(conn: Connection, type: string, from = 0): WsErrorMessage[] {
-  return conn.log.of<WsErrorMessage>(LobbyServerMessage.Error, (e) => e.type === type, from);
 }
 
 /** Snapshot entry for `subject`, if the snapshot holds one. */

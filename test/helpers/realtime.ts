@@ -64,7 +64,7 @@ export async function roundTrip(room: Room, probe = "probe"): Promise<WsErrorMes
 }
 
 /** A registered game client whose lobby session is open. */
-export interface Player {
+export interface WatchedLobby {
   client: LobbyClient;
   session: LobbySession;
   room: Room;
@@ -78,7 +78,7 @@ export async function registeredClient(t: TestServer, username = uniqueUsername(
 }
 
 /** Joins the lobby with an already logged-in client and starts watching the connection. */
-export async function joinAs(client: LobbyClient): Promise<Player> {
+export async function joinAs(client: LobbyClient): Promise<WatchedLobby> {
   const session = await client.joinLobby();
   // Reconnection attempts would hide a wrong close code: tests expect the SDK's default policy,
   // minus the 5 s minimum uptime, so a drop would really be retried.
@@ -86,12 +86,12 @@ export async function joinAs(client: LobbyClient): Promise<Player> {
   return { client, session, room: session.room, watch: watchConnection(session.room) };
 }
 
-export async function registerAndJoin(t: TestServer): Promise<Player> {
+export async function registerAndJoin(t: TestServer): Promise<WatchedLobby> {
   return joinAs(await registeredClient(t));
 }
 
 /** Two players on one lobby shard, each having seen the other arrive (state count 2). */
-export async function joinedPair(t: TestServer): Promise<[Player, Player]> {
+export async function joinedPair(t: TestServer): Promise<[WatchedLobby, WatchedLobby]> {
   const first = await registerAndJoin(t);
   const second = await registerAndJoin(t);
   if (first.room.roomId !== second.room.roomId) throw new Error("expected one shard");

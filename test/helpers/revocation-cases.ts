@@ -1,6 +1,6 @@
 import { CloseCode } from "../../shared/codes";
 import type { LobbyClient } from "../../shared/client/lobby-client";
-import { attemptJoin, expectAuthFailed, joinAs, registerAndJoin, registeredClient, roundTrip, type Player } from "./realtime";
+import { attemptJoin, expectAuthFailed, joinAs, registerAndJoin, registeredClient, roundTrip, type WatchedLobby } from "./realtime";
 import { GOOD_PASSWORD, type TestServer } from "./test-server";
 
 /**
@@ -12,9 +12,9 @@ export const NO_SWEEP = { LOBBY_SESSION_SWEEP_SECONDS: "3600" };
 
 /** One account with two login sessions in the lobby, and a bystander account. */
 export interface Cast {
-  alice1: Player;
-  alice2: Player;
-  bob: Player;
+  alice1: WatchedLobby;
+  alice2: WatchedLobby;
+  bob: WatchedLobby;
 }
 
 export async function castOf(t: TestServer): Promise<Cast> {
@@ -25,7 +25,7 @@ export async function castOf(t: TestServer): Promise<Cast> {
 }
 
 /** The server closed this connection with `code`, and the SDK did not try to reconnect. */
-export async function expectClosedBy(player: Player, code: number): Promise<void> {
+export async function expectClosedBy(player: WatchedLobby, code: number): Promise<void> {
   expect(await player.watch.left).toBe(code);
   expect(player.watch.leaves).toEqual([code]);
   expect(player.watch.drops).toEqual([]);
@@ -33,12 +33,12 @@ export async function expectClosedBy(player: Player, code: number): Promise<void
 }
 
 /** Still open and served, and never closed. */
-export async function expectStillOpen(player: Player): Promise<void> {
+export async function expectStillOpen(player: WatchedLobby): Promise<void> {
   expect((await roundTrip(player.room)).code).toBe("unknown_message");
   expect(player.watch.leaves).toEqual([]);
 }
 
-export async function leaveAll(...players: Player[]): Promise<void> {
+export async function leaveAll(...players: WatchedLobby[]): Promise<void> {
   for (const p of players) if (p.watch.leaves.length === 0) await p.room.leave();
 }
 

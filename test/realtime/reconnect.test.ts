@@ -1,7 +1,7 @@
 import { ErrorCode as ColyseusErrorCode, MatchMakeError } from "@colyseus/sdk";
 import { ManualClock } from "../../server/lib/clock";
 import { CloseCode, ErrorCode } from "../../shared/codes";
-import { joinedPair, localRoom, REALTIME_TEST_ENV, reservedSeats, roundTrip, waitForState, type Player } from "../helpers/realtime";
+import { joinedPair, localRoom, REALTIME_TEST_ENV, reservedSeats, roundTrip, waitForState, type WatchedLobby } from "../helpers/realtime";
 import { startTestServer, type TestServer } from "../helpers/test-server";
 
 // The reconnect window follows the injected clock: tests move it instead of waiting. Colyseus'
@@ -21,7 +21,7 @@ afterAll(() => t.close());
  * Drops the player's connection as a network loss would (close code 4010), with the SDK's own
  * retry off so the test reconnects by hand, and waits until the server has seen the drop.
  */
-async function drop(player: Player, bystander: Player): Promise<string> {
+async function drop(player: WatchedLobby, bystander: WatchedLobby): Promise<string> {
   const token = player.room.reconnectionToken;
   player.room.reconnection.enabled = false;
   player.room.connection.close(CloseCode.MayTryReconnect);

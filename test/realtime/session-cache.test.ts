@@ -1,7 +1,7 @@
 import { CloseCode } from "../../shared/codes";
 import { LobbyApiError, LobbyHttpClient } from "../../shared/client/http-client";
 import { LobbyClient } from "../../shared/client/lobby-client";
-import { joinAs, REALTIME_TEST_ENV, type Player } from "../helpers/realtime";
+import { joinAs, REALTIME_TEST_ENV, type WatchedLobby } from "../helpers/realtime";
 import { NO_SWEEP } from "../helpers/revocation-cases";
 import { GOOD_PASSWORD, uniqueUsername } from "../helpers/test-server";
 import { startTwoProcesses, type TwoProcesses } from "../helpers/two-processes";
@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => procs.close());
 
 /** A player logged in on the child process (p2), in its lobby, whose session p2 has confirmed (and cached). */
-async function playerOnChild(): Promise<{ client: LobbyClient; player: Player }> {
+async function playerOnChild(): Promise<{ client: LobbyClient; player: WatchedLobby }> {
   const client = new LobbyClient(procs.child.url);
   await client.register({ username: uniqueUsername("sc"), password: GOOD_PASSWORD });
   const player = await joinAs(client);

@@ -1,4 +1,4 @@
-import { REALTIME_TEST_ENV, registerAndJoin, roundTrip, waitForState, type Player } from "../helpers/realtime";
+import { REALTIME_TEST_ENV, registerAndJoin, roundTrip, waitForState, type WatchedLobby } from "../helpers/realtime";
 import { startTestServer, type TestServer } from "../helpers/test-server";
 
 // The lobby state (a shard's client count) is brought up to date on a cadence, not per join:
@@ -14,7 +14,7 @@ afterEach(async () => {
  * Counts the changes of the shard count `player` sees from now on. (Not every patch: a new room's
  * first patch tick may carry the state's initial value once, changing nothing.)
  */
-function countChanges(player: Player): () => number {
+function countChanges(player: WatchedLobby): () => number {
   let last = (player.room.state as { clients: number }).clients;
   let changes = 0;
   player.room.onStateChange((state: { clients: number }) => {
@@ -30,7 +30,7 @@ test("joins and leaves change nothing the shard's players see until the count is
   const bystander = await registerAndJoin(t);
   await roundTrip(bystander.room); // the room's first full state has arrived
   const changes = countChanges(bystander);
-  const others: Player[] = [];
+  const others: WatchedLobby[] = [];
   for (let i = 0; i < 5; i++) others.push(await registerAndJoin(t));
   expect(others.every((o) => o.room.roomId === bystander.room.roomId)).toBe(true);
   await Promise.all(others.map((o) => o.room.leave()));
@@ -42,7 +42,7 @@ test("joins and leaves change nothing the shard's players see until the count is
 
 test("the count still reaches every player of the shard once it is refreshed", async () => {
   t = await startTestServer(REALTIME_TEST_ENV, { start: { shardCountEveryMs: 200 } });
-  const players: Player[] = [];
+  const players: WatchedLobby[] = [];
   for (let i = 0; i < 4; i++) players.push(await registerAndJoin(t));
   await Promise.all(players.map((p) => waitForState(p.room, (s) => s.clients === 4)));
   await players[3]!.room.leave();

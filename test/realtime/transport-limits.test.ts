@@ -12,7 +12,7 @@ import {
   reservedSeats,
   roundTrip,
   waitForState,
-  type Player,
+  type WatchedLobby,
 } from "../helpers/realtime";
 import { startTestServer, type TestServer } from "../helpers/test-server";
 
@@ -34,10 +34,10 @@ function roomDataFrame(size: number): Uint8Array {
 }
 
 /** Sends raw bytes on the player's socket, below the SDK's encoder. */
-const sendRaw = (p: Player, data: Uint8Array | string): void =>
+const sendRaw = (p: WatchedLobby, data: Uint8Array | string): void =>
   (p.room.connection as unknown as { transport: { ws: { send(d: Uint8Array | string): void } } }).transport.ws.send(data);
 
-async function expectServerHealthy(bystander: Player): Promise<void> {
+async function expectServerHealthy(bystander: WatchedLobby): Promise<void> {
   expect((await roundTrip(bystander.room)).code).toBe(ErrorCode.UnknownMessage);
   expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
   const newcomer = await registerAndJoin(t);
@@ -49,7 +49,7 @@ async function expectServerHealthy(bystander: Player): Promise<void> {
  * The abuser's connection is gone from the room, and no seat is held for it. Call it right after
  * the abuse, before any await: the server (in this process) has not read the frames yet.
  */
-async function expectCutWithoutSeat(bystander: Player, abuser: Player, code: number): Promise<void> {
+async function expectCutWithoutSeat(bystander: WatchedLobby, abuser: WatchedLobby, code: number): Promise<void> {
   const room = localRoom(bystander.room.roomId);
   const departed = departures(room, [abuser.room.sessionId]);
   expect(await abuser.watch.left).toBe(code);

@@ -37,7 +37,7 @@ async function ownerWith(counts: { friends: number; incoming: number; outgoing: 
   const owner = await newPlayer(t.api);
   const total = counts.friends + counts.incoming + counts.outgoing;
   const others: Player[] = [];
-  for (const name of names(total)) others.push(await newPlayer(t.api, name));
+  for (const name of names(total)) others.push(await newPlayer(t.api, { username: name }));
   const expected: string[] = [];
   for (const [k, p] of others.entries()) {
     if (k < counts.friends) {
@@ -78,11 +78,11 @@ describe("GET /friends: items", () => {
   test("presence only on friends: online when connected, offline with lastSeenAt when known, bare offline otherwise", async () => {
     const owner = await newPlayer(t.api);
     const [online, seen, never, asking, asked] = [
-      await newPlayer(t.api, `a${crypto.randomBytes(4).toString("hex")}`),
-      await newPlayer(t.api, `b${crypto.randomBytes(4).toString("hex")}`),
-      await newPlayer(t.api, `c${crypto.randomBytes(4).toString("hex")}`),
-      await newPlayer(t.api, `d${crypto.randomBytes(4).toString("hex")}`),
-      await newPlayer(t.api, `e${crypto.randomBytes(4).toString("hex")}`),
+      await newPlayer(t.api, { username: `a${crypto.randomBytes(4).toString("hex")}` }),
+      await newPlayer(t.api, { username: `b${crypto.randomBytes(4).toString("hex")}` }),
+      await newPlayer(t.api, { username: `c${crypto.randomBytes(4).toString("hex")}` }),
+      await newPlayer(t.api, { username: `d${crypto.randomBytes(4).toString("hex")}` }),
+      await newPlayer(t.api, { username: `e${crypto.randomBytes(4).toString("hex")}` }),
     ];
     for (const f of [online, seen, never]) await t.social.befriend(owner, f);
     await t.social.request(asking, owner.username);
@@ -163,7 +163,7 @@ describe("cursors are signed and bound to their list", () => {
   let blocksCursor: string;
   beforeAll(async () => {
     ({ owner } = await ownerWith({ friends: 3, incoming: 3, outgoing: 0 }));
-    for (const name of names(3)) expectStatus(await t.social.block(owner, (await newPlayer(t.api, `z${name}`)).id), 204);
+    for (const name of names(3)) expectStatus(await t.social.block(owner, (await newPlayer(t.api, { username: `z${name}` })).id), 204);
     friendsCursor = (await t.social.friends(owner, "?limit=1")).nextCursor!;
     incomingCursor = (await t.social.friends(owner, "?state=incoming&limit=1")).nextCursor!;
     blocksCursor = (await t.social.blocks(owner, "?limit=1")).nextCursor!;
@@ -221,7 +221,7 @@ describe("GET /blocks: pagination", () => {
   test("walks every block once, in username order; limit bounds apply", async () => {
     const owner = await newPlayer(t.api);
     const blocked: Player[] = [];
-    for (const name of names(12)) blocked.push(await newPlayer(t.api, name));
+    for (const name of names(12)) blocked.push(await newPlayer(t.api, { username: name }));
     for (const b of blocked) expectStatus(await t.social.block(owner, b.id), 204);
     const pages = await walkPages((cursor) => t.social.blocks(owner, `?limit=5${cursor ? `&cursor=${cursor}` : ""}`));
     expect(pages.map((p) => p.items.length)).toEqual([5, 5, 2]);

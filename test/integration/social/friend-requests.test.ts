@@ -25,7 +25,7 @@ describe("POST /friends/requests", () => {
   });
 
   test("the username is matched case-insensitively; the answer names the account as registered", async () => {
-    const [a, b] = [await newPlayer(t.api), await newPlayer(t.api, `Mixed_${Date.now() % 100000}`)];
+    const [a, b] = [await newPlayer(t.api), await newPlayer(t.api, { username: `Mixed_${Date.now() % 100000}` })];
     const res = await t.social.request(a, b.username.toUpperCase());
     expect([res.status, res.body]).toEqual([200, { account: { id: b.id, username: b.username }, state: "outgoing" }]);
     expect(await storedPair(t.db.url, a, b)).toEqual(SENT);
