@@ -4,7 +4,7 @@ import { LobbyClientMessage } from "../../shared/schemas/lobby";
 import { MatchClientMessage, MatchServerMessage, type MatchResultMessage } from "../../shared/schemas/match";
 import type { MatchFoundMessage } from "../../shared/schemas/matchmaking";
 import type { PartyView } from "../../shared/schemas/party";
-import { ok, type Connection, type Player } from "./factories";
+import { ok, onlinePlayer, type Connection, type Player } from "./factories";
 import { closeCode, freshRegion, hasMembers, matchFound, partyInvite, partyUpdate, roomState, type MatchStateView } from "./parties";
 
 /** The one way tests form a party and play a match (over real lobby and match connections). */
@@ -53,13 +53,23 @@ export interface MatchTicker {
  * which must form exactly one match, and seats every player in the match room with their
  * reservation; resolves once every seat sees the match playing.
  */
-export async function seatedMatch(t: MatchTicker, lobbies: Connection[], opts: { mode?: string; region?: string } = {}): Promise<Seat[]> {
+export async function seatedMatch<L extends readonly Connection[]>(
+  t: MatchTicker,
+  lobbies: readonly [...L],
+  opts: { mode?: string; region?: string } = {},
+): Promise<{ [K in keyof L]: Seat }> {
   const region = opts.region ?? freshRegion();
   for (const c of lobbies) await ok(c, LobbyClientMessage.QueueJoin, { mode: opts.mode ?? "duel", region });
   expect(await t.server.services.matchmaking.tick()).toHaveLength(1);
   const seats = await Promise.all(lobbies.map((lobby) => takeSeat(lobby)));
   await Promise.all(seats.map((s) => roomState<MatchStateView>(s.room, (st) => st.phase === "playing")));
-  return seats;
+  return seats as { [K in keyof L]: Seat };
+}
+
+/** Two new players, online, matched into a duel and both in the match room (phase playing). */
+export async function duelInPlay(t: MatchTicker & { url: string }, opts: { region?: string } = {}): Promise<[Seat, Seat]> {
+  const [a, b] = await Promise.all([onlinePlayer(t.url), onlinePlayer(t.url)]);
+  return seatedMatch(t, [a, b], opts);
 }
 
 /** Waits for the connection's `match.found` and joins the match room with its reservation. */

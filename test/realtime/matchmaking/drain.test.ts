@@ -1,8 +1,9 @@
 import { CloseCode } from "../../../shared/codes";
 import { LobbyClientMessage as M } from "../../../shared/schemas/lobby";
 import { createTestDatabase } from "../../helpers/database";
-import { closeCode, freshRegion, matchCancelled, matchFound, ok, PARTY_TEST_ENV, phaseIs, roomState } from "../../helpers/parties";
-import { connect, newAccount } from "../../helpers/presence";
+import { onlinePlayers } from "../../helpers/factories";
+import { duelInPlay, seatedMatch } from "../../helpers/factories-match";
+import { freshRegion, matchCancelled, matchFound, ok, PARTY_TEST_ENV } from "../../helpers/parties";
 import { startTestServer } from "../../helpers/test-server";
 
 // Draining (what SIGTERM runs): a match being played is called off without touching ratings,
@@ -10,20 +11,12 @@ import { startTestServer } from "../../helpers/test-server";
 test("a drained process calls off its matches without a result and closes them with 4001", async () => {
   const db = await createTestDatabase();
   const t = await startTestServer({ ...PARTY_TEST_ENV }, { db });
-  const region = freshRegion();
-  const [a, b] = await Promise.all([newAccount(t.url), newAccount(t.url)]);
-  const [ca, cb] = await Promise.all([connect(a), connect(b)]);
-  await ok(ca, M.QueueJoin, { mode: "duel", region });
-  await ok(cb, M.QueueJoin, { mode: "duel", region });
-  expect(await t.server.services.matchmaking.tick()).toHaveLength(1);
-  const [fa, fb] = await Promise.all([matchFound(ca), matchFound(cb)]);
-  const ra = await a.client.colyseus.consumeSeatReservation(fa.reservation as never);
-  const rb = await b.client.colyseus.consumeSeatReservation(fb.reservation as never);
-  await roomState(ra, phaseIs("playing"));
-  const closed = Promise.all([closeCode(ra), closeCode(rb)]);
+  const [sa, sb] = await duelInPlay(t);
+  const [a, b] = [sa.account, sb.account];
+  const fa = sa.found;
 
   await t.close();
-  expect(await closed).toEqual([CloseCode.ServerShutdown, CloseCode.ServerShutdown]);
+  expect(await Promise.all([sa.closed, sb.closed])).toEqual([CloseCode.ServerShutdown, CloseCode.ServerShutdown]);
   const { Client } = await import("pg");
   const pg = new Client({ connectionString: db.url });
   await pg.connect();
@@ -43,16 +36,10 @@ test("when the process hosting a match dies, survivors end it: forming matches r
   const t = await startTestServer({ ...PARTY_TEST_ENV }, { db });
   try {
     const region = freshRegion();
-    const players = await Promise.all([0, 1, 2, 3].map(() => newAccount(t.url)));
-    const conns = await Promise.all(players.map((p) => connect(p)));
+    const conns = await onlinePlayers(t.url, 4);
     // Match 1 is played (both joined); match 2 is still forming (nobody joined).
-    await ok(conns[0]!, M.QueueJoin, { mode: "duel", region });
-    await ok(conns[1]!, M.QueueJoin, { mode: "duel", region });
-    await t.server.services.matchmaking.tick();
-    const [f0, f1] = await Promise.all([matchFound(conns[0]!), matchFound(conns[1]!)]);
-    const r0 = await players[0]!.client.colyseus.consumeSeatReservation(f0.reservation as never);
-    await players[1]!.client.colyseus.consumeSeatReservation(f1.reservation as never);
-    await roomState(r0, phaseIs("playing"));
+    const [s0] = await seatedMatch(t, [conns[0]!, conns[1]!], { region });
+    const f0 = s0.found;
     await ok(conns[2]!, M.QueueJoin, { mode: "duel", region });
     await ok(conns[3]!, M.QueueJoin, { mode: "duel", region });
     await t.server.services.matchmaking.tick();

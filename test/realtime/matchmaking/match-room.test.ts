@@ -1,11 +1,10 @@
-import type { Room } from "@colyseus/sdk";
 import { ManualClock } from "../../../server/lib/clock";
 import { CloseCode } from "../../../shared/codes";
 import { LobbyClientMessage as M } from "../../../shared/schemas/lobby";
 import { MatchClientMessage, MatchServerMessage, type MatchResultMessage } from "../../../shared/schemas/match";
-import type { MatchFoundMessage } from "../../../shared/schemas/matchmaking";
-import { befriendAll, closeCode, freshRegion, matchFound, matchesOf, ok, PARTY_TEST_ENV, roomState, type MatchStateView } from "../../helpers/parties";
-import { connect, leave, newAccount, presenceUpdate, type Account, type Connection } from "../../helpers/presence";
+import { seatedMatch } from "../../helpers/factories-match";
+import { befriendAll, closeCode, freshRegion, matchesOf, ok, PARTY_TEST_ENV, roomState, type MatchStateView } from "../../helpers/parties";
+import { connect, leave, newAccount, presenceUpdate } from "../../helpers/presence";
 import { startTestServer, type TestServer } from "../../helpers/test-server";
 
 // The match room: a dropped player keeps the seat within MATCH_RECONNECT_SECONDS, a team that
@@ -20,40 +19,13 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-interface Seat {
-  account: Account;
-  lobby: Connection;
-  found: MatchFoundMessage;
-  room: Room;
-  closed: Promise<number>;
-  result: Promise<MatchResultMessage>;
-}
-
-/** Two solo players queued, matched and both in the match room (phase playing). */
-async function duel(a: Account, b: Account, lobbies: [Connection, Connection]): Promise<[Seat, Seat]> {
-  const region = freshRegion();
-  for (const c of lobbies) await ok(c, M.QueueJoin, { mode: "duel", region });
-  expect(await t.server.services.matchmaking.tick()).toHaveLength(1);
-  const seats = await Promise.all(
-    [a, b].map(async (account, i) => {
-      const lobby = lobbies[i]!;
-      const found = await matchFound(lobby);
-      const room = await account.client.colyseus.consumeSeatReservation(found.reservation as never);
-      const result = new Promise<MatchResultMessage>((resolve) => room.onMessage(MatchServerMessage.Result, resolve));
-      return { account, lobby, found, room, closed: closeCode(room), result };
-    }),
-  );
-  await Promise.all(seats.map((s) => roomState<MatchStateView>(s.room, (st) => st.phase === "playing")));
-  return seats as [Seat, Seat];
-}
-
 test("a player who drops keeps the seat within the window and plays on; friends follow queue -> match -> lobby", async () => {
   const [a, b, friend] = await Promise.all([newAccount(t.url), newAccount(t.url), newAccount(t.url)]);
   await befriendAll(a, friend);
   const [ca, cb, cf] = await Promise.all([connect(a), connect(b), connect(friend)]);
   const from = cf.log.mark;
 
-  const [sa, sb] = await duel(a, b, [ca, cb]);
+  const [sa, sb] = await seatedMatch(t, [ca, cb]);
   const inQueue = await presenceUpdate(cf, a, (p) => p.activity?.kind === "queue", from);
   expect(inQueue.activity).toEqual({ kind: "queue", mode: "duel" });
   const inMatch = await presenceUpdate(cf, a, (p) => p.activity?.kind === "match", from);
@@ -88,7 +60,7 @@ test("a player who drops keeps the seat within the window and plays on; friends 
 test("a team that leaves for good forfeits: the other team wins, both connections close 4202", async () => {
   const [a, b] = await Promise.all([newAccount(t.url), newAccount(t.url)]);
   const [ca, cb] = await Promise.all([connect(a), connect(b)]);
-  const [sa, sb] = await duel(a, b, [ca, cb]);
+  const [sa, sb] = await seatedMatch(t, [ca, cb]);
   sa.room.send(MatchClientMessage.Score, {});
   await roomState<MatchStateView>(sb.room, (s) => s.players.get(a.id)?.score === 1);
 
