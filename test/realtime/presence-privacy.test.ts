@@ -1,3 +1,4 @@
+import { newPlayers } from "../helpers/factories";
 import {
   befriend,
   connect,
@@ -5,7 +6,6 @@ import {
   inSnapshot,
   isStatus,
   leave,
-  newAccount,
   presenceUpdate,
   setPresence,
   settle,
@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const accounts = async (n: number): Promise<Account[]> => Promise.all(Array.from({ length: n }, () => newAccount(t.url)));
+const accounts = async (n: number): Promise<Account[]> => newPlayers(t.url, n);
 
 /** `subject` comes online (already is), changes status and text, and leaves; `witness` (a friend) sees it all. */
 async function liveActivity(subject: Connection, witness: Connection): Promise<void> {

@@ -1,12 +1,12 @@
 import { ManualClock } from "../../server/lib/clock";
 import { LobbyServerMessage } from "../../shared/schemas/lobby";
 import type { FriendPresence } from "../../shared/schemas/presence";
+import { newPlayers } from "../helpers/factories";
 import {
   befriend,
   connect,
   isStatus,
   leave,
-  newAccount,
   presenceUpdate,
   setPresence,
   type Account,
@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const accounts = (n: number): Promise<Account[]> => Promise.all(Array.from({ length: n }, () => newAccount(t.url)));
+const accounts = (n: number): Promise<Account[]> => newPlayers(t.url, n);
 const byName = (list: FriendPresence[]) => [...list].sort((x, y) => x.username.localeCompare(y.username));
 
 test("one snapshot holds every friend's presence (online with status/activity/text, offline with lastSeenAt) and nobody else", async () => {

@@ -4,6 +4,7 @@ import { LobbyClientMessage as M } from "../../shared/schemas/lobby";
 import { attempt } from "../helpers/chat";
 import { freshRegion, hasMembers, matchFound, ok, partyInvite, partyUpdate, formParty } from "../helpers/parties";
 import { call, expectUnavailable, internalErrors, notUnavailable, startPgFaultServer, unexpectedFailures, type PgFault, type PgFaultServer } from "../helpers/pg-outage";
+import { newPlayers } from "../helpers/factories";
 import { befriend, connect, leave, newAccount, notification, type Connection } from "../helpers/presence";
 import { GOOD_PASSWORD, uniqueUsername } from "../helpers/test-server";
 
@@ -22,7 +23,7 @@ afterAll(async () => {
 });
 
 async function players(n: number, friends = false): Promise<Connection[]> {
-  const accounts = await Promise.all(Array.from({ length: n }, () => newAccount(s.t.url)));
+  const accounts = await newPlayers(s.t.url, n);
   if (friends) for (let i = 1; i < n; i++) await befriend(accounts[0]!, accounts[i]!);
   const conns: Connection[] = [];
   for (const account of accounts) conns.push(await connect(account));

@@ -1,5 +1,6 @@
 import type { ChatHistoryMessage, ChatMessage } from "../../../shared/schemas/chat";
 import { CHAT_TEST_ENV, dm, join, range, received, receivedSeq, say, seqs } from "../../helpers/chat";
+import { onlinePlayers } from "../../helpers/factories";
 import { befriend, connect, leave, loginAgain, newAccount, type Connection } from "../../helpers/presence";
 import { startTestServer, type TestServer } from "../../helpers/test-server";
 
@@ -11,10 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function members(n: number): Promise<Connection[]> {
-  const accounts = await Promise.all(Array.from({ length: n }, () => newAccount(t.url)));
-  return Promise.all(accounts.map((a) => connect(a)));
-}
+const members = (n: number): Promise<Connection[]> => onlinePlayers(t.url, n);
 
 /** Each sender sends `count` messages one after another; the senders run concurrently. */
 async function sendConcurrently(senders: Connection[], channelId: string, count: number): Promise<ChatMessage[]> {

@@ -2,6 +2,7 @@ import type { ChatHistoryResponse, ChatMessage } from "../../../shared/schemas/c
 import { ErrorCode } from "../../../shared/codes";
 import { LobbyClientMessage, LobbyServerMessage } from "../../../shared/schemas/lobby";
 import { attempt, CHAT_TEST_ENV, deletedNotice, dm, GENERAL, join, receivedSeq, refused, say, seqs, texts, TRADE } from "../../helpers/chat";
+import { newPlayers } from "../../helpers/factories";
 import { befriend, connect, leave, newAccount, type Connection } from "../../helpers/presence";
 import { startTestServer, type TestServer } from "../../helpers/test-server";
 
@@ -17,7 +18,7 @@ const report = (c: Connection, messageId: string, reason = "harassment", note?: 
   attempt<ReportResult>(c, LobbyClientMessage.ChatReport, { messageId, reason, ...(note ? { note } : {}) });
 
 async function members(n: number, channelId: string): Promise<Connection[]> {
-  const accounts = await Promise.all(Array.from({ length: n }, () => newAccount(t.url)));
+  const accounts = await newPlayers(t.url, n);
   const conns: Connection[] = [];
   for (const a of accounts) conns.push(await connect(a));
   for (const c of conns) await join(c, channelId);

@@ -7,7 +7,8 @@ import { dmChannelId, type ChatMessage } from "../../../shared/schemas/chat";
 import type { ChildServer } from "../../helpers/child-server";
 import { CHAT_TEST_ENV, deletedNotice, dm, GENERAL, join, range, received, receivedSeq, say, seqs, texts } from "../../helpers/chat";
 import { createLobbyOn } from "../../helpers/placement";
-import { befriend, connect, leave, newAccount, type Account, type Connection } from "../../helpers/presence";
+import { newPlayers } from "../../helpers/factories";
+import { befriend, connect, leave, type Account, type Connection } from "../../helpers/presence";
 import type { TestServer } from "../../helpers/test-server";
 import { startTwoProcesses, type TwoProcesses } from "../../helpers/two-processes";
 
@@ -30,7 +31,7 @@ const roomOn = (side: Side) => (side === "p1" ? createLobbyOn() : createLobbyOn(
 /** `n` players connected into one lobby instance on `side`. */
 async function playersOn(side: Side, n: number): Promise<Connection[]> {
   const roomId = await roomOn(side);
-  const accounts = await Promise.all(Array.from({ length: n }, () => newAccount(urlOf(side))));
+  const accounts = await newPlayers(urlOf(side), n);
   const conns = await Promise.all(accounts.map((a) => connect(a, { roomId })));
   for (const c of conns) expect(Boolean(matchMaker.getLocalRoomById(c.room.roomId))).toBe(side === "p1");
   return conns;

@@ -18,7 +18,8 @@ import {
   refusedCode,
   storedTicket,
 } from "../../helpers/parties";
-import { connect, leave, newAccount, settle } from "../../helpers/presence";
+import { newPlayers } from "../../helpers/factories";
+import { connect, leave, settle } from "../../helpers/presence";
 import { startTestServer, type TestServer } from "../../helpers/test-server";
 
 // Who may queue, what a party needs to queue, one ticket per player, and every way a search
@@ -31,7 +32,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const accounts = (n: number) => Promise.all(Array.from({ length: n }, () => newAccount(t.url)));
+const accounts = (n: number) => newPlayers(t.url, n);
 
 async function pair() {
   const [a, b] = await accounts(2);

@@ -3,7 +3,8 @@ import { ErrorCode } from "../../../shared/codes";
 import { LobbyClientMessage as M } from "../../../shared/schemas/lobby";
 import type { PartyView } from "../../../shared/schemas/party";
 import { befriendAll, ok, PARTY_TEST_ENV, partyInvite, partyUpdate, refusedCode } from "../../helpers/parties";
-import { connect, leave, newAccount, settle } from "../../helpers/presence";
+import { newPlayers } from "../../helpers/factories";
+import { connect, leave, settle } from "../../helpers/presence";
 import { startTestServer, type TestServer } from "../../helpers/test-server";
 
 // Only friends are invited; a block either way refuses the invite, and a block made after the
@@ -15,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const accounts = (n: number) => Promise.all(Array.from({ length: n }, () => newAccount(t.url)));
+const accounts = (n: number) => newPlayers(t.url, n);
 
 test("only friends can be invited: strangers and pending requests are refused, and nothing reaches them", async () => {
   const [a, stranger, pending] = await accounts(3);

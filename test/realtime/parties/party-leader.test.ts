@@ -4,7 +4,8 @@ import { LobbyClientMessage as M } from "../../../shared/schemas/lobby";
 import type { PartyView } from "../../../shared/schemas/party";
 import { dropConnection, reconnect } from "../../helpers/chat";
 import { befriendAll, hasMembers, ok, PARTY_TEST_ENV, partyGone, partyInvite, partyUpdate, refusedCode, snapshotOf } from "../../helpers/parties";
-import { connect, leave, newAccount, type Account, type Connection } from "../../helpers/presence";
+import { newPlayers } from "../../helpers/factories";
+import { connect, leave, type Account, type Connection } from "../../helpers/presence";
 import { startTestServer, type TestServer } from "../../helpers/test-server";
 
 // Losing the leader: the longest-standing member takes over when the leader leaves or is gone
@@ -18,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const accounts = (n: number) => Promise.all(Array.from({ length: n }, () => newAccount(t.url)));
+const accounts = (n: number) => newPlayers(t.url, n);
 
 /** A party led by `leader`, members joining in the given order (1 s apart on the clock). */
 async function partyInOrder(leader: Connection, ...members: Connection[]): Promise<PartyView> {

@@ -15,7 +15,8 @@ import {
   refusedCode,
   snapshotOf,
 } from "../../helpers/parties";
-import { connect, leave, newAccount, settle } from "../../helpers/presence";
+import { newPlayers } from "../../helpers/factories";
+import { connect, leave, settle } from "../../helpers/presence";
 import { startTestServer, type TestServer } from "../../helpers/test-server";
 
 // Party lifecycle over real lobby connections: create, invite (live and in the join snapshot),
@@ -28,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const accounts = (n: number) => Promise.all(Array.from({ length: n }, () => newAccount(t.url)));
+const accounts = (n: number) => newPlayers(t.url, n);
 
 test("create: the creator leads a party of one, sees it live and in a later snapshot; a second create is refused", async () => {
   const [a] = await accounts(1);

@@ -4,7 +4,8 @@ import type { ChatHistoryMessage } from "../../../shared/schemas/chat";
 import { LobbyClientMessage as M, LobbyServerMessage } from "../../../shared/schemas/lobby";
 import { CHAT_TEST_ENV, join, received, receivedSeq, refusedSend, say, texts, mutedNotice } from "../../helpers/chat";
 import { befriendAll, formParty, ok, PARTY_TEST_ENV, partyUpdate, refusal } from "../../helpers/parties";
-import { connect, leave, newAccount, setPresence, settle } from "../../helpers/presence";
+import { newPlayers } from "../../helpers/factories";
+import { connect, leave, setPresence, settle } from "../../helpers/presence";
 import { startTestServer, type TestServer } from "../../helpers/test-server";
 
 // Ready flags and each member's presence status reach every member live; the party channel is
@@ -16,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const accounts = (n: number) => Promise.all(Array.from({ length: n }, () => newAccount(t.url)));
+const accounts = (n: number) => newPlayers(t.url, n);
 
 test("ready flags and presence statuses of members show live to every member", async () => {
   const [a, b] = await accounts(2);
