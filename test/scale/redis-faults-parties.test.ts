@@ -7,6 +7,7 @@ import { captureLogs, type LogCapture } from "../helpers/log-capture";
 import { freshRegion, hasMembers, matchFound, ok, PARTY_TEST_ENV, partyUpdate } from "../helpers/parties";
 import { befriend, connect, leave, newAccount, type Connection } from "../helpers/presence";
 import { testRedisUrl } from "../helpers/redis";
+import { until } from "../helpers/pg-outage";
 import { TcpProxy } from "../helpers/tcp-proxy";
 import { startTestServer, type TestServer } from "../helpers/test-server";
 
@@ -33,10 +34,6 @@ afterAll(async () => {
 });
 
 const readyz = async (): Promise<number> => (await fetch(`${t.url}/readyz`)).status;
-
-async function until(check: () => Promise<boolean> | boolean): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 50));
-}
 
 type Kind = "blackhole" | "cut";
 

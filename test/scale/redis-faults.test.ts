@@ -6,6 +6,7 @@ import { captureLogs, type LogCapture } from "../helpers/log-capture";
 import { befriend, connect, leave, loginAgain, newAccount, seesStatus, setPresence, type Account, type Connection } from "../helpers/presence";
 import { formParty } from "../helpers/parties";
 import { testRedisUrl } from "../helpers/redis";
+import { until } from "../helpers/pg-outage";
 import { TcpProxy } from "../helpers/tcp-proxy";
 import { startTestServer, type TestServer } from "../helpers/test-server";
 
@@ -42,11 +43,6 @@ afterAll(async () => {
 });
 
 const readyz = async (): Promise<number> => (await fetch(`${t.url}/readyz`)).status;
-
-/** Polls until `check` holds (the test's timeout bounds the wait). */
-async function until(check: () => Promise<boolean> | boolean): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 50));
-}
 
 type Kind = "blackhole" | "cut";
 
