@@ -25,11 +25,9 @@ import { chatNamespace, PresenceChatTopics } from "./realtime/chat-topics";
 import { PresenceProcessRegistry } from "./realtime/process-registry";
 import { BackplaneHealth } from "./realtime/backplane-health";
 import { WeakListeners } from "./realtime/weak-listeners";
-import type { LobbyChat } from "./realtime/rooms/lobby-chat";
 import type { Resyncable } from "./realtime/rooms/lobby.room";
 import { AccountEventOutbox } from "./realtime/account-event-outbox";
-import { LobbySocial } from "./realtime/rooms/lobby-social";
-import { LobbyParties } from "./realtime/rooms/lobby-parties";
+import { lobbyFeatures } from "./realtime/lobby/features";
 import { ColyseusMatchHandoff } from "./realtime/match-handoff";
 import { createServices, type Services } from "./services";
 import { lobbyBackgroundTasks } from "./background-tasks";
@@ -104,14 +102,12 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     throw err;
   });
   const sessionCache = new SessionCache(config.sessionCacheSeconds * 1000, SESSION_CACHE_MAX_ENTRIES, clock);
-  const chatResyncs = new WeakListeners<LobbyChat>();
   const lobbyResyncs = new WeakListeners<Resyncable>();
   // Whatever was published while the subscriber was away never arrived here: ended sessions
-  // (so the session cache starts over), chat (streams catch up from the database), account events
-  // (every lobby connection is refreshed).
+  // (so the session cache starts over), chat and account events (every lobby room's streams catch
+  // up from the database and its connections are refreshed).
   const backplane = createBackplane(config.redisUrl, config.redisCommandTimeoutMs, () => {
     sessionCache.clear();
-    chatResyncs.forEach((room) => void room.resync());
     lobbyResyncs.forEach((room) => void room.resync());
   });
   metrics.backplaneUp.set(1);
@@ -223,12 +219,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       reconnectSeconds: config.lobby.reconnectSeconds,
       sessionSweepMs: config.lobby.sessionSweepSeconds * 1000,
       shardCountEveryMs: opts.shardCountEveryMs ?? 1000,
-      social: new LobbySocial({ presence, notifications, logger, clock }),
-      chat: { chat, logger, clock, joins: config.chat.joins, topicChannel: chatTopics.channelOf, resyncs: chatResyncs,
-        // chat.join reads and sends up to 200 messages: per account, on every process together.
-        joinsPerAccount: limiterStore.create({ name: "chat_join_account", points: config.chat.joins.perAccountPerMinute, durationSeconds: 60 }),
-      },
-      parties: new LobbyParties({ parties, matchmaking, presence, logger }),
+      features: lobbyFeatures({ presence, notifications, chat, parties, matchmaking, chatJoins: config.chat.joins, limiterStore, chatTopicChannel: chatTopics.channelOf, logger, clock }),
       joinSnapshots: services.joinSnapshots,
       admission: joinAdmission,
       resyncs: lobbyResyncs,

@@ -1,6 +1,9 @@
-import type { Client } from "@colyseus/core";
 import { ClientDelivery } from "../../../server/realtime/client-delivery";
-import { LobbyChat, type LobbyChatDeps } from "../../../server/realtime/rooms/lobby-chat";
+import { newChatConnection } from "../../../server/realtime/lobby/chat/chat-connection";
+import { ChatStreams } from "../../../server/realtime/lobby/chat/chat-streams";
+import type { ChatService } from "../../../server/modules/chat/chat.service";
+import type { Logger } from "../../../server/lib/logger";
+import type { LobbyClient } from "../../../server/realtime/lobby/lobby-client";
 import { TopicSubscriptions } from "../../../server/realtime/topic-subscriptions";
 import { LocalPresence } from "@colyseus/core";
 
@@ -8,28 +11,26 @@ import { LocalPresence } from "@colyseus/core";
  * What a lobby connection keeps is per connection times 20k: no collection, promise or closure
  * it does not use (see bench/lib/heap-connections.ts for the measurement).
  */
-function chat(): LobbyChat {
-  // newConnection uses none of the chat service.
-  const deps = { chat: {}, logger: {}, topicChannel: (id: string) => `c:${id}` } as unknown as LobbyChatDeps;
-  return new LobbyChat(deps, new TopicSubscriptions(new LocalPresence(), deps.topicChannel, () => undefined), () => []);
+function streams(): ChatStreams {
+  // stop() uses none of the chat service.
+  return new ChatStreams({} as ChatService, {} as Logger, new TopicSubscriptions(new LocalPresence(), (id: string) => `c:${id}`, () => undefined), () => []);
 }
 const who = { accountId: "a", username: "alice" };
-const client = {} as Client;
+const client = {} as LobbyClient;
 
 test("a new connection's chat state holds no collection until one is needed", () => {
-  const state = chat().newConnection(who, client, new Promise(() => undefined));
+  const state = newChatConnection(who, client, new Promise(() => undefined));
   expect([state.cursors, state.joined, state.channelOps, state.hiddenLoaded]).toEqual([undefined, undefined, undefined, undefined]);
   expect(state.hidden.size).toBe(0);
   // Shared by every connection that hides nobody.
-  expect(chat().newConnection(who, client, new Promise(() => undefined)).hidden).toBe(state.hidden);
+  expect(newChatConnection(who, client, new Promise(() => undefined)).hidden).toBe(state.hidden);
 });
 
 test("the DM positions replace the join's promise once it settles; no positions share one empty map", async () => {
-  const lobby = chat();
-  const some = lobby.newConnection(who, client, Promise.resolve(new Map([["dm:a:b", 4]])));
-  const none = lobby.newConnection(who, client, Promise.resolve(new Map()));
-  const other = lobby.newConnection(who, client, Promise.resolve(new Map()));
-  const failed = lobby.newConnection(who, client, Promise.resolve(undefined));
+  const some = newChatConnection(who, client, Promise.resolve(new Map([["dm:a:b", 4]])));
+  const none = newChatConnection(who, client, Promise.resolve(new Map()));
+  const other = newChatConnection(who, client, Promise.resolve(new Map()));
+  const failed = newChatConnection(who, client, Promise.resolve(undefined));
   await Promise.resolve();
   expect(some.dmBase).toEqual(new Map([["dm:a:b", 4]]));
   expect(none.dmBase).toBeInstanceOf(Map);
@@ -38,9 +39,8 @@ test("the DM positions replace the join's promise once it settles; no positions 
 });
 
 test("stop() of a connection that never joined a channel leaves nothing behind", () => {
-  const lobby = chat();
-  const state = lobby.newConnection(who, client, Promise.resolve(undefined));
-  lobby.stop(state);
+  const state = newChatConnection(who, client, Promise.resolve(undefined));
+  streams().stop(state);
   expect([state.cursors, state.joined, state.channelOps]).toEqual([undefined, undefined, undefined]);
 });
 

@@ -1,7 +1,7 @@
-import { ClientState } from "@colyseus/core";
-import type { ChatService } from "../../modules/chat/chat.service";
-import type { ChannelCursor } from "../channel-cursor";
-import type { ChatConnection } from "./lobby-chat";
+import type { ChatService } from "../../../modules/chat/chat.service";
+import type { ChannelCursor } from "../../channel-cursor";
+import type { ChatConnection } from "./chat-connection";
+import { reachable } from "./chat-streams";
 
 /** Most messages read per channel by one resync; a cursor further behind fills the rest itself. */
 const RESYNC_READ_MAX = 200;
@@ -16,7 +16,7 @@ const RESYNC_READ_MAX = 200;
 export async function resyncCursors(chat: ChatService, connections: Iterable<ChatConnection>): Promise<void> {
   const byChannel = new Map<string, ChannelCursor[]>();
   for (const state of connections) {
-    if (!state.cursors || state.client.state === ClientState.RECONNECTED || state.client.state === ClientState.LEAVING) continue;
+    if (!state.cursors || !reachable(state)) continue;
     for (const [channelId, cursor] of state.cursors) {
       if (!cursor.isOpen) continue;
       const list = byChannel.get(channelId);
