@@ -1,4 +1,5 @@
 import type { Client } from "@colyseus/core";
+import type { LobbyServerMessages } from "../../../shared/schemas/lobby-server-messages";
 import type { LobbyAuth } from "../room-auth";
 
 /**
@@ -15,11 +16,10 @@ export interface LobbyUserData {
 }
 
 /**
- * A lobby connection, typed the Colyseus way (`Client<{ auth, userData, messages }>`). The
- * server→client message map belongs here as `messages` once shared/ has one: `client.send` then
- * checks every payload against it.
+ * A lobby connection, typed the Colyseus way (`Client<{ auth, userData, messages }>`): `messages`
+ * is shared/'s server -> client map, so `client.send` takes only a known type with its payload.
  */
-export type LobbyClient = Client<{ auth: LobbyAuth; userData: LobbyUserData }>;
+export type LobbyClient = Client<{ auth: LobbyAuth; userData: LobbyUserData; messages: LobbyServerMessages }>;
 
 /** Who a connection is, as the services take it. */
 export interface LobbyIdentity {

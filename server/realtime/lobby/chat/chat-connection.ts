@@ -1,3 +1,4 @@
+import type { LobbyServerMessages, LobbyServerMessageType } from "../../../../shared/schemas/lobby-server-messages";
 import type { TokenBucket } from "../../../lib/token-bucket";
 import type { Logger } from "../../../lib/logger";
 import type { ChatService } from "../../../modules/chat/chat.service";
@@ -46,7 +47,8 @@ export interface ChatConnection {
 export const NO_ONE: ReadonlySet<string> = new Set();
 const NO_DM_CHANNELS: ReadonlyMap<string, number> = new Map();
 
-export const send = (state: ChatConnection, type: string, payload: unknown): void => state.client.send(type, payload);
+export const send = <K extends LobbyServerMessageType>(state: ChatConnection, type: K, payload: LobbyServerMessages[K]): void =>
+  state.client.send(type, payload);
 
 /**
  * `dmBase` settles with the DM positions of the join's snapshot, read after the account's channel
