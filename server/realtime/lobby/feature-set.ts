@@ -23,7 +23,7 @@ export class LobbyFeatureSet {
   /** The features consuming each account event kind, with their slot. */
   private readonly consumers = new Map<AccountEventKind, [AnyLobbyFeature, number][]>();
 
-  constructor(list: LobbyFeatureList, room: FeatureRoom, router: MessageRouter, logger: Logger) {
+  constructor(list: LobbyFeatureList, room: FeatureRoom, router: Pick<MessageRouter, "on">, logger: Logger) {
     const context: LobbyRoomContext = {
       presence: room.presence,
       logger,
@@ -102,7 +102,7 @@ export class LobbyFeatureSet {
 }
 
 /** The room's router as one feature sees it: each handler gets the connection's state for that feature. */
-function routerFor(router: MessageRouter, name: string, slot: number): FeatureRouter<unknown> {
+function routerFor(router: Pick<MessageRouter, "on">, name: string, slot: number): FeatureRouter<unknown> {
   return {
     on(type, schema, handler) {
       router.on(type, schema, (raw, message) => {
