@@ -1,3 +1,4 @@
+import { matchMaker } from "@colyseus/core";
 import { Client, type Room } from "@colyseus/sdk";
 import { ErrorCode } from "../../shared/codes";
 import type { WsErrorMessage } from "../../shared/schemas/lobby";
@@ -12,10 +13,12 @@ let room: Room;
 beforeAll(async () => {
   t = await startTestServer({ ...REALTIME_TEST_ENV });
   defineRouterProbeRoom();
-  room = await new Client(t.url).joinOrCreate(ROUTER_PROBE_ROOM);
+  // Clients may not create rooms (the matchmake guard): the probe is opened server-side and joined by id.
+  const probe = await matchMaker.createRoom(ROUTER_PROBE_ROOM, {});
+  room = await new Client(t.url).joinById(probe.roomId);
 });
 afterAll(async () => {
-  await room.leave();
+  await room?.leave();
   await t.close();
 });
 
