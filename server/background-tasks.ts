@@ -1,7 +1,7 @@
 import type { Config } from "./config";
 import type { Logger } from "./lib/logger";
 import type { ProcessRegistry } from "./modules/presence/process-registry";
-import { startLiveness } from "./realtime/liveness";
+import { startLiveness } from "./backplane/liveness";
 import type { Services } from "./services";
 
 /** A loop of the process: started once the server listens, stopped first at shutdown. */

@@ -12,7 +12,7 @@ import { memoryLimiterStore, redisLimiterStore } from "./lib/rate-limit/flexible
 import type { LimiterStore } from "./lib/rate-limit/limiter";
 import { connectRedis, redactUrl } from "./lib/redis";
 import type { PasswordHasher } from "./modules/auth/password-hasher";
-import { PresenceAccountEventBus, SESSIONS_ENDED_CHANNEL, type SessionsEndedNotice } from "./realtime/account-channel";
+import { PresenceAccountEventBus, SESSIONS_ENDED_CHANNEL, type SessionsEndedNotice } from "./backplane/presence-account-event-bus";
 import { AdmissionGate } from "./lib/admission-gate";
 import { admissionObserver } from "./lib/metrics";
 import { SessionCache } from "./modules/auth/session-cache";
@@ -20,19 +20,19 @@ import { JoinAdmission } from "./realtime/join-admission";
 import { healthzFastPath } from "./gateway/healthz-fast-path";
 import { guardMatchmake } from "./realtime/matchmake-guard";
 import { captureHelmetHeaders } from "./gateway/middleware/security-headers";
-import { PresenceApiStore } from "./realtime/presence-store";
-import { chatNamespace, PresenceChatTopics } from "./realtime/chat-topics";
-import { PresenceProcessRegistry } from "./realtime/process-registry";
-import { BackplaneHealth } from "./realtime/backplane-health";
+import { PresenceApiStore } from "./backplane/presence-api-store";
+import { chatNamespace, PresenceChatTopics } from "./backplane/presence-chat-topics";
+import { PresenceProcessRegistry } from "./backplane/presence-process-registry";
+import { BackplaneHealth } from "./backplane/backplane-health";
 import { WeakListeners } from "./realtime/weak-listeners";
 import type { Resyncable } from "./realtime/rooms/lobby.room";
-import { AccountEventOutbox } from "./realtime/account-event-outbox";
+import { AccountEventOutbox } from "./backplane/account-event-outbox";
 import { lobbyFeatures } from "./realtime/lobby/features";
 import { ColyseusMatchHandoff } from "./realtime/match-handoff";
 import { createServices, type Services } from "./services";
 import { lobbyBackgroundTasks } from "./background-tasks";
 import { createGameServer, shutdownGameServer, type HeartbeatOptions } from "./realtime/game-server";
-import { createBackplane } from "./realtime/presence-factory";
+import { createBackplane } from "./backplane/backplane";
 
 export interface LobbyServer {
   readonly port: number;

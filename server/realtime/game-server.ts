@@ -5,7 +5,7 @@ import { Limits } from "../../shared/limits";
 import { RoomName } from "../../shared/rooms";
 import type { WebSocketServer } from "ws";
 import { ColyseusLog } from "./colyseus-log";
-import type { RealtimeBackplane } from "./presence-factory";
+import type { RealtimeBackplane } from "../backplane/backplane";
 import { SendBacklogGuard } from "./send-backlog";
 import { StaggeredHeartbeat } from "./staggered-heartbeat";
 import { createLobbyRoom, type LobbyRoomDeps } from "./rooms/lobby.room";

@@ -11,9 +11,9 @@ import { PresenceService } from "../../server/modules/presence/presence.service"
 import type { EdgeState } from "../../server/modules/social/friend-state";
 import { FriendsRepo } from "../../server/modules/social/friends.repo";
 import { FriendsService } from "../../server/modules/social/friends.service";
-import { PresenceAccountEventBus } from "../../server/realtime/account-channel";
-import { PresenceProcessRegistry } from "../../server/realtime/process-registry";
-import { PresenceApiStore } from "../../server/realtime/presence-store";
+import { PresenceAccountEventBus } from "../../server/backplane/presence-account-event-bus";
+import { PresenceProcessRegistry } from "../../server/backplane/presence-process-registry";
+import { PresenceApiStore } from "../../server/backplane/presence-api-store";
 import { createAccount, DATABASE_STORES, type StoreUnderTest } from "./database-stores";
 
 /**

@@ -3,7 +3,7 @@ import { LocalPresence, type Presence } from "@colyseus/core";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { Redis } from "ioredis";
 import type { PresenceRecord } from "../../server/modules/presence/presence.store";
-import { PresenceApiStore } from "../../server/realtime/presence-store";
+import { PresenceApiStore } from "../../server/backplane/presence-api-store";
 import { testRedisUrl } from "../helpers/redis";
 
 /**

@@ -1,5 +1,5 @@
 import { matchMaker } from "@colyseus/core";
-import { accountChannel } from "../../server/realtime/account-channel";
+import { accountChannel } from "../../server/backplane/presence-account-event-bus";
 import type { AccountEvent } from "../../server/modules/events/account-events";
 import { LobbyClientMessage, LobbyServerMessage, type FriendsUpdateMessage } from "../../shared/schemas/lobby";
 import type { Notification } from "../../shared/schemas/notifications";

@@ -2,7 +2,7 @@ import { matchMaker } from "@colyseus/core";
 import { Redis } from "ioredis";
 import { LobbyHttpClient } from "../../shared/client/http-client";
 import { CloseCode } from "../../shared/codes";
-import { accountChannel } from "../../server/realtime/account-channel";
+import { accountChannel } from "../../server/backplane/presence-account-event-bus";
 import { freePort, startChildServer, type ChildServer } from "../helpers/child-server";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { REALTIME_TEST_ENV } from "../helpers/realtime";

@@ -29,7 +29,7 @@ interface Proc {
   address: string;
 }
 
-// Chat topics are namespaced by the Redis database index (chat-topics.ts), and each test process
+// Chat topics are namespaced by the Redis database index (backplane/presence-chat-topics.ts), and each test process
 // leases its own index; the run's own channel name keeps it apart even from a second run that
 // happened to lease the same index.
 const CHANNEL_NAME = `e2e-${crypto.randomBytes(4).toString("hex")}`;

@@ -1,5 +1,5 @@
 import type { Presence } from "@colyseus/core";
-import { accountChannel, type AccountEvent } from "../account-channel";
+import { accountChannel, type AccountEvent } from "../../backplane/presence-account-event-bus";
 import { AccountIndex } from "../account-index";
 import { TopicSubscriptions } from "../topic-subscriptions";
 import type { LobbyFeatureSet } from "./feature-set";

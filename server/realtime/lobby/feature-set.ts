@@ -1,7 +1,7 @@
 import type { Presence } from "@colyseus/core";
 import type { Logger } from "../../lib/logger";
 import type { JoinSnapshot } from "../../modules/lobby/join-snapshot";
-import type { AccountEvent } from "../account-channel";
+import type { AccountEvent } from "../../backplane/presence-account-event-bus";
 import type { MessageRouter } from "../message-router";
 import type { AccountEventKind, AnyLobbyFeature, FeatureRouter, LobbyFeature, LobbyFeatureList, LobbyRoomContext, StartCause } from "./feature";
 import { closedByServer, type LobbyClient } from "./lobby-client";

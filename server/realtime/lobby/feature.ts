@@ -2,7 +2,7 @@ import type { Presence } from "@colyseus/core";
 import type { z } from "zod";
 import type { Logger } from "../../lib/logger";
 import type { JoinSnapshot } from "../../modules/lobby/join-snapshot";
-import type { AccountEvent } from "../account-channel";
+import type { AccountEvent } from "../../backplane/presence-account-event-bus";
 import type { LobbyClient } from "./lobby-client";
 
 export type AccountEventKind = AccountEvent["kind"];

@@ -21,7 +21,7 @@ export interface LobbyFeatureDeps {
   /** chat.join budgets (CHAT_JOIN_BURST, CHAT_JOINS_PER_SECOND, CHAT_JOINS_PER_ACCOUNT_PER_MINUTE). */
   chatJoins: { burst: number; perSecond: number; perAccountPerMinute: number };
   limiterStore: LimiterStore;
-  /** The Presence channel of a chat channel (see chat-topics.ts). */
+  /** The Presence channel of a chat channel (see backplane/presence-chat-topics.ts). */
   chatTopicChannel: (channelId: string) => string;
   logger: Logger;
   clock: Clock;

@@ -9,7 +9,7 @@ import type { MatchRoomConfig } from "../../modules/matchmaking/matchmaking-conf
 import type { MatchmakingService } from "../../modules/matchmaking/matchmaking.service";
 import { RaceGame } from "../../modules/matches/race-game";
 import type { RatingsService } from "../../modules/ratings/ratings.service";
-import { accountChannel, type AccountEvent } from "../account-channel";
+import { accountChannel, type AccountEvent } from "../../backplane/presence-account-event-bus";
 import { TopicSubscriptions } from "../topic-subscriptions";
 import { MessageRouter, sendError } from "../message-router";
 import { MatchPlayerState, MatchState } from "./match.state";

@@ -1,5 +1,5 @@
 import { matchMaker } from "@colyseus/core";
-import { accountChannel } from "../../../server/realtime/account-channel";
+import { accountChannel } from "../../../server/backplane/presence-account-event-bus";
 import type { AccountEvent } from "../../../server/modules/events/account-events";
 import { CloseCode } from "../../../shared/codes";
 import { leave } from "../../helpers/factories";

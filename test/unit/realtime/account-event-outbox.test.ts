@@ -1,4 +1,4 @@
-import { AccountEventOutbox } from "../../../server/realtime/account-event-outbox";
+import { AccountEventOutbox } from "../../../server/backplane/account-event-outbox";
 import { captureLogs } from "../../helpers/log-capture";
 
 /** A backplane that refuses publishes while `down`, and records what it took. */

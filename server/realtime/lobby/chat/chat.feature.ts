@@ -16,7 +16,7 @@ import { ChatStreams } from "./chat-streams";
 export interface ChatFeatureDeps extends ChatJoinLimits {
   chat: ChatService;
   logger: Logger;
-  /** The Presence channel of a chat channel (see chat-topics.ts). */
+  /** The Presence channel of a chat channel (see backplane/presence-chat-topics.ts). */
   topicChannel: (channelId: string) => string;
 }
 
