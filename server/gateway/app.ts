@@ -28,6 +28,7 @@ import { settingsRoutes } from "./routes/settings.routes";
 import { adminRoutes } from "./routes/admin.routes";
 import { adminMonitorRoutes } from "./routes/admin-monitor.routes";
 import { adminPageRoutes } from "./routes/admin-page.routes";
+import { playPageRoutes } from "./routes/play-page.routes";
 import type { AdminService } from "../modules/admin/admin.service";
 
 export interface GatewayDeps {
@@ -81,6 +82,8 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   if (deps.admin) app.use("/admin/api", adminRoutes({ admin: deps.admin, auth: deps.auth, loginLimiter: deps.limiters.token }));
   // The operator console's static page (GET /admin), under a strict CSP.
   app.use("/admin", adminPageRoutes());
+  // The player web client (GET /play), under the same CSP.
+  app.use("/play", playPageRoutes());
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -1,0 +1,192 @@
+import { LobbyApiError } from "../../../../shared/client";
+import { LobbyClientMessage } from "../../../../shared/schemas/lobby";
+import type { FriendPresence, VisibleStatus } from "../../../../shared/schemas/presence";
+import type { PublicAccount } from "../../../../shared/schemas/social";
+import type { App } from "../app";
+import { announce, byId, h, replace } from "../dom";
+
+interface Friend {
+  account: PublicAccount;
+  presence?: FriendPresence;
+}
+
+const STATUS_LABEL: Record<VisibleStatus, string> = { online: "Online", away: "Away", busy: "Busy", offline: "Offline" };
+
+function activityText(p: FriendPresence | undefined): string {
+  const a = p?.activity;
+  if (!a || p?.status === "offline") return "";
+  if (a.kind === "party") return `in a party of ${a.size}`;
+  if (a.kind === "queue") return `searching ${a.mode}`;
+  if (a.kind === "match") return `playing ${a.mode}`;
+  return "in the lobby";
+}
+
+/** Friends with live presence, requests in and out, blocks, and the player's own status menu. */
+export class FriendsView {
+  readonly friends = new Map<string, Friend>();
+  private readonly incoming = new Map<string, PublicAccount>();
+  private readonly outgoing = new Map<string, PublicAccount>();
+
+  constructor(private readonly app: App) {
+    const { lobby } = app;
+    lobby.on("presence.snapshot", (m) => {
+      for (const f of m.friends) this.friends.set(f.accountId, { account: { id: f.accountId, username: f.username }, presence: f });
+      for (const id of [...this.friends.keys()]) if (!m.friends.some((f) => f.accountId === id)) this.friends.delete(id);
+      byId<HTMLSelectElement>("status-select").value = m.self.status;
+      byId<HTMLInputElement>("status-text").value = m.self.text ?? "";
+      this.render();
+    });
+    lobby.on("presence.update", (p) => {
+      this.friends.set(p.accountId, { account: { id: p.accountId, username: p.username }, presence: p });
+      this.incoming.delete(p.accountId);
+      this.outgoing.delete(p.accountId);
+      this.render();
+    });
+    lobby.on("friends.update", (m) => {
+      this.incoming.delete(m.account.id);
+      this.outgoing.delete(m.account.id);
+      if (m.state === null) this.friends.delete(m.account.id);
+      else if (m.state === "incoming") this.incoming.set(m.account.id, m.account);
+      else if (m.state === "outgoing") this.outgoing.set(m.account.id, m.account);
+      else if (!this.friends.has(m.account.id)) this.friends.set(m.account.id, { account: m.account });
+      this.render();
+    });
+    lobby.onJoined(() => void this.loadRequests());
+
+    byId("add-friend-form").addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const input = byId<HTMLInputElement>("add-friend-name");
+      const username = input.value.trim();
+      void this.act(async () => {
+        const result = await app.session.call((http, t) => http.sendFriendRequest(t, username));
+        input.value = "";
+        announce(result.state === "friend" ? `You and ${result.account.username} are now friends.` : `Friend request sent to ${result.account.username}.`);
+      });
+    });
+    byId<HTMLSelectElement>("status-select").addEventListener("change", (ev) => {
+      lobby.send(LobbyClientMessage.PresenceSet, { status: (ev.target as HTMLSelectElement).value });
+    });
+    byId("status-text-form").addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const text = byId<HTMLInputElement>("status-text").value;
+      lobby.send(LobbyClientMessage.PresenceSet, { text: text.trim() === "" ? null : text });
+      announce(text.trim() === "" ? "Custom status cleared." : "Custom status set.");
+    });
+  }
+
+  name(accountId: string): string | undefined {
+    return this.friends.get(accountId)?.account.username ?? this.incoming.get(accountId)?.username;
+  }
+
+  /** Pending requests (presence snapshots list friends only). */
+  private async loadRequests(): Promise<void> {
+    for (const state of ["incoming", "outgoing"] as const) {
+      const page = await this.app.session.call((http, t) => http.friends(t, { state, limit: 100 })).catch(() => undefined);
+      if (!page) continue;
+      const map = state === "incoming" ? this.incoming : this.outgoing;
+      map.clear();
+      for (const item of page.items) map.set(item.account.id, item.account);
+    }
+    this.render();
+    void this.loadBlocks();
+  }
+
+  async loadBlocks(): Promise<void> {
+    const page = await this.app.session.call((http, t) => http.blocks(t, { limit: 100 })).catch(() => undefined);
+    if (!page) return;
+    replace(
+      byId("block-list"),
+      ...page.items.map((b) =>
+        h("li", { class: "item" }, h("span", { class: "grow" }, b.account.username),
+          h("button", { type: "button", class: "secondary small", onclick: () => void this.act(async () => {
+            await this.app.session.call((http, t) => http.unblock(t, b.account.id));
+            await this.loadBlocks();
+          }) }, `Unblock ${b.account.username}`)),
+      ),
+    );
+  }
+
+  private async act(fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      announce(err instanceof LobbyApiError ? err.message : String(err), "error");
+    }
+  }
+
+  private button(label: string, aria: string, fn: () => Promise<void>, cls = "secondary small"): HTMLButtonElement {
+    return h("button", { type: "button", class: cls, "aria-label": aria, onclick: () => void this.act(fn) }, label);
+  }
+
+  render(): void {
+    const http = <T,>(fn: (c: App["session"]["client"]["http"], t: string) => Promise<T>) => this.app.session.call(fn);
+    const sorted = [...this.friends.values()].sort((a, b) => {
+      const on = (f: Friend) => (f.presence?.status ?? "offline") === "offline" ? 1 : 0;
+      return on(a) - on(b) || a.account.username.localeCompare(b.account.username);
+    });
+    replace(
+      byId("friend-list"),
+      sorted.length === 0 ? h("li", { class: "empty" }, "No friends yet: add one by username.") : null,
+      ...sorted.map((f) => {
+        const status = f.presence?.status ?? "offline";
+        const name = f.account.username;
+        return h(
+          "li",
+          { class: "item friend", "data-username": name, "data-status": status },
+          h("span", { class: `dot ${status}`, "aria-hidden": "true" }),
+          h("span", { class: "grow" },
+            h("strong", {}, name), " ",
+            h("span", { class: "status" }, STATUS_LABEL[status]),
+            f.presence?.text ? h("span", { class: "custom" }, ` “${f.presence.text}”`) : null,
+            h("span", { class: "activity" }, activityText(f.presence) ? ` · ${activityText(f.presence)}` : ""),
+          ),
+          h("span", { class: "actions" },
+            this.button("Message", `Message ${name}`, async () => this.app.chat.openDm(f.account)),
+            this.button("Invite", `Invite ${name} to your party`, async () => this.app.party.invite(f.account.id)),
+            this.button("Remove", `Remove ${name} from friends`, async () => {
+              if (!confirm(`Remove ${name} from your friends?`)) return;
+              await http((c, t) => c.removeFriend(t, f.account.id));
+            }),
+            this.button("Block", `Block ${name}`, async () => {
+              if (!confirm(`Block ${name}? They can no longer message or invite you.`)) return;
+              await http((c, t) => c.block(t, f.account.id));
+              this.friends.delete(f.account.id);
+              this.render();
+              await this.loadBlocks();
+            }),
+          ),
+        );
+      }),
+    );
+    const requests = [
+      ...[...this.incoming.values()].map((a) =>
+        h("li", { class: "item request", "data-username": a.username },
+          h("span", { class: "grow" }, h("strong", {}, a.username), " wants to be your friend"),
+          this.button("Accept", `Accept ${a.username}'s request`, async () => void (await http((c, t) => c.acceptFriendRequest(t, a.id))), "small"),
+          this.button("Decline", `Decline ${a.username}'s request`, async () => {
+            await http((c, t) => c.declineFriendRequest(t, a.id));
+            this.incoming.delete(a.id);
+            this.render();
+          }),
+          this.button("Block", `Block ${a.username}`, async () => {
+            await http((c, t) => c.block(t, a.id));
+            this.incoming.delete(a.id);
+            this.render();
+            await this.loadBlocks();
+          }),
+        ),
+      ),
+      ...[...this.outgoing.values()].map((a) =>
+        h("li", { class: "item request", "data-username": a.username },
+          h("span", { class: "grow" }, "Request sent to ", h("strong", {}, a.username)),
+          this.button("Cancel", `Cancel the request to ${a.username}`, async () => {
+            await http((c, t) => c.cancelFriendRequest(t, a.id));
+            this.outgoing.delete(a.id);
+            this.render();
+          }),
+        ),
+      ),
+    ];
+    replace(byId("request-list"), requests.length === 0 ? h("li", { class: "empty" }, "No pending requests.") : null, ...requests);
+  }
+}

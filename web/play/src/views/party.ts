@@ -1,0 +1,113 @@
+import { LobbyClientMessage } from "../../../../shared/schemas/lobby";
+import type { PartyInviteMessage, PartyView as Party } from "../../../../shared/schemas/party";
+import type { App } from "../app";
+import { announce, byId, h, replace } from "../dom";
+
+/** The player's party (versioned updates), invitations, and the leader's and members' actions. */
+export class PartyView {
+  party: Party | null = null;
+  private readonly invites = new Map<string, PartyInviteMessage>();
+
+  constructor(private readonly app: App) {
+    const { lobby } = app;
+    lobby.on("party.snapshot", (m) => {
+      this.party = m.party;
+      this.invites.clear();
+      for (const i of m.invites) this.invites.set(i.partyId, i);
+      this.render();
+    });
+    lobby.on("party.update", (m) => {
+      if (m.party === null) {
+        if (this.party?.id === m.partyId) {
+          this.party = null;
+          if (m.reason === "kicked") announce("You were removed from the party.");
+          if (m.reason === "disbanded") announce("The party was disbanded.");
+        }
+      } else if (!this.party || this.party.id !== m.party.id || m.party.version > this.party.version) {
+        this.party = m.party;
+      }
+      this.render();
+    });
+    lobby.on("party.invite", (m) => {
+      this.invites.set(m.partyId, m);
+      announce(`${m.from.username} invited you to their party.`);
+      this.render();
+    });
+    lobby.on("error", (e) => {
+      if (e.type?.startsWith("party.")) byId("party-error").textContent = e.message;
+    });
+  }
+
+  private get me(): string {
+    return this.app.session.account.id;
+  }
+
+  async invite(accountId: string): Promise<void> {
+    await this.act(LobbyClientMessage.PartyInvite, { accountId });
+  }
+
+  private async act(type: string, payload: unknown = {}): Promise<void> {
+    byId("party-error").textContent = "";
+    try {
+      const view = await this.app.lobby.request<Party>(type, payload);
+      if (view && typeof view === "object" && "version" in view && (!this.party || view.version > this.party.version || view.id !== this.party.id)) {
+        this.party = view;
+        this.render();
+      }
+    } catch (err) {
+      byId("party-error").textContent = (err as Error).message;
+    }
+  }
+
+  private btn(label: string, aria: string, type: string, payload: unknown = {}, cls = "secondary small"): HTMLButtonElement {
+    return h("button", { type: "button", class: cls, "aria-label": aria, onclick: () => void this.act(type, payload) }, label);
+  }
+
+  render(): void {
+    const p = this.party;
+    for (const [id, inv] of this.invites) if (Date.parse(inv.expiresAt) < Date.now() || p?.id === id) this.invites.delete(id);
+    replace(
+      byId("party-invites"),
+      ...[...this.invites.values()].map((inv) =>
+        h("li", { class: "item invite", "data-from": inv.from.username },
+          h("span", { class: "grow" }, h("strong", {}, inv.from.username), ` invites you (party of ${inv.size})`),
+          h("button", { type: "button", class: "small", onclick: () => { this.invites.delete(inv.partyId); void this.act(LobbyClientMessage.PartyAccept, { partyId: inv.partyId }); } }, "Join party"),
+          h("button", { type: "button", class: "secondary small", onclick: () => { this.invites.delete(inv.partyId); this.render(); this.app.lobby.send(LobbyClientMessage.PartyDecline, { partyId: inv.partyId }); } }, "Decline"),
+        ),
+      ),
+    );
+    this.app.chat.setParty(p?.channelId ?? null);
+    this.app.queue.partyChanged(p);
+    const box = byId("party");
+    if (!p) {
+      replace(box,
+        h("p", {}, "You are not in a party. Invite a friend from your friends list, or:"),
+        this.btn("Create a party", "Create a party", LobbyClientMessage.PartyCreate, {}, "small"));
+      return;
+    }
+    const leader = p.leaderId === this.me;
+    const self = p.members.find((m) => m.id === this.me);
+    replace(
+      box,
+      h("p", { id: "party-summary" }, `Party of ${p.members.length}/${p.maxSize}`, p.queue ? ` · searching ${p.queue.mode} (${p.queue.region})` : ""),
+      h("ul", { class: "list", id: "party-members", "aria-label": "Party members" },
+        ...p.members.map((m) =>
+          h("li", { class: "item member", "data-username": m.username, "data-ready": String(m.ready) },
+            h("span", { class: `dot ${m.status}`, "aria-hidden": "true" }),
+            h("span", { class: "grow" }, h("strong", {}, m.username), m.id === p.leaderId ? " (leader)" : "", m.ready ? " · ready" : " · not ready", ` · ${m.status}`),
+            leader && m.id !== this.me ? this.btn("Promote", `Make ${m.username} the leader`, LobbyClientMessage.PartyPromote, { accountId: m.id }) : null,
+            leader && m.id !== this.me ? this.btn("Kick", `Remove ${m.username} from the party`, LobbyClientMessage.PartyKick, { accountId: m.id }) : null,
+          ),
+        ),
+        ...p.invites.map((i) => h("li", { class: "item pending" }, h("span", { class: "grow" }, `${i.to.username} (invited)`))),
+      ),
+      h("div", { class: "row" },
+        self && !leader
+          ? h("button", { type: "button", id: "party-ready", class: "small", "aria-pressed": String(self.ready), onclick: () => void this.act(LobbyClientMessage.PartyReady, { ready: !self.ready }) }, self.ready ? "Not ready" : "Ready")
+          : null,
+        this.btn("Leave party", "Leave the party", LobbyClientMessage.PartyLeave),
+        leader ? this.btn("Disband", "Disband the party", LobbyClientMessage.PartyDisband) : null,
+      ),
+    );
+  }
+}
