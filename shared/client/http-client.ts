@@ -8,6 +8,7 @@ import type {
   PublicChannelsResponseSchema,
 } from "../schemas/chat";
 import type { ErrorBody } from "../schemas/common";
+import type { MatchHistoryResponse, RatingsResponse } from "../schemas/match";
 import type { MarkReadBody, NotificationListResponse } from "../schemas/notifications";
 import type { BlockListResponse, FriendListResponse, FriendListState, FriendRequestResult } from "../schemas/social";
 
@@ -217,6 +218,23 @@ export class LobbyHttpClient {
   /** Changes some of the caller's settings; answers all of them. */
   updateSettings(accessToken: string, patch: Partial<AccountSettings>): Promise<AccountSettings> {
     return this.request("PATCH", "/me/settings", { accessToken, body: patch });
+  }
+
+  // Matches and ratings.
+
+  /** The caller's finished and cancelled matches, newest first (`cursor` = the previous page's `nextCursor`). */
+  matchHistory(accessToken: string, query: { limit?: number; cursor?: string } = {}): Promise<MatchHistoryResponse> {
+    return this.request("GET", `/matches/history${queryString(query)}`, { accessToken });
+  }
+
+  /** The caller's ratings per mode played. */
+  ratings(accessToken: string): Promise<RatingsResponse> {
+    return this.request("GET", "/ratings", { accessToken });
+  }
+
+  /** Any player's ratings (public, like a ladder). */
+  playerRatings(accessToken: string, accountId: string): Promise<RatingsResponse> {
+    return this.request("GET", `/players/${encodeURIComponent(accountId)}/ratings`, { accessToken });
   }
 
   /** Any JSON route; throws LobbyApiError on a non-2xx answer. Retries 503 server_busy (see BusyRetryOptions). */

@@ -5,7 +5,12 @@ import { LobbyServerMessage, type WelcomeMessage } from "../schemas/lobby";
 import type { UnreadNotificationsMessage } from "../schemas/notifications";
 import type { PresenceSnapshotMessage } from "../schemas/presence";
 import { MatchmakeErrorCode } from "../codes";
-import { LobbyHttpClient, withBusyRetry, type BusyRetryOptions, type FetchLike } from "./http-client";
+import type { MatchFoundMessage } from "../schemas/matchmaking";
+import { LobbyApiError, LobbyHttpClient, withBusyRetry, type BusyRetryOptions, type FetchLike } from "./http-client";
+import { authedApi, type AuthedApi } from "./authed-api";
+import { LobbyConnection, type LobbyConnectionOptions } from "./lobby-connection";
+import { MatchConnection, type MatchConnectionOptions } from "./match-connection";
+import { SessionTokens, type SessionTokenOptions } from "./session-tokens";
 
 export interface LobbySession {
   room: Room;
@@ -23,6 +28,20 @@ export interface LobbyClientOptions {
    * MatchMakeError code 503): wait, with jitter, and retry a bounded number of times.
    */
   busyRetry?: BusyRetryOptions;
+  /** Token refresh: margin, clock, and a callback to store the session (e.g. to resume after a page reload). */
+  tokens?: SessionTokenOptions;
+  /** connectLobby(): reconnect window, chat guard, pacing. */
+  lobby?: LobbyConnectionOptions;
+  /** joinMatch(): reconnect window, score interval. */
+  match?: MatchConnectionOptions;
+}
+
+/** What connectLobby() resolves with: the connection and its opening messages. */
+export interface LobbyOpened {
+  connection: LobbyConnection;
+  welcome: WelcomeMessage;
+  presence: PresenceSnapshotMessage;
+  notifications: UnreadNotificationsMessage;
 }
 
 /** A join refused by the server's admission control (its queue is full): retry after a pause. */
@@ -31,29 +50,62 @@ function busyJoin(err: unknown): { retryAfterMs: undefined } | false {
   return code === MatchmakeErrorCode.ServerBusy ? { retryAfterMs: undefined } : false;
 }
 
+/** A lobby join refused for the token (525): worth one refresh. */
+const authFailed = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === MatchmakeErrorCode.AuthFailed;
+
 /**
  * A game client's view of the lobby: log in over HTTP, then open the realtime `lobby` room with
- * the access token. Keeps the current token pair and refreshes it on demand.
+ * the access token. Keeps the current token pair: `api` calls and connectLobby() refresh it
+ * before it expires and after a 401; `refresh()` does it on demand.
  */
 export class LobbyClient {
   readonly http: LobbyHttpClient;
   readonly colyseus: Client;
-  private auth: AuthResponse | undefined;
+  /** The HTTP calls that need a token, with the session's (fresh) token filled in. */
+  readonly api: AuthedApi;
+  private readonly tokens: SessionTokens;
   private readonly busyRetry: BusyRetryOptions;
 
-  constructor(baseUrl: string, options: LobbyClientOptions = {}) {
+  constructor(
+    baseUrl: string,
+    private readonly options: LobbyClientOptions = {},
+  ) {
     this.busyRetry = options.busyRetry ?? {};
     this.http = new LobbyHttpClient(baseUrl, options.fetch, this.busyRetry);
     this.colyseus = new Client(baseUrl);
+    this.tokens = new SessionTokens(this.http, {
+      ...options.tokens,
+      onChange: (auth, why) => {
+        if (auth) this.colyseus.auth.token = auth.accessToken;
+        options.tokens?.onChange?.(auth, why);
+      },
+    });
+    this.api = authedApi(this.http, (call) => this.tokens.withToken(call));
   }
 
   get session(): AuthResponse | undefined {
-    return this.auth;
+    return this.tokens.current;
   }
 
   get accessToken(): string {
-    if (!this.auth) throw new Error("not logged in");
-    return this.auth.accessToken;
+    const auth = this.tokens.current;
+    if (!auth) throw new Error("not logged in");
+    return auth.accessToken;
+  }
+
+  /** An access token that is not about to expire (refreshed first if it is). */
+  freshAccessToken(): Promise<string> {
+    return this.tokens.fresh();
+  }
+
+  /** Takes up a session stored earlier (e.g. from `tokens.onChange`). */
+  resume(auth: AuthResponse): AuthResponse {
+    return this.adopt(auth);
+  }
+
+  /** Takes up a session from its refresh token alone (spends it: store the new one). */
+  async resumeWithRefreshToken(refreshToken: string): Promise<AuthResponse> {
+    return this.adopt(await this.http.refresh(refreshToken), "refresh");
   }
 
   async register(body: RegisterRequest): Promise<AuthResponse> {
@@ -65,14 +117,14 @@ export class LobbyClient {
   }
 
   async refresh(): Promise<AuthResponse> {
-    if (!this.auth) throw new Error("not logged in");
-    return this.adopt(await this.http.refresh(this.auth.refreshToken));
+    return this.tokens.refresh();
   }
 
   /** Ends this login session; its lobby connection is closed by the server (4101). */
   async logout(): Promise<void> {
-    if (!this.auth) return;
-    await this.http.logout(this.auth.refreshToken);
+    const auth = this.tokens.current;
+    if (!auth) return;
+    await this.http.logout(auth.refreshToken);
     this.forget();
   }
 
@@ -107,6 +159,64 @@ export class LobbyClient {
     return this.opened(room, setup);
   }
 
+  /**
+   * The realtime session through the SDK: typed messages, reconnection and the server's limits
+   * kept (see LobbyConnection). `setup` runs before any message is dispatched: register `on`
+   * handlers there (chat.unread and party.snapshot come right after the opening messages).
+   * A join refused for the token (525) is tried once more after a refresh.
+   */
+  async connectLobby(setup?: (connection: LobbyConnection) => void): Promise<LobbyOpened> {
+    const room = await this.openLobbyRoom();
+    const connection = new LobbyConnection(
+      room,
+      () => this.openLobbyRoom(),
+      // The session is over (a refresh was refused, or logout): no join can succeed.
+      (err) => !this.tokens.current || (err instanceof LobbyApiError && (err.status === 401 || err.status === 403)),
+      this.colyseus,
+      this.options.lobby,
+    );
+    const opening = new Promise<Omit<LobbyOpened, "connection">>((resolve, reject) => {
+      const got: Partial<Omit<LobbyOpened, "connection">> = {};
+      const offs = [
+        connection.on(LobbyServerMessage.Welcome, (m) => ((got.welcome = m), done())),
+        connection.on(LobbyServerMessage.PresenceSnapshot, (m) => ((got.presence = m), done())),
+        connection.on(LobbyServerMessage.NotificationsUnread, (m) => ((got.notifications = m), done())),
+        connection.onStatus((s) => {
+          if (s.state !== "closed") return;
+          offs.forEach((off) => off());
+          reject(new Error(`lobby connection closed before the join completed (code ${s.code})`));
+        }),
+      ];
+      function done() {
+        if (!got.welcome || !got.presence || !got.notifications) return;
+        offs.forEach((off) => off());
+        resolve(got as Omit<LobbyOpened, "connection">);
+      }
+    });
+    setup?.(connection);
+    return { connection, ...(await opening) };
+  }
+
+  /** Takes the seat of a `match.found` (before its deadline): see MatchConnection. */
+  async joinMatch(found: MatchFoundMessage): Promise<MatchConnection> {
+    const room = await this.colyseus.consumeSeatReservation(found.reservation as Parameters<Client["consumeSeatReservation"]>[0]);
+    return new MatchConnection(room, found, this.colyseus, this.options.match);
+  }
+
+  private async openLobbyRoom(): Promise<Room> {
+    const attempt = async () => {
+      this.colyseus.auth.token = await this.tokens.fresh();
+      return withBusyRetry(() => this.colyseus.joinOrCreate(RoomName.Lobby, {}), busyJoin, this.busyRetry);
+    };
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!authFailed(err)) throw err;
+      await this.refresh();
+      return attempt();
+    }
+  }
+
   private async opened(room: Room, setup?: (room: Room) => void): Promise<LobbySession> {
     setup?.(room);
     const [welcome, presence, notifications] = await new Promise<[WelcomeMessage, PresenceSnapshotMessage, UnreadNotificationsMessage]>(
@@ -138,14 +248,12 @@ export class LobbyClient {
     return { room, welcome, presence, notifications };
   }
 
-  private adopt(auth: AuthResponse): AuthResponse {
-    this.auth = auth;
-    this.colyseus.auth.token = auth.accessToken;
-    return auth;
+  private adopt(auth: AuthResponse, why: "login" | "refresh" = "login"): AuthResponse {
+    return this.tokens.adopt(auth, why);
   }
 
   private forget(): void {
-    this.auth = undefined;
+    this.tokens.forget("logout");
     this.colyseus.http.authToken = undefined;
   }
 }

@@ -1,0 +1,89 @@
+import type { z } from "zod";
+import {
+  ChatDmMessageSchema,
+  ChatJoinMessageSchema,
+  ChatLeaveMessageSchema,
+  ChatReadMessageSchema,
+  ChatReportMessageSchema,
+  ChatSendMessageSchema,
+  type ChatHistoryMessage,
+  type ChatMessage,
+} from "./chat";
+import { LobbyClientMessage } from "./lobby";
+import { QueueJoinMessageSchema, type QueueUpdateMessage } from "./matchmaking";
+import { MarkReadBodySchema } from "./notifications";
+import {
+  EmptyMessageSchema,
+  PartyInviteAnswerMessageSchema,
+  PartyInviteSendMessageSchema,
+  PartyReadyMessageSchema,
+  PartyTargetMessageSchema,
+  type PartyView,
+} from "./party";
+import { PresenceSetMessageSchema } from "./presence";
+
+/**
+ * Every client -> server lobby message type with the schema its handler validates the payload
+ * with (the same schemas the lobby's `router.on(...)` calls use), the mirror of
+ * LobbyServerMessageSchemas.
+ */
+export const LobbyClientMessageSchemas = {
+  [LobbyClientMessage.PresenceSet]: PresenceSetMessageSchema,
+  [LobbyClientMessage.NotificationsRead]: MarkReadBodySchema,
+  [LobbyClientMessage.ChatJoin]: ChatJoinMessageSchema,
+  [LobbyClientMessage.ChatLeave]: ChatLeaveMessageSchema,
+  [LobbyClientMessage.ChatSend]: ChatSendMessageSchema,
+  [LobbyClientMessage.ChatDm]: ChatDmMessageSchema,
+  [LobbyClientMessage.ChatRead]: ChatReadMessageSchema,
+  [LobbyClientMessage.ChatReport]: ChatReportMessageSchema,
+  [LobbyClientMessage.PartyCreate]: EmptyMessageSchema,
+  [LobbyClientMessage.PartyInvite]: PartyInviteSendMessageSchema,
+  [LobbyClientMessage.PartyAccept]: PartyInviteAnswerMessageSchema,
+  [LobbyClientMessage.PartyDecline]: PartyInviteAnswerMessageSchema,
+  [LobbyClientMessage.PartyLeave]: EmptyMessageSchema,
+  [LobbyClientMessage.PartyKick]: PartyTargetMessageSchema,
+  [LobbyClientMessage.PartyPromote]: PartyTargetMessageSchema,
+  [LobbyClientMessage.PartyDisband]: EmptyMessageSchema,
+  [LobbyClientMessage.PartyReady]: PartyReadyMessageSchema,
+  [LobbyClientMessage.QueueJoin]: QueueJoinMessageSchema,
+  [LobbyClientMessage.QueueLeave]: EmptyMessageSchema,
+} as const satisfies Record<(typeof LobbyClientMessage)[keyof typeof LobbyClientMessage], z.ZodType>;
+
+export type LobbyClientMessageType = keyof typeof LobbyClientMessageSchemas;
+
+/** The payload each client -> server lobby message carries (what a client sends: the schemas' input side). */
+export type LobbyClientMessages = { [K in LobbyClientMessageType]: z.input<(typeof LobbyClientMessageSchemas)[K]> };
+
+/**
+ * What each message answers when sent as a request (`room.request(type, payload)`) and accepted.
+ * `undefined`: no payload. A refused request also resolves with `undefined`, after the `error`.
+ */
+export interface LobbyClientReplies {
+  "presence.set": undefined;
+  "notifications.read": undefined;
+  "chat.join": ChatHistoryMessage;
+  "chat.leave": undefined;
+  "chat.send": ChatMessage;
+  "chat.dm": ChatMessage;
+  "chat.read": undefined;
+  "chat.report": { reports: number; created: boolean };
+  "party.create": PartyView;
+  "party.invite": PartyView;
+  "party.accept": PartyView;
+  "party.decline": undefined;
+  "party.leave": undefined;
+  "party.kick": undefined;
+  "party.promote": PartyView;
+  "party.disband": undefined;
+  "party.ready": PartyView;
+  "queue.join": QueueUpdateMessage;
+  "queue.leave": undefined;
+}
+
+// Every message type has its reply entry, and nothing else does.
+type _RepliesCoverEveryType = [LobbyClientMessageType] extends [keyof LobbyClientReplies]
+  ? [keyof LobbyClientReplies] extends [LobbyClientMessageType]
+    ? true
+    : never
+  : never;
+export const lobbyClientRepliesCoverEveryType: _RepliesCoverEveryType = true;
