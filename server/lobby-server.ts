@@ -187,6 +187,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     chat,
     ratings: services.ratings,
     admin: services.admin,
+    devTools: config.env !== "production",
     limiters: {
       register: limiterStore.create({ name: "register_ip", points: config.registerMaxPerIpPerHour, durationSeconds: 3600 }),
       token: limiterStore.create({ name: "token_ip", points: 60, durationSeconds: 60 }),

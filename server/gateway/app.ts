@@ -25,6 +25,7 @@ import { notificationsRoutes } from "./routes/notifications.routes";
 import { chatRoutes } from "./routes/chat.routes";
 import { matchesRoutes } from "./routes/matches.routes";
 import { settingsRoutes } from "./routes/settings.routes";
+import { devPlayground } from "../dev-playground";
 import { adminRoutes } from "./routes/admin.routes";
 import { adminMonitorRoutes } from "./routes/admin-monitor.routes";
 import { adminPageRoutes } from "./routes/admin-page.routes";
@@ -43,6 +44,8 @@ export interface GatewayDeps {
   ratings: RatingsService;
   /** The operator API (/admin/api); absent in gateways built without it. */
   admin?: AdminService;
+  /** Development tools (@colyseus/playground at /playground): true only outside production. */
+  devTools?: boolean;
   limiters: { register: Limiter; token: Limiter; socialWrite: Limiter; chatHistory: Limiter };
   health: Omit<HealthDeps, "metrics">;
 }
@@ -62,6 +65,9 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use(requestId);
   app.use(accessLog(deps.logger, deps.metrics));
   app.use(helmet());
+  // Before the JSON parser: the playground reads its own bodies.
+  const playground = deps.devTools ? devPlayground(deps.logger) : undefined;
+  if (playground) app.use("/playground", playground);
   app.use(express.json({ limit: Limits.httpBodyMaxBytes, strict: true }));
   app.use(refuseNulCharacters);
 
