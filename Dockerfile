@@ -17,7 +17,10 @@ FROM deps AS build
 COPY tsconfig.json tsconfig.build.json ./
 COPY server ./server
 COPY shared ./shared
-RUN npm run build && npm prune --omit=dev
+# The player web client (/play): bundled with esbuild into web/play/dist.
+COPY web ./web
+COPY scripts/build-play.ts ./scripts/build-play.ts
+RUN npm run build && npm run build:play && npm prune --omit=dev
 
 # --- runtime ---
 FROM ${NODE_IMAGE} AS runtime
@@ -30,6 +33,8 @@ COPY --from=build --chown=root:root /app/package.json ./package.json
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
 COPY --from=build --chown=root:root /app/server/admin-ui ./dist/server/admin-ui
+COPY --from=build --chown=root:root /app/web/play/index.html /app/web/play/app.css ./dist/web/play/
+COPY --from=build --chown=root:root /app/web/play/dist ./dist/web/play/dist
 # The migration runner reads prisma/migrations next to dist/ (`node dist/server/db/migrate-cli.js`).
 COPY --from=build --chown=root:root /app/prisma ./prisma
 # Code stays root-owned and read-only to the server; only its data directory is writable.
