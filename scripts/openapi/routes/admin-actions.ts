@@ -2,57 +2,61 @@ import { AdminActionResponseSchema, AdminSetRoleResponseSchema, BanRequestSchema
 import { error, json, md, operator, pathParam } from "../helpers";
 import type { Route } from "../types";
 
-export const adminActionsRoutes: Route[] = [
-  {
+/**
+ * An operator action: POST, tagged admin, operator authentication, and the answers every action
+ * shares (401, 403, 413, 503) besides its own.
+ */
+function operatorAction(route: Omit<Route, "method" | "tags" | "security">): Route {
+  return {
     method: "post",
-    path: "/admin/api/players/{id}/kick",
     tags: ["admin"],
+    security: operator,
+    ...route,
+    responses: {
+      ...route.responses,
+      401: "OperatorUnauthorized",
+      403: "OperatorForbidden",
+      413: "PayloadTooLarge",
+      503: "ServiceUnavailable",
+    },
+  };
+}
+
+export const adminActionsRoutes: Route[] = [
+  operatorAction({
+    path: "/admin/api/players/{id}/kick",
     operationId: "adminKick",
     summary: "Close the player's lobby connections",
     description: md(
       "Role `moderator`. Every lobby connection of the player, on every process, is closed with",
       "close code 4104 (`Kicked`). The sessions stay valid: the player may join again. Audited.",
     ),
-    security: operator,
     parameters: ["AdminAccountIdPath"],
     body: ReasonRequestSchema,
     responses: {
       200: json("Done.", AdminActionResponseSchema),
       400: "InvalidRequest",
-      401: "OperatorUnauthorized",
-      403: "OperatorForbidden",
       404: "AccountNotFound",
-      413: "PayloadTooLarge",
-      503: "ServiceUnavailable",
     },
-  },
-  {
-    method: "post",
+  }),
+  operatorAction({
     path: "/admin/api/players/{id}/mute",
-    tags: ["admin"],
     operationId: "adminMute",
     summary: "Mute the player in chat",
     description: md(
       "Role `moderator`. Public-channel messages and DMs are refused with `muted` until",
       "`expiresAt` (party chat is exempt); the player's connections get `chat.muted`. Audited.",
     ),
-    security: operator,
     parameters: ["AdminAccountIdPath"],
     body: MuteRequestSchema,
     responses: {
       200: json("The mute, with its end.", AdminActionResponseSchema),
       400: "InvalidRequest",
-      401: "OperatorUnauthorized",
-      403: "OperatorForbidden",
       404: "AccountNotFound",
-      413: "PayloadTooLarge",
-      503: "ServiceUnavailable",
     },
-  },
-  {
-    method: "post",
+  }),
+  operatorAction({
     path: "/admin/api/players/{id}/ban",
-    tags: ["admin"],
     operationId: "adminBan",
     summary: "Ban the player",
     description: md(
@@ -65,43 +69,29 @@ export const adminActionsRoutes: Route[] = [
       "`POST /admin/api/login`. An operator cannot ban themselves (`400 cannot_target_self`), nor",
       "an account whose role is not below its own unless it is an `admin` (`403 forbidden`).",
     ),
-    security: operator,
     parameters: ["AdminAccountIdPath"],
     body: BanRequestSchema,
     responses: {
       200: json("The ban, with its end (null when permanent).", AdminActionResponseSchema),
       400: error("`invalid_request` (with `fields`), or `cannot_target_self`."),
-      401: "OperatorUnauthorized",
-      403: "OperatorForbidden",
       404: "AccountNotFound",
-      413: "PayloadTooLarge",
-      503: "ServiceUnavailable",
     },
-  },
-  {
-    method: "post",
+  }),
+  operatorAction({
     path: "/admin/api/players/{id}/unban",
-    tags: ["admin"],
     operationId: "adminUnban",
     summary: "Lift the player's bans",
     description: "Role `moderator`. Lifts every ban in force (none is fine). The player logs in again; revoked sessions stay revoked. Audited.",
-    security: operator,
     parameters: ["AdminAccountIdPath"],
     body: ReasonRequestSchema,
     responses: {
       200: json("Done.", AdminActionResponseSchema),
       400: "InvalidRequest",
-      401: "OperatorUnauthorized",
-      403: "OperatorForbidden",
       404: "AccountNotFound",
-      413: "PayloadTooLarge",
-      503: "ServiceUnavailable",
     },
-  },
-  {
-    method: "post",
+  }),
+  operatorAction({
     path: "/admin/api/players/{id}/role",
-    tags: ["admin"],
     operationId: "adminSetRole",
     summary: "Promote or demote an account",
     description: md(
@@ -112,23 +102,16 @@ export const adminActionsRoutes: Route[] = [
       "their next request, on every process; `player` revokes them for good. Audited",
       "(`set_role`, with the old and new role).",
     ),
-    security: operator,
     parameters: ["AdminAccountIdPath"],
     body: SetRoleRequestSchema,
     responses: {
       200: json("The account's new role.", AdminSetRoleResponseSchema),
       400: error("`invalid_request` (with `fields`), or `cannot_target_self`."),
-      401: "OperatorUnauthorized",
-      403: "OperatorForbidden",
       404: "AccountNotFound",
-      413: "PayloadTooLarge",
-      503: "ServiceUnavailable",
     },
-  },
-  {
-    method: "post",
+  }),
+  operatorAction({
     path: "/admin/api/players/{id}/disable",
-    tags: ["admin"],
     operationId: "adminDisable",
     summary: "Disable the account",
     description: md(
@@ -139,80 +122,54 @@ export const adminActionsRoutes: Route[] = [
       "(`SessionRevoked`). Logins (`/auth/login`, `/admin/api/login`) answer",
       "`401 invalid_credentials` until it is enabled.",
     ),
-    security: operator,
     parameters: ["AdminAccountIdPath"],
     body: ReasonRequestSchema,
     responses: {
       200: json("Done.", AdminActionResponseSchema),
       400: error("`invalid_request` (with `fields`), or `cannot_target_self`."),
-      401: "OperatorUnauthorized",
-      403: "OperatorForbidden",
       404: "AccountNotFound",
-      413: "PayloadTooLarge",
-      503: "ServiceUnavailable",
     },
-  },
-  {
-    method: "post",
+  }),
+  operatorAction({
     path: "/admin/api/players/{id}/enable",
-    tags: ["admin"],
     operationId: "adminEnable",
     summary: "Enable a disabled account",
     description: "Role `moderator` or above, on an account whose role is below the caller's (an `admin`, any account). The account logs in again; revoked sessions and operator tokens stay revoked. Audited.",
-    security: operator,
     parameters: ["AdminAccountIdPath"],
     body: ReasonRequestSchema,
     responses: {
       200: json("Done.", AdminActionResponseSchema),
       400: "InvalidRequest",
-      401: "OperatorUnauthorized",
-      403: "OperatorForbidden",
       404: "AccountNotFound",
-      413: "PayloadTooLarge",
-      503: "ServiceUnavailable",
     },
-  },
-  {
-    method: "post",
+  }),
+  operatorAction({
     path: "/admin/api/chat/messages/{messageId}/delete",
-    tags: ["admin"],
     operationId: "adminDeleteMessage",
     summary: "Delete a chat message",
     description: md(
       "Role `moderator`. The message disappears from history and replay, and every connection",
       "streaming its channel gets `chat.deleted`. Audited.",
     ),
-    security: operator,
     parameters: ["MessageIdPath"],
     body: ReasonRequestSchema,
     responses: {
       200: json("Deleted.", AdminActionResponseSchema),
       400: "InvalidRequest",
-      401: "OperatorUnauthorized",
-      403: "OperatorForbidden",
       404: error("`message_not_found`: no such message, or already deleted."),
-      413: "PayloadTooLarge",
-      503: "ServiceUnavailable",
     },
-  },
-  {
-    method: "post",
+  }),
+  operatorAction({
     path: "/admin/api/reports/{reportId}/resolve",
-    tags: ["admin"],
     operationId: "adminResolveReport",
     summary: "Mark a chat report resolved",
     description: "Role `moderator`. Idempotent (resolving a resolved report changes nothing), and audited either way.",
-    security: operator,
     parameters: [pathParam("reportId", UuidSchema)],
     body: ReasonRequestSchema,
     responses: {
       200: json("Resolved.", AdminActionResponseSchema),
       400: "InvalidRequest",
-      401: "OperatorUnauthorized",
-      403: "OperatorForbidden",
       404: error("`not_found`: no such report."),
-      413: "PayloadTooLarge",
-      503: "ServiceUnavailable",
     },
-  },
+  }),
 ];
