@@ -5,6 +5,11 @@
 export class KeyedSerializer {
   private readonly tails = new Map<string, Promise<unknown>>();
 
+  /** No task running or waiting, for any key. */
+  get idle(): boolean {
+    return this.tails.size === 0;
+  }
+
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
     const current = previous.catch(() => undefined).then(task);

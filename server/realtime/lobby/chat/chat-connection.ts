@@ -1,3 +1,4 @@
+import type { KeyedSerializer } from "../../../lib/keyed-serializer";
 import type { LobbyServerMessages, LobbyServerMessageType } from "../../../../shared/schemas/lobby-server-messages";
 import type { TokenBucket } from "../../../lib/token-bucket";
 import type { Logger } from "../../../lib/logger";
@@ -33,7 +34,7 @@ export interface ChatConnection {
    */
   dmBase: Promise<DmPositions> | DmPositions;
   /** chat.join / chat.leave in progress, by channel, one at a time (created on first use). */
-  channelOps?: Map<string, Promise<unknown>>;
+  channelOps?: KeyedSerializer;
   /** What is left of the connection's chat.join burst (created on its first chat.join). */
   joinBudget?: TokenBucket;
   /**

@@ -1,3 +1,4 @@
+import { KeyedSerializer } from "../../../lib/keyed-serializer";
 import { ClientState } from "@colyseus/core";
 import { ErrorCode } from "../../../../shared/codes";
 import type { ChatHistoryMessage, ChatMessage } from "../../../../shared/schemas/chat";
@@ -59,17 +60,13 @@ export class ChatStreams {
 
   /** One chat.join / chat.leave of a channel at a time per connection (a second join waits for the first). */
   serialized<T>(state: ChatConnection, channelId: string, op: () => Promise<T>): Promise<T> {
-    const ops = (state.channelOps ??= new Map());
-    const previous = ops.get(channelId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(op);
-    ops.set(channelId, next);
-    const forgetOp = () => {
-      const current = state.channelOps;
-      if (!current || current.get(channelId) !== next) return;
-      current.delete(channelId);
-      if (current.size === 0) state.channelOps = undefined;
+    const ops = (state.channelOps ??= new KeyedSerializer());
+    const next = ops.run(channelId, op);
+    // Dropped once idle: most connections join a channel or two and then never again.
+    const forget = () => {
+      if (state.channelOps === ops && ops.idle) state.channelOps = undefined;
     };
-    next.then(forgetOp, forgetOp);
+    next.then(forget, forget);
     return next;
   }
 
