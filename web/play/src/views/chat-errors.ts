@@ -2,10 +2,12 @@ import { ErrorCode } from "../../../../shared/codes";
 import { Limits } from "../../../../shared/limits";
 import type { WsErrorMessage } from "../../../../shared/schemas/lobby";
 
+type Refusal = Pick<WsErrorMessage, "code" | "message" | "details">;
+
 const seconds = (ms: unknown) => Math.max(1, Math.ceil(Number(ms) / 1000));
 
-/** The server's chat refusals, said plainly. */
-export function chatErrorText(err: WsErrorMessage): string {
+/** The server's chat refusals (or the SDK's local ones, which carry the same codes), said plainly. */
+export function chatErrorText(err: Refusal): string {
   const d = err.details ?? {};
   switch (err.code) {
     case ErrorCode.Muted:
@@ -27,9 +29,4 @@ export function chatErrorText(err: WsErrorMessage): string {
     default:
       return err.message;
   }
-}
-
-/** The client's own cap, below the server's 4,096-byte frame limit (a bigger frame closes the connection). */
-export function tooLongForTheWire(text: string): boolean {
-  return Array.from(text).length > Limits.chatMaxCodePoints || new TextEncoder().encode(text).length > Limits.chatMaxBytes;
 }

@@ -1,11 +1,12 @@
-import { LobbyApiError } from "../../../../shared/client";
+import { LobbyApiError, LobbyRefusalError } from "../../../../shared/client";
 import { ErrorCode } from "../../../../shared/codes";
 import { dmChannelId, type ChatHistoryMessage, type ChatMessage } from "../../../../shared/schemas/chat";
+import type { Joined } from "../lobby";
 import { LobbyClientMessage } from "../../../../shared/schemas/lobby";
 import type { PublicAccount } from "../../../../shared/schemas/social";
 import type { App } from "../app";
 import { announce, byId, h, replace, time } from "../dom";
-import { chatErrorText, tooLongForTheWire } from "./chat-errors";
+import { chatErrorText } from "./chat-errors";
 
 interface Conversation {
   id: string;
@@ -44,7 +45,7 @@ export class ChatView {
     lobby.on("error", (e) => {
       if (e.type?.startsWith("chat.")) this.error(chatErrorText(e));
     });
-    lobby.onJoined((rejoin) => void this.joinedLobby(rejoin));
+    lobby.onJoined((how) => void this.joinedLobby(how));
 
     byId("chat-form").addEventListener("submit", (ev) => {
       ev.preventDefault();
@@ -61,20 +62,18 @@ export class ChatView {
     });
   }
 
-  private async joinedLobby(rejoin: boolean): Promise<void> {
-    if (!rejoin) {
-      const list = await this.app.session.call((http, t) => http.chatChannels(t)).catch(() => ({ channels: [] }));
+  private async joinedLobby(how: Joined): Promise<void> {
+    if (how === "first") {
+      const list = await this.app.session.api.chatChannels().catch(() => ({ channels: [] }));
       for (const c of list.channels) this.conversation(c.id, "public", `#${c.name}`);
       const first = list.channels[0];
       if (first) await this.joinPublic(first.id);
       if (first && !this.active) this.select(first.id);
       return;
     }
-    // A fresh connection streams nothing yet: rejoin each public channel after its last seq, and
-    // catch DMs up over HTTP (party chat comes back with the party's chat.history).
-    const channels = [...this.joined];
-    this.joined.clear();
-    for (const id of channels) await this.joinPublic(id);
+    // The SDK catches the public channels up itself (the held seat gets what it missed; a fresh
+    // seat re-joins them with afterSeq); DMs catch up over HTTP (party chat comes back with the
+    // party's chat.history).
     for (const conv of this.conversations.values()) if (conv.kind === "dm" && conv.lastSeq > 0) await this.catchUp(conv);
   }
 
@@ -83,7 +82,7 @@ export class ChatView {
     const conv = this.conversations.get(channelId);
     const afterSeq = conv && conv.lastSeq > 0 ? conv.lastSeq : undefined;
     const answer = await this.app.lobby
-      .request<ChatHistoryMessage>(LobbyClientMessage.ChatJoin, afterSeq === undefined ? { channelId } : { channelId, afterSeq })
+      .request(LobbyClientMessage.ChatJoin, afterSeq === undefined ? { channelId } : { channelId, afterSeq })
       .catch(() => undefined);
     if (answer) this.joined.add(channelId);
   }
@@ -99,7 +98,7 @@ export class ChatView {
   /** Everything after the last seq held, oldest first, over HTTP. */
   private async catchUp(conv: Conversation): Promise<void> {
     for (let more = true; more; ) {
-      const page = await this.app.session.call((http, t) => http.chatHistory(t, conv.id, { afterSeq: conv.lastSeq, limit: 100 })).catch(() => undefined);
+      const page = await this.app.session.api.chatHistory(conv.id, { afterSeq: conv.lastSeq, limit: 100 }).catch(() => undefined);
       if (!page) return;
       for (const msg of page.messages) this.add(conv, msg, true);
       more = page.hasMore && page.messages.length > 0;
@@ -181,8 +180,8 @@ export class ChatView {
   private async older(): Promise<void> {
     const conv = this.active ? this.conversations.get(this.active) : undefined;
     if (!conv || conv.cursor === null) return;
-    const page = await this.app.session
-      .call((http, t) => http.chatHistory(t, conv.id, { limit: 50, ...(conv.cursor ? { cursor: conv.cursor } : {}) }))
+    const page = await this.app.session.api
+      .chatHistory(conv.id, { limit: 50, ...(conv.cursor ? { cursor: conv.cursor } : {}) })
       .catch((err: unknown) => {
         // A DM channel exists only from its first message: nothing to page yet.
         if (err instanceof LobbyApiError && err.code === ErrorCode.ChannelNotFound && conv.kind === "dm") return { messages: [], nextCursor: undefined };
@@ -200,15 +199,15 @@ export class ChatView {
     const text = input.value;
     const conv = this.active ? this.conversations.get(this.active) : undefined;
     if (!conv || text.trim() === "") return;
-    if (tooLongForTheWire(text)) return this.error("That message is too long: at most 500 characters.");
     this.error("");
     try {
+      // The SDK refuses locally what the server would (too long, too fast, repeated): same codes.
       const sent = conv.kind === "dm"
-        ? await this.app.lobby.request<ChatMessage>(LobbyClientMessage.ChatDm, { to: conv.peer!.id, text })
-        : await this.app.lobby.request<ChatMessage>(LobbyClientMessage.ChatSend, { channelId: conv.id, text });
+        ? await this.app.lobby.request(LobbyClientMessage.ChatDm, { to: conv.peer!.id, text })
+        : await this.app.lobby.request(LobbyClientMessage.ChatSend, { channelId: conv.id, text });
       if (sent) input.value = "";
     } catch (err) {
-      this.error((err as Error).message);
+      this.error(err instanceof LobbyRefusalError ? chatErrorText(err) : (err as Error).message);
     }
   }
 
@@ -245,7 +244,7 @@ export class ChatView {
           m.sender.id === me ? null : h("button", {
             type: "button", class: "link small", "aria-label": `Report this message from ${m.sender.username}`,
             onclick: () => void this.app.lobby.request(LobbyClientMessage.ChatReport, { messageId: m.id, reason: "inappropriate" })
-              .then((r) => r && announce("Message reported to the moderators.")),
+              .then(() => announce("Message reported to the moderators."), (err: Error) => announce(err.message, "error")),
           }, "Report"),
         ),
       ),

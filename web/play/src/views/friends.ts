@@ -58,18 +58,18 @@ export class FriendsView {
       const input = byId<HTMLInputElement>("add-friend-name");
       const username = input.value.trim();
       void this.act(async () => {
-        const result = await app.session.call((http, t) => http.sendFriendRequest(t, username));
+        const result = await app.session.api.sendFriendRequest(username);
         input.value = "";
         announce(result.state === "friend" ? `You and ${result.account.username} are now friends.` : `Friend request sent to ${result.account.username}.`);
       });
     });
     byId<HTMLSelectElement>("status-select").addEventListener("change", (ev) => {
-      lobby.send(LobbyClientMessage.PresenceSet, { status: (ev.target as HTMLSelectElement).value });
+      lobby.send(LobbyClientMessage.PresenceSet, { status: (ev.target as HTMLSelectElement).value as "online" | "away" | "busy" | "invisible" }, (err) => announce(err.message, "error"));
     });
     byId("status-text-form").addEventListener("submit", (ev) => {
       ev.preventDefault();
       const text = byId<HTMLInputElement>("status-text").value;
-      lobby.send(LobbyClientMessage.PresenceSet, { text: text.trim() === "" ? null : text });
+      lobby.send(LobbyClientMessage.PresenceSet, { text: text.trim() === "" ? null : text }, (err) => announce(err.message, "error"));
       announce(text.trim() === "" ? "Custom status cleared." : "Custom status set.");
     });
   }
@@ -81,7 +81,7 @@ export class FriendsView {
   /** Pending requests (presence snapshots list friends only). */
   private async loadRequests(): Promise<void> {
     for (const state of ["incoming", "outgoing"] as const) {
-      const page = await this.app.session.call((http, t) => http.friends(t, { state, limit: 100 })).catch(() => undefined);
+      const page = await this.app.session.api.friends({ state, limit: 100 }).catch(() => undefined);
       if (!page) continue;
       const map = state === "incoming" ? this.incoming : this.outgoing;
       map.clear();
@@ -92,14 +92,14 @@ export class FriendsView {
   }
 
   async loadBlocks(): Promise<void> {
-    const page = await this.app.session.call((http, t) => http.blocks(t, { limit: 100 })).catch(() => undefined);
+    const page = await this.app.session.api.blocks({ limit: 100 }).catch(() => undefined);
     if (!page) return;
     replace(
       byId("block-list"),
       ...page.items.map((b) =>
         h("li", { class: "item" }, h("span", { class: "grow" }, b.account.username),
           h("button", { type: "button", class: "secondary small", onclick: () => void this.act(async () => {
-            await this.app.session.call((http, t) => http.unblock(t, b.account.id));
+            await this.app.session.api.unblock(b.account.id);
             await this.loadBlocks();
           }) }, `Unblock ${b.account.username}`)),
       ),
@@ -119,7 +119,7 @@ export class FriendsView {
   }
 
   render(): void {
-    const http = <T,>(fn: (c: App["session"]["client"]["http"], t: string) => Promise<T>) => this.app.session.call(fn);
+    const api = this.app.session.api;
     const sorted = [...this.friends.values()].sort((a, b) => {
       const on = (f: Friend) => (f.presence?.status ?? "offline") === "offline" ? 1 : 0;
       return on(a) - on(b) || a.account.username.localeCompare(b.account.username);
@@ -145,11 +145,11 @@ export class FriendsView {
             this.button("Invite", `Invite ${name} to your party`, async () => this.app.party.invite(f.account.id)),
             this.button("Remove", `Remove ${name} from friends`, async () => {
               if (!confirm(`Remove ${name} from your friends?`)) return;
-              await http((c, t) => c.removeFriend(t, f.account.id));
+              await api.removeFriend(f.account.id);
             }),
             this.button("Block", `Block ${name}`, async () => {
               if (!confirm(`Block ${name}? They can no longer message or invite you.`)) return;
-              await http((c, t) => c.block(t, f.account.id));
+              await api.block(f.account.id);
               this.friends.delete(f.account.id);
               this.render();
               await this.loadBlocks();
@@ -162,14 +162,14 @@ export class FriendsView {
       ...[...this.incoming.values()].map((a) =>
         h("li", { class: "item request", "data-username": a.username },
           h("span", { class: "grow" }, h("strong", {}, a.username), " wants to be your friend"),
-          this.button("Accept", `Accept ${a.username}'s request`, async () => void (await http((c, t) => c.acceptFriendRequest(t, a.id))), "small"),
+          this.button("Accept", `Accept ${a.username}'s request`, async () => void (await api.acceptFriendRequest(a.id)), "small"),
           this.button("Decline", `Decline ${a.username}'s request`, async () => {
-            await http((c, t) => c.declineFriendRequest(t, a.id));
+            await api.declineFriendRequest(a.id);
             this.incoming.delete(a.id);
             this.render();
           }),
           this.button("Block", `Block ${a.username}`, async () => {
-            await http((c, t) => c.block(t, a.id));
+            await api.block(a.id);
             this.incoming.delete(a.id);
             this.render();
             await this.loadBlocks();
@@ -180,7 +180,7 @@ export class FriendsView {
         h("li", { class: "item request", "data-username": a.username },
           h("span", { class: "grow" }, "Request sent to ", h("strong", {}, a.username)),
           this.button("Cancel", `Cancel the request to ${a.username}`, async () => {
-            await http((c, t) => c.cancelFriendRequest(t, a.id));
+            await api.cancelFriendRequest(a.id);
             this.outgoing.delete(a.id);
             this.render();
           }),

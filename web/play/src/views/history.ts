@@ -1,4 +1,3 @@
-import type { MatchHistoryResponse, RatingsResponse } from "../../../../shared/schemas/match";
 import type { App } from "../app";
 import { byId, h, replace } from "../dom";
 
@@ -7,12 +6,12 @@ export class HistoryView {
   private cursor: string | undefined;
 
   constructor(private readonly app: App) {
-    app.lobby.onJoined((rejoin) => rejoin || void this.load());
+    app.lobby.onJoined((how) => how === "first" && void this.load());
     byId("history-more").addEventListener("click", () => void this.more());
   }
 
   async load(): Promise<void> {
-    const ratings = await this.app.session.call((http, t) => http.request<RatingsResponse>("GET", "/ratings", { accessToken: t })).catch(() => undefined);
+    const ratings = await this.app.session.api.ratings().catch(() => undefined);
     if (ratings) {
       replace(
         byId("ratings").querySelector("tbody")!,
@@ -26,8 +25,7 @@ export class HistoryView {
   }
 
   private async more(): Promise<void> {
-    const q = this.cursor ? `?limit=10&cursor=${encodeURIComponent(this.cursor)}` : "?limit=10";
-    const page = await this.app.session.call((http, t) => http.request<MatchHistoryResponse>("GET", `/matches/history${q}`, { accessToken: t })).catch(() => undefined);
+    const page = await this.app.session.api.matchHistory({ limit: 10, ...(this.cursor ? { cursor: this.cursor } : {}) }).catch(() => undefined);
     if (!page) return;
     for (const m of page.items) {
       const opponents = m.teams.flatMap((team, i) => (i === m.you.team ? [] : team.map((p) => p.username)));

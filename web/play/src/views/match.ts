@@ -1,35 +1,26 @@
-import type { Room } from "@colyseus/sdk";
-import { CloseCode } from "../../../../shared/codes";
-import { MatchClientMessage, MatchServerMessage, type MatchResultMessage } from "../../../../shared/schemas/match";
+import type { MatchConnection, MatchOutcome, MatchStateView } from "../../../../shared/client";
+import type { MatchResultMessage } from "../../../../shared/schemas/match";
 import type { MatchFoundMessage } from "../../../../shared/schemas/matchmaking";
 import type { App } from "../app";
-import { announce, byId, h, replace } from "../dom";
+import { byId, h, replace } from "../dom";
 
-/** The match room's state as the SDK decodes it (no schema classes on the client). */
-interface PlayerState { accountId: string; username: string; team: number; score: number; connected: boolean }
-interface MatchState {
-  phase: string;
-  mode: string;
-  targetScore: number;
-  teamScores: Iterable<number>;
-  players: { forEach(cb: (p: PlayerState) => void): void };
-  winnerTeam: number;
-}
+/** Presses queued at most: the SDK's score() paces points to the server's cooldown. */
+const MAX_PENDING_SCORES = 2;
 
-/** Points the client sends per second at most: the server's flood limit (20/s) closes the connection. */
-const MAX_SCORES_PER_SECOND = 10;
-
-/** The race: joined from match.found, scored with the button or Space/Enter, ends with the result. */
+/**
+ * The race: joined from match.found with the SDK's joinMatch (which keeps the seat across a
+ * drop within MATCH_RECONNECT_SECONDS), scored with the button or Space/Enter, ends with the result.
+ */
 export class MatchView {
-  private room: Room | undefined;
+  private match: MatchConnection | undefined;
   private team = 0;
-  private sent: number[] = [];
+  private pending = 0;
 
   constructor(private readonly app: App) {
     byId("score-button").addEventListener("click", () => this.score());
     byId("match-close").addEventListener("click", () => (byId("match-view").hidden = true));
     document.addEventListener("keydown", (ev) => {
-      if (!this.room || (ev.key !== " " && ev.key !== "Enter")) return;
+      if (!this.match || (ev.key !== " " && ev.key !== "Enter")) return;
       const target = ev.target as HTMLElement;
       if (target.closest("input, textarea, select, button, a, [role=tab]")) return;
       ev.preventDefault();
@@ -44,49 +35,54 @@ export class MatchView {
     byId("match-close").hidden = true;
     replace(byId("match-result"));
     this.phase(`Joining the ${found.mode} match…`);
-    let room: Room;
+    let match: MatchConnection;
     try {
-      room = await this.app.session.client.colyseus.consumeSeatReservation(found.reservation as never);
+      match = await this.app.session.client.joinMatch(found);
     } catch (err) {
       this.phase(`Could not join the match: ${(err as Error).message}`);
       return;
     }
-    this.room = room;
+    this.match = match;
+    this.pending = 0;
     this.app.queue.status(`In a ${found.mode} match.`);
-    // The SDK's own reconnection keeps the seat within MATCH_RECONNECT_SECONDS, right away.
-    room.reconnection.minUptime = 0;
-    room.onStateChange((state: MatchState) => this.render(state));
-    room.onMessage(MatchServerMessage.Result, (result: MatchResultMessage) => this.result(result));
-    room.onMessage(MatchServerMessage.Error, (e: { code: string; message: string }) => {
-      if (e.code !== "rate_limited") announce(e.message, "error");
+    void match.outcome.then((o) => this.ended(o));
+    match.onState((s) => this.render(s));
+    match.onStatus((s) => {
+      if (s.state === "reconnecting") this.phase("Connection lost: reconnecting to the match…");
     });
-    room.onLeave((code: number) => {
-      this.room = undefined;
-      byId<HTMLButtonElement>("score-button").disabled = true;
-      byId("match-close").hidden = false;
-      this.app.queue.status("");
-      if (code === CloseCode.MatchCancelled) this.phase("The match was called off: someone did not join in time.");
-      else if (code !== CloseCode.MatchFinished) this.phase(`The match connection closed (code ${code}).`);
-    });
+    // Until the first patch the room's state is still empty.
+    if (match.state?.players) this.render(match.state);
     byId("score-button").focus();
   }
 
   private score(): void {
-    const now = Date.now();
-    this.sent = this.sent.filter((t) => now - t < 1000);
-    if (!this.room || this.sent.length >= MAX_SCORES_PER_SECOND) return;
-    this.sent.push(now);
-    this.room.send(MatchClientMessage.Score, {});
+    const match = this.match;
+    if (!match || this.pending >= MAX_PENDING_SCORES) return;
+    this.pending += 1;
+    void match
+      .score()
+      .catch(() => false)
+      .finally(() => (this.pending = Math.max(0, this.pending - 1)));
+  }
+
+  private ended(o: MatchOutcome): void {
+    this.match = undefined;
+    byId<HTMLButtonElement>("score-button").disabled = true;
+    byId("match-close").hidden = false;
+    this.app.queue.status("");
+    if (o.kind === "finished") this.result(o.result);
+    else if (o.kind === "cancelled") this.phase("The match was called off: someone did not join in time.");
+    else this.phase(`The match connection closed (code ${o.code}).`);
   }
 
   private phase(text: string): void {
     byId("match-phase").textContent = text;
   }
 
-  private render(state: MatchState): void {
-    const teams = new Map<number, PlayerState[]>();
-    state.players.forEach((p) => teams.set(p.team, [...(teams.get(p.team) ?? []), { ...p }]));
-    const scores = [...state.teamScores];
+  private render(state: MatchStateView): void {
+    const teams = new Map<number, MatchStateView["players"][string][]>();
+    for (const p of Object.values(state.players ?? {})) teams.set(p.team, [...(teams.get(p.team) ?? []), p]);
+    const scores = state.teamScores ?? [];
     const playing = state.phase === "playing";
     byId<HTMLButtonElement>("score-button").disabled = !playing;
     this.phase(

@@ -1,7 +1,10 @@
+import type { LobbyClientMessages, LobbyClientMessageType } from "../../../../shared/client";
 import { LobbyClientMessage } from "../../../../shared/schemas/lobby";
 import type { PartyInviteMessage, PartyView as Party } from "../../../../shared/schemas/party";
 import type { App } from "../app";
 import { announce, byId, h, replace } from "../dom";
+
+const isParty = (v: unknown): v is Party => typeof v === "object" && v !== null && "version" in v && "members" in v;
 
 /** The player's party (versioned updates), invitations, and the leader's and members' actions. */
 export class PartyView {
@@ -46,11 +49,11 @@ export class PartyView {
     await this.act(LobbyClientMessage.PartyInvite, { accountId });
   }
 
-  private async act(type: string, payload: unknown = {}): Promise<void> {
+  private async act<K extends LobbyClientMessageType>(type: K, payload: LobbyClientMessages[K]): Promise<void> {
     byId("party-error").textContent = "";
     try {
-      const view = await this.app.lobby.request<Party>(type, payload);
-      if (view && typeof view === "object" && "version" in view && (!this.party || view.version > this.party.version || view.id !== this.party.id)) {
+      const view: unknown = await this.app.lobby.request(type, payload);
+      if (isParty(view) && (!this.party || view.version > this.party.version || view.id !== this.party.id)) {
         this.party = view;
         this.render();
       }
@@ -59,7 +62,7 @@ export class PartyView {
     }
   }
 
-  private btn(label: string, aria: string, type: string, payload: unknown = {}, cls = "secondary small"): HTMLButtonElement {
+  private btn<K extends LobbyClientMessageType>(label: string, aria: string, type: K, payload: LobbyClientMessages[K], cls = "secondary small"): HTMLButtonElement {
     return h("button", { type: "button", class: cls, "aria-label": aria, onclick: () => void this.act(type, payload) }, label);
   }
 
@@ -72,7 +75,7 @@ export class PartyView {
         h("li", { class: "item invite", "data-from": inv.from.username },
           h("span", { class: "grow" }, h("strong", {}, inv.from.username), ` invites you (party of ${inv.size})`),
           h("button", { type: "button", class: "small", onclick: () => { this.invites.delete(inv.partyId); void this.act(LobbyClientMessage.PartyAccept, { partyId: inv.partyId }); } }, "Join party"),
-          h("button", { type: "button", class: "secondary small", onclick: () => { this.invites.delete(inv.partyId); this.render(); this.app.lobby.send(LobbyClientMessage.PartyDecline, { partyId: inv.partyId }); } }, "Decline"),
+          h("button", { type: "button", class: "secondary small", onclick: () => { this.invites.delete(inv.partyId); this.render(); this.app.lobby.send(LobbyClientMessage.PartyDecline, { partyId: inv.partyId }, (err) => announce(err.message, "error")); } }, "Decline"),
         ),
       ),
     );
@@ -105,8 +108,8 @@ export class PartyView {
         self && !leader
           ? h("button", { type: "button", id: "party-ready", class: "small", "aria-pressed": String(self.ready), onclick: () => void this.act(LobbyClientMessage.PartyReady, { ready: !self.ready }) }, self.ready ? "Not ready" : "Ready")
           : null,
-        this.btn("Leave party", "Leave the party", LobbyClientMessage.PartyLeave),
-        leader ? this.btn("Disband", "Disband the party", LobbyClientMessage.PartyDisband) : null,
+        this.btn("Leave party", "Leave the party", LobbyClientMessage.PartyLeave, {}),
+        leader ? this.btn("Disband", "Disband the party", LobbyClientMessage.PartyDisband, {}) : null,
       ),
     );
   }

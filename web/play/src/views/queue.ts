@@ -35,9 +35,9 @@ export class QueueView {
       byId("queue-error").textContent = "";
       const mode = byId<HTMLInputElement>("queue-mode").value.trim();
       const region = byId<HTMLInputElement>("queue-region").value.trim();
-      void lobby.request<QueueUpdateMessage>(LobbyClientMessage.QueueJoin, { mode, region }).then((m) => m && this.update(m), (err: Error) => (byId("queue-error").textContent = err.message));
+      void lobby.request(LobbyClientMessage.QueueJoin, { mode, region }).then((m) => this.update(m), (err: Error) => (byId("queue-error").textContent = err.message));
     });
-    byId("queue-leave").addEventListener("click", () => lobby.send(LobbyClientMessage.QueueLeave));
+    byId("queue-leave").addEventListener("click", () => void lobby.request(LobbyClientMessage.QueueLeave, {}).catch((err: Error) => (byId("queue-error").textContent = err.message)));
   }
 
   /** A searching party shows its search to every member (the leader queued it). */
