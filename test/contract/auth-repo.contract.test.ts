@@ -1,13 +1,11 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { openDatabase, type Database } from "../../server/db/database";
 import { isUniqueViolation } from "../../server/db/db-errors";
 import { createLogger } from "../../server/lib/logger";
 import { AccountsRepo } from "../../server/modules/accounts/accounts.repo";
 import { AuthRepo, type NewSession } from "../../server/modules/auth/auth.repo";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import { openEmbedded } from "./database-stores";
 
 /**
  * One behaviour, two stores: the repository must act the same on PostgreSQL (adapter-pg) and on
@@ -32,11 +30,6 @@ async function postgres(): Promise<StoreUnderTest> {
   };
 }
 
-async function embedded(): Promise<StoreUnderTest> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "lobby-contract-"));
-  const db = await openDatabase({ kind: "embedded", dir: path.join(dataDir, "pglite") }, { migrate: true, logger });
-  return { db, close: () => db.close() };
-}
 
 const NOW = new Date("2026-06-01T12:00:00.000Z");
 const HOUR = 3600_000;
@@ -61,7 +54,7 @@ function newSession(overrides: Partial<NewSession> = {}): Omit<NewSession, "acco
 
 describe.each([
   ["PostgreSQL", postgres],
-  ["embedded PGlite", embedded],
+  ["embedded PGlite", openEmbedded],
 ])("AuthRepo on %s", (_name, open) => {
   let store: StoreUnderTest;
   let repo: AuthRepo;
