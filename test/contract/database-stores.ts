@@ -5,6 +5,8 @@ import path from "node:path";
 import { openDatabase, type Database } from "../../server/db/database";
 import { createLogger } from "../../server/lib/logger";
 import { createTestDatabase } from "../helpers/database";
+import { TEST_RUN_ENV } from "../helpers/pg-admin";
+import { pgliteTemplateDir } from "../helpers/pglite-templates";
 
 /**
  * The two database stores a deployment can run on: PostgreSQL through adapter-pg (production,
@@ -35,7 +37,7 @@ export async function openPostgres(): Promise<StoreUnderTest> {
  * migration on PGlite costs about 3 s of CPU, a copy about 0.1 s. The copy is still opened with
  * `migrate: true`, so a template left by an older checkout is brought up to date, never trusted.
  */
-const TEMPLATE_DIR = path.join(os.tmpdir(), `lobby-pglite-template-${process.pid}`);
+const TEMPLATE_DIR = pgliteTemplateDir(process.env[TEST_RUN_ENV], process.env.JEST_WORKER_ID);
 
 async function embeddedTemplate(): Promise<string> {
   const dir = path.join(TEMPLATE_DIR, "pglite");
@@ -45,7 +47,6 @@ async function embeddedTemplate(): Promise<string> {
     const db = await openDatabase({ kind: "embedded", dir }, { migrate: true, logger });
     await db.close();
     fs.writeFileSync(path.join(TEMPLATE_DIR, "migrated"), "");
-    process.once("exit", () => fs.rmSync(TEMPLATE_DIR, { recursive: true, force: true }));
   }
   return dir;
 }

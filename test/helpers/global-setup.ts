@@ -1,4 +1,5 @@
 import { TEST_DB_PREFIX, TEST_RUN_ENV, withAdmin } from "./pg-admin";
+import { removePgliteTemplates } from "./pglite-templates";
 
 /** True when a process with this pid is running (signal 0 only checks). */
 function alive(pid: number): boolean {
@@ -18,6 +19,7 @@ function alive(pid: number): boolean {
  */
 export default async function globalSetup(): Promise<void> {
   process.env[TEST_RUN_ENV] = String(process.pid);
+  removePgliteTemplates((runPid) => runPid !== process.pid && alive(runPid));
   await withAdmin(async (admin) => {
     const { rows } = await admin.query<{ datname: string }>(
       "SELECT datname FROM pg_database WHERE datname LIKE $1",
