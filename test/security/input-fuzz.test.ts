@@ -5,19 +5,8 @@ import fc from "fast-check";
 import { parse } from "yaml";
 import { z } from "zod";
 import { Limits } from "../../shared/limits";
-import { ChatDmMessageSchema, ChatJoinMessageSchema, ChatLeaveMessageSchema, ChatReadMessageSchema, ChatReportMessageSchema, ChatSendMessageSchema } from "../../shared/schemas/chat";
 import { LobbyClientMessage, WsErrorMessageSchema } from "../../shared/schemas/lobby";
-import { QueueJoinMessageSchema } from "../../shared/schemas/matchmaking";
-import { MarkReadBodySchema } from "../../shared/schemas/notifications";
-import {
-  EmptyMessageSchema,
-  PartyCreateMessageSchema,
-  PartyInviteAnswerMessageSchema,
-  PartyInviteSendMessageSchema,
-  PartyReadyMessageSchema,
-  PartyTargetMessageSchema,
-} from "../../shared/schemas/party";
-import { PresenceSetMessageSchema } from "../../shared/schemas/presence";
+import { LobbyClientMessageSchemas } from "../../shared/schemas/lobby-client-messages";
 import { registerAccount } from "../helpers/accounts";
 import { startAuthServer, type AuthTestServer } from "../helpers/auth-server";
 import { attempt, GENERAL, join, say } from "../helpers/chat";
@@ -150,28 +139,8 @@ function requestFor(op: Operation, hints: Hints, mode: FuzzMode): fc.Arbitrary<F
 
 const requestArbitrary = (op: Operation, hints: Hints): fc.Arbitrary<FuzzRequest> => fc.oneof(requestFor(op, hints, "nasty"), requestFor(op, hints, "nul"));
 
-/** The lobby's client messages and the schema each is validated with (a new type must be added here). */
-const LOBBY_MESSAGE_SCHEMAS: Record<(typeof LobbyClientMessage)[keyof typeof LobbyClientMessage], z.ZodType> = {
-  [LobbyClientMessage.PresenceSet]: PresenceSetMessageSchema,
-  [LobbyClientMessage.NotificationsRead]: MarkReadBodySchema,
-  [LobbyClientMessage.ChatJoin]: ChatJoinMessageSchema,
-  [LobbyClientMessage.ChatLeave]: ChatLeaveMessageSchema,
-  [LobbyClientMessage.ChatSend]: ChatSendMessageSchema,
-  [LobbyClientMessage.ChatDm]: ChatDmMessageSchema,
-  [LobbyClientMessage.ChatRead]: ChatReadMessageSchema,
-  [LobbyClientMessage.ChatReport]: ChatReportMessageSchema,
-  [LobbyClientMessage.PartyCreate]: PartyCreateMessageSchema,
-  [LobbyClientMessage.PartyInvite]: PartyInviteSendMessageSchema,
-  [LobbyClientMessage.PartyAccept]: PartyInviteAnswerMessageSchema,
-  [LobbyClientMessage.PartyDecline]: PartyInviteAnswerMessageSchema,
-  [LobbyClientMessage.PartyLeave]: EmptyMessageSchema,
-  [LobbyClientMessage.PartyKick]: PartyTargetMessageSchema,
-  [LobbyClientMessage.PartyPromote]: PartyTargetMessageSchema,
-  [LobbyClientMessage.PartyDisband]: EmptyMessageSchema,
-  [LobbyClientMessage.PartyReady]: PartyReadyMessageSchema,
-  [LobbyClientMessage.QueueJoin]: QueueJoinMessageSchema,
-  [LobbyClientMessage.QueueLeave]: EmptyMessageSchema,
-};
+/** The lobby's client messages and the schema each is validated with (the table the server's handlers use). */
+const LOBBY_MESSAGE_SCHEMAS: Record<string, z.ZodType> = LobbyClientMessageSchemas;
 
 const logs = captureLogs("warn");
 /** Log entries from `from` on at error level or carrying an error (a stack). */

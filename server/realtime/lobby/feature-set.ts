@@ -1,3 +1,4 @@
+import { LobbyClientMessageSchemas } from "../../../shared/schemas/lobby-client-messages";
 import type { Presence } from "@colyseus/core";
 import type { Logger } from "../../lib/logger";
 import type { JoinSnapshot } from "../../modules/lobby/join-snapshot";
@@ -104,12 +105,12 @@ export class LobbyFeatureSet {
 /** The room's router as one feature sees it: each handler gets the connection's state for that feature. */
 function routerFor(router: Pick<MessageRouter, "on">, name: string, slot: number): FeatureRouter<unknown> {
   return {
-    on(type, schema, handler) {
-      router.on(type, schema, (raw, message) => {
+    on(type, handler) {
+      router.on(type, LobbyClientMessageSchemas[type], (raw, message) => {
         const client = raw as LobbyClient;
         const states = client.userData?.features;
         if (!states) throw new Error(`lobby client without ${name} state`);
-        return handler(client, states[slot], message);
+        return handler(client, states[slot], message as never);
       });
     },
   };

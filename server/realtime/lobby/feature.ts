@@ -1,5 +1,6 @@
 import type { Presence } from "@colyseus/core";
 import type { z } from "zod";
+import type { LobbyClientMessageSchemas, LobbyClientMessageType } from "../../../shared/schemas/lobby-client-messages";
 import type { Logger } from "../../lib/logger";
 import type { JoinSnapshot } from "../../modules/lobby/join-snapshot";
 import type { AccountEvent } from "../../backplane/presence-account-event-bus";
@@ -11,9 +12,13 @@ export type AccountEventOf<K extends AccountEventKind> = Extract<AccountEvent, {
 /** Why a feature (re)starts a connection: its join, its reconnect, or a refresh after the backplane lost events. */
 export type StartCause = "join" | "reconnect" | "refresh";
 
-/** The lobby's MessageRouter as one feature sees it: a handler gets the connection and the feature's state of it. */
+/**
+ * The lobby's MessageRouter as one feature sees it: a handler gets the connection and the feature's
+ * state of it. A message is validated with its type's schema in shared/ (LobbyClientMessageSchemas),
+ * the one table the server, the SDK and the tests share.
+ */
 export interface FeatureRouter<S> {
-  on<T extends z.ZodType>(type: string, schema: T, handler: (client: LobbyClient, state: S, message: z.output<T>) => unknown): void;
+  on<K extends LobbyClientMessageType>(type: K, handler: (client: LobbyClient, state: S, message: z.output<(typeof LobbyClientMessageSchemas)[K]>) => unknown): void;
 }
 
 /** What a feature's instance for one lobby room may use of the room. */

@@ -19,6 +19,9 @@ import { LobbyState } from "./lobby.state";
 export type { LobbyRoomDeps, Resyncable } from "../lobby/lobby-room-deps";
 export { CLOSE_GRACE_MS } from "../lobby/session-revocation";
 
+/** Joined and not being closed by the server (a held seat catches up on its reconnect). */
+const isLive = (client: LobbyClient): boolean => client.state === ClientState.JOINED && !closedByServer(client);
+
 /**
  * A player's realtime session. Many instances (shards) run side by side; each player gets their
  * own messages through account channels, never through a state shared with every player. The
@@ -46,7 +49,7 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
       this.seats = new HeldSeats(this, deps.clock, deps.reconnectSeconds);
       this.revocation = new SessionRevocation(this, this.seats, { auth: deps.auth, metrics: deps.metrics, logger: log });
       this.accountEvents = new AccountEvents(this, this.revocation, this.features);
-      this.refreshes = new BackplaneResync(() => [...this.liveClients()], (client) => this.refresh(client), log, (c) => c.state === ClientState.JOINED && !closedByServer(c));
+      this.refreshes = new BackplaneResync(() => [...this.clients].filter(isLive), (client) => this.refresh(client), log, isLive);
       deps.resyncs.add(this);
       this.clock.setInterval(() => void this.revocation.sweep(), deps.sessionSweepMs);
       // The shard's count, refreshed on a cadence rather than per join or leave: each change is a
@@ -140,11 +143,6 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
     override onDispose(): void {
       this.accountEvents.clear();
       deps.metrics.rooms.dec({ room: "lobby" });
-    }
-
-    /** Connections that are joined and not being closed (a held seat catches up on its reconnect). */
-    private *liveClients(): Iterable<LobbyClient> {
-      for (const client of this.clients) if (client.state === ClientState.JOINED && !closedByServer(client)) yield client;
     }
   };
 }

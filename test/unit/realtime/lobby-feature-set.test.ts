@@ -1,5 +1,5 @@
 import { LocalPresence } from "@colyseus/core";
-import { z } from "zod";
+import { LobbyClientMessage } from "../../../shared/schemas/lobby";
 import { createLogger } from "../../../server/lib/logger";
 import type { JoinSnapshot } from "../../../server/modules/lobby/join-snapshot";
 import type { AccountEventKind, FeatureRouter, LobbyFeature, LobbyRoomContext, StartCause } from "../../../server/realtime/lobby/feature";
@@ -106,10 +106,10 @@ test("a feature sees its own state of the room's connections, not those the serv
 test("a handler gets the connection's state of the feature that registered it", async () => {
   class Echo extends Probe {
     override register(router: FeatureRouter<string>): void {
-      router.on("echo", z.object({}), (_client, state) => state);
+      router.on(LobbyClientMessage.PartyLeave, (_client, state) => state);
     }
   }
   const { connect, handlers } = setup(() => [new Probe("a", [], []), new Echo("b", [], [])]);
-  expect(await handlers.get("echo")!(connect("s1"), {})).toBe("b:s1");
-  expect(() => handlers.get("echo")!({ sessionId: "no-join" }, {})).toThrow("lobby client without b state");
+  expect(await handlers.get(LobbyClientMessage.PartyLeave)!(connect("s1"), {})).toBe("b:s1");
+  expect(() => handlers.get(LobbyClientMessage.PartyLeave)!({ sessionId: "no-join" }, {})).toThrow("lobby client without b state");
 });

@@ -1,12 +1,4 @@
 import { ErrorCode } from "../../../../shared/codes";
-import {
-  ChatDmMessageSchema,
-  ChatJoinMessageSchema,
-  ChatLeaveMessageSchema,
-  ChatReadMessageSchema,
-  ChatReportMessageSchema,
-  ChatSendMessageSchema,
-} from "../../../../shared/schemas/chat";
 import { LobbyClientMessage } from "../../../../shared/schemas/lobby";
 import type { Clock } from "../../../lib/clock";
 import { AppError } from "../../../lib/errors";
@@ -33,7 +25,7 @@ export interface ChatJoinLimits {
 
 /** The chat client messages: chat.join / chat.leave go through the room's streams, the rest straight to the chat service. */
 export function registerChatHandlers(router: FeatureRouter<ChatConnection>, chat: ChatService, streams: ChatStreams, limits: ChatJoinLimits): void {
-  router.on(LobbyClientMessage.ChatJoin, ChatJoinMessageSchema, (_client, state, m) => {
+  router.on(LobbyClientMessage.ChatJoin, (_client, state, m) => {
     spendJoin(state, limits);
     // The account's budget is spent in the channel's turn, so a chat.leave sent after it still comes after it.
     return streams.serialized(state, m.channelId, async () => {
@@ -41,16 +33,16 @@ export function registerChatHandlers(router: FeatureRouter<ChatConnection>, chat
       return streams.joinNow(state, m.channelId, m.afterSeq);
     });
   });
-  router.on(LobbyClientMessage.ChatLeave, ChatLeaveMessageSchema, (_client, state, m) => streams.leave(state, m.channelId));
-  router.on(LobbyClientMessage.ChatSend, ChatSendMessageSchema, (_client, state, m) => {
+  router.on(LobbyClientMessage.ChatLeave, (_client, state, m) => streams.leave(state, m.channelId));
+  router.on(LobbyClientMessage.ChatSend, (_client, state, m) => {
     if (m.channelId.startsWith("public:") && !state.joined?.has(m.channelId)) {
       throw new AppError(ErrorCode.NotChannelMember, "Join the channel before sending to it.");
     }
     return chat.send(state.who, m.channelId, m.text);
   });
-  router.on(LobbyClientMessage.ChatDm, ChatDmMessageSchema, (_client, state, m) => chat.sendDirect(state.who, m.to, m.text));
-  router.on(LobbyClientMessage.ChatRead, ChatReadMessageSchema, (_client, state, m) => chat.markRead(state.who.accountId, m.channelId, m.seq));
-  router.on(LobbyClientMessage.ChatReport, ChatReportMessageSchema, (_client, state, m) => chat.report(state.who, m.messageId, m.reason, m.note));
+  router.on(LobbyClientMessage.ChatDm, (_client, state, m) => chat.sendDirect(state.who, m.to, m.text));
+  router.on(LobbyClientMessage.ChatRead, (_client, state, m) => chat.markRead(state.who.accountId, m.channelId, m.seq));
+  router.on(LobbyClientMessage.ChatReport, (_client, state, m) => chat.report(state.who, m.messageId, m.reason, m.note));
 }
 
 /** A client's chat.join past its burst is refused (the party feature's own joins are not counted). */

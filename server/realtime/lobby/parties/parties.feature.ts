@@ -1,12 +1,4 @@
 import { LobbyClientMessage, LobbyServerMessage } from "../../../../shared/schemas/lobby";
-import { QueueJoinMessageSchema } from "../../../../shared/schemas/matchmaking";
-import {
-  EmptyMessageSchema,
-  PartyInviteAnswerMessageSchema,
-  PartyInviteSendMessageSchema,
-  PartyReadyMessageSchema,
-  PartyTargetMessageSchema,
-} from "../../../../shared/schemas/party";
 import type { Logger } from "../../../lib/logger";
 import type { JoinSnapshot } from "../../../modules/lobby/join-snapshot";
 import type { MatchmakingService } from "../../../modules/matchmaking/matchmaking.service";
@@ -42,17 +34,17 @@ export class PartiesFeature implements LobbyFeature {
 
   register(router: FeatureRouter<undefined>): void {
     const { parties, matchmaking } = this.d;
-    router.on(LobbyClientMessage.PartyCreate, EmptyMessageSchema, (c) => parties.create(whoOf(c)));
-    router.on(LobbyClientMessage.PartyInvite, PartyInviteSendMessageSchema, (c, _, m) => parties.invite(whoOf(c), m.accountId));
-    router.on(LobbyClientMessage.PartyAccept, PartyInviteAnswerMessageSchema, (c, _, m) => parties.accept(whoOf(c), m.partyId));
-    router.on(LobbyClientMessage.PartyDecline, PartyInviteAnswerMessageSchema, (c, _, m) => parties.decline(whoOf(c), m.partyId));
-    router.on(LobbyClientMessage.PartyLeave, EmptyMessageSchema, (c) => parties.leave(whoOf(c)));
-    router.on(LobbyClientMessage.PartyKick, PartyTargetMessageSchema, (c, _, m) => parties.kick(whoOf(c), m.accountId));
-    router.on(LobbyClientMessage.PartyPromote, PartyTargetMessageSchema, (c, _, m) => parties.promote(whoOf(c), m.accountId));
-    router.on(LobbyClientMessage.PartyDisband, EmptyMessageSchema, (c) => parties.disband(whoOf(c)));
-    router.on(LobbyClientMessage.PartyReady, PartyReadyMessageSchema, (c, _, m) => parties.setReady(whoOf(c), m.ready));
-    router.on(LobbyClientMessage.QueueJoin, QueueJoinMessageSchema, (c, _, m) => matchmaking.join(whoOf(c), m));
-    router.on(LobbyClientMessage.QueueLeave, EmptyMessageSchema, (c) => matchmaking.leave(whoOf(c)));
+    router.on(LobbyClientMessage.PartyCreate, (c) => parties.create(whoOf(c)));
+    router.on(LobbyClientMessage.PartyInvite, (c, _, m) => parties.invite(whoOf(c), m.accountId));
+    router.on(LobbyClientMessage.PartyAccept, (c, _, m) => parties.accept(whoOf(c), m.partyId));
+    router.on(LobbyClientMessage.PartyDecline, (c, _, m) => parties.decline(whoOf(c), m.partyId));
+    router.on(LobbyClientMessage.PartyLeave, (c) => parties.leave(whoOf(c)));
+    router.on(LobbyClientMessage.PartyKick, (c, _, m) => parties.kick(whoOf(c), m.accountId));
+    router.on(LobbyClientMessage.PartyPromote, (c, _, m) => parties.promote(whoOf(c), m.accountId));
+    router.on(LobbyClientMessage.PartyDisband, (c) => parties.disband(whoOf(c)));
+    router.on(LobbyClientMessage.PartyReady, (c, _, m) => parties.setReady(whoOf(c), m.ready));
+    router.on(LobbyClientMessage.QueueJoin, (c, _, m) => matchmaking.join(whoOf(c), m));
+    router.on(LobbyClientMessage.QueueLeave, (c) => matchmaking.leave(whoOf(c)));
   }
 
   open(): undefined {

@@ -1,8 +1,6 @@
 import type { Client } from "@colyseus/core";
 import { ErrorCode } from "../../../../shared/codes";
 import { LobbyClientMessage, LobbyServerMessage } from "../../../../shared/schemas/lobby";
-import { MarkReadBodySchema } from "../../../../shared/schemas/notifications";
-import { PresenceSetMessageSchema } from "../../../../shared/schemas/presence";
 import type { Clock } from "../../../lib/clock";
 import { AppError } from "../../../lib/errors";
 import type { Logger } from "../../../lib/logger";
@@ -55,14 +53,14 @@ export class SocialFeature implements LobbyFeature<SocialConnection, "deliver"> 
   constructor(private readonly d: SocialFeatureDeps) {}
 
   register(router: FeatureRouter<SocialConnection>): void {
-    router.on(LobbyClientMessage.PresenceSet, PresenceSetMessageSchema, async (client, state, message) => {
+    router.on(LobbyClientMessage.PresenceSet, async (client, state, message) => {
       state.presenceBucket ??= new TokenBucket(PRESENCE_BURST, PRESENCE_REFILL_PER_SECOND, this.d.clock);
       if (!state.presenceBucket.tryTake()) {
         throw new AppError(ErrorCode.RateLimited, "Presence changes are too frequent; try again shortly.");
       }
       await this.d.presence.setStatus(whoOf(client), message);
     });
-    router.on(LobbyClientMessage.NotificationsRead, MarkReadBodySchema, async (client, _state, message) => {
+    router.on(LobbyClientMessage.NotificationsRead, async (client, _state, message) => {
       await this.d.notifications.markRead(whoOf(client).accountId, "ids" in message ? message.ids : "all");
     });
   }
