@@ -22,5 +22,7 @@ module.exports = {
   // Checks every lobby message test clients received against its schema (test/helpers/protocol-check.ts).
   setupFilesAfterEnv: ["<rootDir>/test/helpers/protocol-setup.ts"],
   testTimeout: 30_000,
+  // Names a test file that runs far past any timeout (a blocked worker) and fails the run fast.
+  reporters: ["default", ["<rootDir>/test/helpers/hang-watch-reporter.js", { warnSeconds: 180, limitSeconds: 600 }]],
   maxWorkers: 2,
 };
