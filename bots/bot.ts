@@ -116,11 +116,13 @@ export class Bot {
     if (!match) return;
     let over = false;
     void match.outcome.then(() => (over = true));
-    // A simple strategy: score as fast as the server allows while the match is played.
+    // A simple strategy: score as fast as the server allows while the match is played. A refused
+    // or failed point waits a timer turn: a loop of promises that settle at once would starve the
+    // event loop, and with it the very message (the result, a close) that ends the match.
     while (!over && !this.stopped) {
       const phase = match.state?.phase;
-      if (phase === "playing") await match.score().catch(() => false);
-      else await sleep(100);
+      const counted = phase === "playing" && (await match.score().catch(() => false));
+      if (!counted) await sleep(100);
     }
     if (this.stopped && !over) await match.leave();
     const outcome = await match.outcome;

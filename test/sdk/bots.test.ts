@@ -1,4 +1,4 @@
-import { runBots } from "../../bots/run-bots";
+import { runBots, type BotsRun } from "../../bots/run-bots";
 import { captureLogs, type LogCapture } from "../helpers/log-capture";
 import { until } from "../helpers/pg-outage";
 import { startTestServer, uniqueUsername, type TestServer } from "../helpers/test-server";
@@ -7,6 +7,13 @@ import { startTestServer, uniqueUsername, type TestServer } from "../helpers/tes
 
 let t: TestServer;
 let logs: LogCapture;
+/** Every run this file started: stopped before the server closes, even when the test failed midway. */
+const runs: BotsRun[] = [];
+const started = async (run: Promise<BotsRun>): Promise<BotsRun> => {
+  const r = await run;
+  runs.push(r);
+  return r;
+};
 beforeAll(async () => {
   logs = captureLogs("info");
   t = await startTestServer(
@@ -14,10 +21,13 @@ beforeAll(async () => {
     { start: { logger: logs.logger } },
   );
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await Promise.all(runs.map((r) => r.stop()));
+  await t.close();
+});
 
 test("four bots sign in, befriend each other, chat and each play a duel to its result", async () => {
-  const run = await runBots({
+  const run = await started(runBots({
     url: t.url,
     count: 4,
     prefix: uniqueUsername("b").slice(0, 12),
@@ -27,7 +37,7 @@ test("four bots sign in, befriend each other, chat and each play a duel to its r
     channel: "public:general",
     chatEverySeconds: 6,
     matches: 1,
-  });
+  }));
   await run.finished;
   // Each bot has a friend on either side of the ring.
   for (const bot of run.bots) {
@@ -40,7 +50,9 @@ test("four bots sign in, befriend each other, chat and each play a duel to its r
   expect(logs.lines().filter((l) => Number(l.level) >= 50)).toEqual([]);
 
   // Run again with the same names: the bots log in instead of registering.
-  const again = await runBots({ ...run.bots[0]!.o, count: 2, prefix: run.bots[0]!.o.username.replace(/_1$/, ""), matches: 1, chatEverySeconds: 0 });
+  const again = await started(runBots({ ...run.bots[0]!.o, count: 2, prefix: run.bots[0]!.o.username.replace(/_1$/, ""), matches: 1, chatEverySeconds: 0 }));
   await again.finished;
   expect((await again.stop()).serverErrors).toBe(0);
-});
+  // Four sign-ins, a ring of friends, four matches played to 3 points, then two more: about 20 s
+  // on a quiet machine, near 30 s with the rest of the suite beside it.
+}, 90_000);
