@@ -7,6 +7,7 @@ import { PARTY_TEST_ENV } from "./parties";
 import type { Connection } from "./presence";
 import { testRedisUrl } from "./redis";
 import { TcpProxy } from "./tcp-proxy";
+import { until } from "./until";
 import { startTestServer, type TestServer } from "./test-server";
 
 /**
@@ -29,10 +30,7 @@ export interface PgFaultServer {
   close(): Promise<void>;
 }
 
-/** Polls until `check` holds (the test's timeout bounds the wait). */
-export async function until(check: () => Promise<boolean> | boolean): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 50));
-}
+export { until };
 
 export async function startPgFaultServer(env: Record<string, string> = {}): Promise<PgFaultServer> {
   const pg = await TcpProxy.start();

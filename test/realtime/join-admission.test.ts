@@ -2,6 +2,8 @@ import { MatchMakeError } from "@colyseus/sdk";
 import { MatchmakeErrorCode } from "../../shared/codes";
 import { attemptJoin, REALTIME_TEST_ENV, registeredClient } from "../helpers/realtime";
 import { startTestServer, type TestServer } from "../helpers/test-server";
+import { checkUnhandledMessages } from "../helpers/protocol-check";
+import { until } from "../helpers/until";
 
 // Lobby joins past the process' capacity: JOIN_MAX_IN_FLIGHT run, JOIN_QUEUE_MAX wait, the rest
 // are refused at once (matchmake HTTP 503, MatchmakeErrorCode.ServerBusy) and can join later.
@@ -70,13 +72,13 @@ test("one join runs, one waits, the rest are refused with 503 at once; afterward
 test("the typed client backs off and retries a refused join until it is admitted", async () => {
   const clients = await Promise.all([1, 2, 3].map(() => registeredClient(t)));
   const hold = holdJoins();
-  const first = clients[0]!.joinLobby();
+  const first = clients[0]!.joinLobby({}, checkUnhandledMessages);
   await hold.entered;
   const refusalsBefore = await refusedCount();
   // Queue full behind the held join: the third is refused, and its client retries.
-  const second = clients[1]!.joinLobby();
-  const third = clients[2]!.joinLobby();
-  while ((await refusedCount()) === refusalsBefore) await new Promise((resolve) => setImmediate(resolve));
+  const second = clients[1]!.joinLobby({}, checkUnhandledMessages);
+  const third = clients[2]!.joinLobby({}, checkUnhandledMessages);
+  await until(async () => (await refusedCount()) !== refusalsBefore, { everyMs: 5 });
   hold.release();
   const sessions = await Promise.all([first, second, third]);
   expect(sessions.map((s) => s.welcome.account.id)).toEqual(clients.map((c) => c.session!.account.id));

@@ -12,6 +12,7 @@ import type { PresenceSnapshotMessage } from "../../shared/schemas/presence";
 import { testRedisUrl } from "../helpers/redis";
 import { TcpProxy } from "../helpers/tcp-proxy";
 import { startTestServer, testSecret, type TestServer } from "../helpers/test-server";
+import { until } from "../helpers/until";
 
 // Two processes share PostgreSQL and Redis; only this one ("p1") reaches Redis through a proxy.
 // While p1's Redis is out, the other process ("p2") keeps publishing: p1's subscriber never sees
@@ -49,10 +50,6 @@ afterAll(async () => {
 });
 
 const readyz = async (): Promise<number> => (await fetch(`${t.url}/readyz`)).status;
-
-async function until(check: () => Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 50));
-}
 
 /** Runs `during` while p1's Redis is out (once p1 reports it), then restores it. */
 async function outage(kind: "blackhole" | "cut", during: () => Promise<void>): Promise<void> {
