@@ -1,3 +1,4 @@
+import type { Room } from "@colyseus/sdk";
 import { LobbyServerMessageSchemas, type LobbyServerMessageType } from "../../shared/schemas/lobby-server-messages";
 
 /** A lobby message a test client received whose payload does not match its schema. */
@@ -26,4 +27,13 @@ export function checkServerMessage(type: string, payload: unknown): void {
 /** Every violation seen in this test file so far (checked after each file: test/helpers/protocol-setup.ts). */
 export function protocolViolations(): readonly ProtocolViolation[] {
   return violations;
+}
+
+/**
+ * Schema-checks every message `room` receives that no handler of the test takes (the SDK's
+ * wildcard handler runs only for those), which also keeps the SDK from warning about each.
+ * Pass it as joinLobby's `setup` so the opening messages are covered too.
+ */
+export function checkUnhandledMessages(room: Room): void {
+  room.onMessage("*", (type: string | number, payload: unknown) => checkServerMessage(String(type), payload));
 }

@@ -4,6 +4,7 @@ import { MatchmakeErrorCode } from "../../shared/codes";
 import type { LobbyClient, LobbySession } from "../../shared/client/lobby-client";
 import { LobbyServerMessage, type WsErrorMessage } from "../../shared/schemas/lobby";
 import { RoomName } from "../../shared/rooms";
+import { checkUnhandledMessages } from "./protocol-check";
 import { GOOD_PASSWORD, uniqueUsername, type TestServer } from "./test-server";
 
 /** What a client saw of its connection's end: every onLeave / onDrop the SDK fired. */
@@ -79,7 +80,7 @@ export async function registeredClient(t: TestServer, username = uniqueUsername(
 
 /** Joins the lobby with an already logged-in client and starts watching the connection. */
 export async function joinAs(client: LobbyClient): Promise<WatchedLobby> {
-  const session = await client.joinLobby();
+  const session = await client.joinLobby({}, checkUnhandledMessages);
   // Reconnection attempts would hide a wrong close code: tests expect the SDK's default policy,
   // minus the 5 s minimum uptime, so a drop would really be retried.
   session.room.reconnection.minUptime = 0;
@@ -111,6 +112,7 @@ export async function attemptJoin(url: string, token: string | undefined): Promi
   if (token !== undefined) client.auth.token = token;
   try {
     const room = await client.joinOrCreate(RoomName.Lobby);
+    checkUnhandledMessages(room);
     await room.leave();
     return room;
   } catch (err) {

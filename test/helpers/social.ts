@@ -6,6 +6,7 @@ import { NotificationListResponseSchema, type NotificationListResponse } from ".
 import { befriend, type Player } from "./factories";
 import type { TestDatabase } from "./database";
 import { Api, type HttpResponse } from "./http";
+import { checkUnhandledMessages } from "./protocol-check";
 import { sql } from "./sql";
 import { startTestServer, type TestServer } from "./test-server";
 
@@ -164,7 +165,7 @@ const idOf = (p: Player | string): string => (typeof p === "string" ? p : p.id);
 export async function goOnline(t: TestServer, player: Player): Promise<LobbySession> {
   const client = t.client();
   await client.login({ username: player.username, password: player.password });
-  return client.joinLobby();
+  return client.joinLobby({}, checkUnhandledMessages);
 }
 
 /** The same cursor with one character of its body (part before the dot) or its MAC changed. */

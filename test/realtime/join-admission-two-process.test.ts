@@ -4,6 +4,7 @@ import { createLobbyOn } from "../helpers/placement";
 import { REALTIME_TEST_ENV } from "../helpers/realtime";
 import { GOOD_PASSWORD, uniqueUsername } from "../helpers/test-server";
 import { startTwoProcesses, type TwoProcesses } from "../helpers/two-processes";
+import { checkUnhandledMessages } from "../helpers/protocol-check";
 
 // A join admitted by one process (its matchmake request) whose seat is in a room on another
 // process gives its slot back as soon as that process has opened the connection: with one slot
@@ -33,7 +34,7 @@ test("the other process hands the slot back: three players admitted here, seated
       // A fresh room there each time (a room is gone once its last player left).
       const roomId = await createLobbyOn(procs.childProcessId);
       const handedBack = new Promise<void>((resolve) => (onRelease = resolve));
-      const session = await client.joinLobbyById(roomId);
+      const session = await client.joinLobbyById(roomId, checkUnhandledMessages);
       expect(session.room.roomId).toBe(roomId);
       await handedBack;
       expect(await inFlight()).toBe(0);

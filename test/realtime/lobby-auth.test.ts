@@ -12,6 +12,7 @@ import {
   roundTrip,
 } from "../helpers/realtime";
 import { GOOD_PASSWORD, startTestServer, type TestServer } from "../helpers/test-server";
+import { checkUnhandledMessages } from "../helpers/protocol-check";
 
 const TTL_SECONDS = 300;
 const clock = new ManualClock(Date.now());
@@ -96,7 +97,7 @@ test("an expired access token is refused; a fresh one from refresh joins", async
   for (const l of await lobbyListings()) expect(before.has(l.roomId)).toBe(true);
 
   await client.refresh();
-  const { room, welcome } = await client.joinLobby();
+  const { room, welcome } = await client.joinLobby({}, checkUnhandledMessages);
   expect(welcome.account.id).toBe(client.session!.account.id);
   await room.leave();
 });

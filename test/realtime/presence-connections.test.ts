@@ -16,6 +16,7 @@ import {
 } from "../helpers/presence";
 import { REALTIME_TEST_ENV } from "../helpers/realtime";
 import { startTestServer, type TestServer } from "../helpers/test-server";
+import { checkUnhandledMessages } from "../helpers/protocol-check";
 
 // An account is online while any of its connections is; a connection that stops answering pings
 // goes offline for friends when the transport's heartbeat gives up on it. The heartbeat is real
@@ -75,6 +76,7 @@ test("a connection that stops answering pings goes offline for friends, and back
   const sdk = new Client(t.url);
   sdk.auth.token = silent.client.accessToken;
   const back = await sdk.reconnect(dead.reconnectionToken);
+  checkUnhandledMessages(back);
   expect(back.sessionId).toBe(dead.sessionId);
   expect(await presenceUpdate(watching, silent, isStatus("online"), from)).toMatchObject({ activity: { kind: "lobby" } });
 

@@ -3,6 +3,7 @@ import { ManualClock } from "../../server/lib/clock";
 import { CloseCode, ErrorCode } from "../../shared/codes";
 import { joinedPair, localRoom, REALTIME_TEST_ENV, reservedSeats, roundTrip, waitForState, type WatchedLobby } from "../helpers/realtime";
 import { startTestServer, type TestServer } from "../helpers/test-server";
+import { checkUnhandledMessages } from "../helpers/protocol-check";
 
 // The reconnect window follows the injected clock: tests move it instead of waiting. Colyseus'
 // own timer (real time, 30 s) only frees a seat nobody claimed, after these tests are done.
@@ -47,6 +48,7 @@ test("within the window, reconnect(token) gets the same seat back", async () => 
 
   clock.advance((WINDOW_SECONDS - 1) * 1000);
   const back = await player.client.colyseus.reconnect(token);
+  checkUnhandledMessages(back);
 
   expect(back.sessionId).toBe(player.room.sessionId);
   expect(back.roomId).toBe(player.room.roomId);

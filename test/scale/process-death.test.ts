@@ -6,6 +6,7 @@ import { befriend, connect, isStatus, leave, loginAgain, newAccount, presenceUpd
 import { REALTIME_TEST_ENV } from "../helpers/realtime";
 import type { TestServer } from "../helpers/test-server";
 import { startTwoProcesses, type TwoProcesses } from "../helpers/two-processes";
+import { checkUnhandledMessages } from "../helpers/protocol-check";
 
 // Kill -9 of one of two processes sharing PostgreSQL and Redis: the survivor notices (its
 // heartbeat stops), takes the dead process' connections out of presence so friends see its
@@ -45,7 +46,7 @@ test("a killed process' players go offline for their friends and come back on th
   // The player logs in again on the surviving process: account and friendship are intact.
   const again = await loginAgain(b, t.url);
   const beforeReturn = watcher.log.mark;
-  const back = await again.client.joinLobby();
+  const back = await again.client.joinLobby({}, checkUnhandledMessages);
   expect(back.presence.friends).toEqual([expect.objectContaining({ accountId: a.id, status: "online" })]);
   await presenceUpdate(watcher, b, isStatus("online"), beforeReturn);
   const history = await again.client.http.chatHistory(again.client.accessToken, dmChannelId(a.id, b.id), { limit: 10 });

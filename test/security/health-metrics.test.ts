@@ -3,6 +3,7 @@ import { startAuthServer, type AuthTestServer } from "../helpers/auth-server";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { errorBody, failure, type HttpResponse } from "../helpers/http";
 import { TcpProxy } from "../helpers/tcp-proxy";
+import { checkUnhandledMessages } from "../helpers/protocol-check";
 
 // Each describe owns its server, so only one runs at a time in this process.
 
@@ -86,7 +87,7 @@ describe("GET /metrics", () => {
     await t.api.login("metrics_user", "not-the-password");
     await t.api.me(client.accessToken);
     await t.api.me("garbage");
-    const { room } = await client.joinLobby();
+    const { room } = await client.joinLobby({}, checkUnhandledMessages);
     try {
       const res = await t.api.get("/metrics");
       expect(res.status).toBe(200);

@@ -2,6 +2,7 @@ import { authBody } from "../helpers/http";
 import { startAuthServer, type AuthTestServer } from "../helpers/auth-server";
 import { captureLogs } from "../helpers/log-capture";
 import { uniqueUsername } from "../helpers/test-server";
+import { checkUnhandledMessages } from "../helpers/protocol-check";
 
 /**
  * The server's own pino logger at level "trace", writing to memory, while the test walks through
@@ -41,7 +42,7 @@ test("logs never contain passwords or tokens", async () => {
   const client = t.client();
   await client.login({ username, password });
   secrets.push(client.accessToken, client.session!.refreshToken);
-  const { room } = await client.joinLobby();
+  const { room } = await client.joinLobby({}, checkUnhandledMessages);
   await room.leave();
   await client.logout();
   await t.api.post("/auth/logout-all", undefined, { token: refreshed.accessToken });

@@ -9,6 +9,7 @@ import { connect, leave, newAccount } from "../../helpers/presence";
 import { joinAs, registeredClient, watchConnection } from "../../helpers/realtime";
 import { startTestServer, GOOD_PASSWORD, type TestServer } from "../../helpers/test-server";
 import { ADMIN_TEST_ENV, MODERATOR, operators, type Operators } from "./admin-fixture";
+import { checkUnhandledMessages } from "../../helpers/protocol-check";
 
 interface AuditItem {
   operator: { id: string; username: string };
@@ -93,7 +94,7 @@ describe("moderator actions on a live server", () => {
     expect(await player.watch.left).toBe(CloseCode.Kicked);
     expect(player.room.reconnection.isReconnecting).toBe(false);
 
-    const again = await client.joinLobby();
+    const again = await client.joinLobby({}, checkUnhandledMessages);
     const watch = watchConnection(again.room);
     expect(again.room.connection.isOpen).toBe(true);
     expect((await api.me(client.accessToken)).status).toBe(200);
