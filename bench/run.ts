@@ -18,19 +18,22 @@ import { scaleOut } from "./benchmarks/scale-out";
 import { httpBench } from "./benchmarks/http";
 import { loginBench } from "./benchmarks/login";
 import { capacityBench } from "./benchmarks/capacity";
+import { testSuite } from "./benchmarks/test-suite";
 import { machineInfo } from "./lib/machine";
 import type { BenchResultFile, Benchmark, Profile } from "./lib/report";
 import { rounded } from "./lib/stats";
 import { markdownTable, textTable, timingsTable } from "./lib/table";
 
 const BENCHMARKS: Benchmark[] = [presenceFanout, chatFanout, matcher, scaleOut, httpBench, loginBench, capacityBench];
+/** Run only by name (`npm run bench -- test-suite`): two whole Jest runs per round. */
+const BY_NAME_ONLY: Benchmark[] = [testSuite];
 const RESULTS_DIR = path.join(__dirname, "results");
 
 function usage(): string {
   return [
     "usage: npm run bench -- [name ...] [--long] [--list]",
     "",
-    ...BENCHMARKS.map((b) => `  ${b.name.padEnd(20)} ${b.description}`),
+    ...[...BENCHMARKS, ...BY_NAME_ONLY].map((b) => `  ${b.name.padEnd(20)} ${b.description}`),
     "",
     "env: BENCH_PROFILE=quick|long, BENCH_FRIENDS (500), BENCH_CHANGES (10 quick, 60 long), BENCH_SERVER_MODE=child|in-process,",
     "     BENCH_REDIS_URL (redis://127.0.0.1:6379/14), BENCH_DATABASE_ADMIN_URL, BENCH_SERVER_LOG_LEVEL (warn)",
@@ -50,6 +53,7 @@ function usage(): string {
     "     BENCH_CAPACITY_JOIN_TIMEOUT_MS (60000), BENCH_CAPACITY_MAX_MINUTES (150); JOIN_*, LOGIN_*, DB_POOL_SIZE, LOBBY_SHARD_SIZE pass through to the lobby",
     "login: BENCH_LOGIN_CONCURRENCY (2,8,32), BENCH_LOGIN_ROUNDS (3 quick, 7 long), BENCH_LOGIN_SOURCE_IPS (1: every login from 127.0.0.1;",
     "     n: spread over 127.0.0.1..n), BENCH_LOGIN_THREADS (server and bound thread pool; default cores, at least 4)",
+    "test-suite (by name only): BENCH_SUITE_ROUNDS (1 quick, 3 long), BENCH_SUITE_WORKERS (2), BENCH_SUITE_PATHS (comma-separated Jest patterns; all)",
   ].join("\n");
 }
 
@@ -63,9 +67,10 @@ async function main(): Promise<void> {
   if (unknownFlags.length > 0) throw new Error(`unknown option ${unknownFlags.join(", ")}\n\n${usage()}`);
   const profile: Profile = args.includes("--long") ? "long" : args.includes("--quick") ? "quick" : process.env.BENCH_PROFILE === "long" ? "long" : "quick";
   const names = args.filter((a) => !a.startsWith("-"));
-  const unknown = names.filter((n) => !BENCHMARKS.some((b) => b.name === n));
+  const all = [...BENCHMARKS, ...BY_NAME_ONLY];
+  const unknown = names.filter((n) => !all.some((b) => b.name === n));
   if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(", ")}\n\n${usage()}`);
-  const selected = names.length > 0 ? BENCHMARKS.filter((b) => names.includes(b.name)) : BENCHMARKS;
+  const selected = names.length > 0 ? all.filter((b) => names.includes(b.name)) : BENCHMARKS;
 
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const machine = machineInfo();

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { openDatabase, type Database } from "../../server/db/database";
 import { createLogger } from "../../server/lib/logger";
-import { createTestDatabase } from "../helpers/database";
+import { createTestDatabase, testDbTemplatesOff } from "../helpers/database";
 import { TEST_RUN_ENV } from "../helpers/pg-admin";
 import { pgliteTemplateDir } from "../helpers/pglite-templates";
 
@@ -53,7 +53,7 @@ async function embeddedTemplate(): Promise<string> {
 
 export async function openEmbedded(): Promise<StoreUnderTest> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "lobby-contract-"));
-  fs.cpSync(await embeddedTemplate(), path.join(dataDir, "pglite"), { recursive: true });
+  if (!testDbTemplatesOff()) fs.cpSync(await embeddedTemplate(), path.join(dataDir, "pglite"), { recursive: true });
   const db = await openDatabase({ kind: "embedded", dir: path.join(dataDir, "pglite") }, { migrate: true, logger });
   return {
     db,

@@ -12,12 +12,18 @@ export interface TestDatabase {
 }
 
 /**
+ * `LOBBY_TEST_DB_TEMPLATES=off`: every test database (and embedded contract store) replays every
+ * migration itself, as before the templates; for measuring what they save (bench test-suite).
+ */
+export const testDbTemplatesOff = (): boolean => process.env.LOBBY_TEST_DB_TEMPLATES === "off";
+
+/**
  * The run's migrated template (`lobby_test_r<pid>_template`), made when the run first needs a
- * database; undefined outside a Jest run (then each database is migrated itself).
+ * database; undefined outside a Jest run or with templates off (then each database is migrated itself).
  */
 export function templateDatabaseName(): string | undefined {
   const run = process.env[TEST_RUN_ENV];
-  return run ? `${TEST_DB_PREFIX}r${run}_template` : undefined;
+  return run && !testDbTemplatesOff() ? `${TEST_DB_PREFIX}r${run}_template` : undefined;
 }
 
 /**
