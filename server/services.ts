@@ -30,6 +30,7 @@ import { ChatService } from "./modules/chat/chat.service";
 import { MatchmakingRepo } from "./modules/matchmaking/matchmaking.repo";
 import { MatchmakingService, type MatchHandoff } from "./modules/matchmaking/matchmaking.service";
 import { PartyRepo } from "./modules/parties/party.repo";
+import { PartyCodesService } from "./modules/parties/party-codes.service";
 import { PartiesService, type PartyQueuePort } from "./modules/parties/parties.service";
 import { RatingsRepo } from "./modules/ratings/ratings.repo";
 import { RatingsService } from "./modules/ratings/ratings.service";
@@ -51,6 +52,7 @@ export interface Services {
   notifications: NotificationsService;
   chat: ChatService;
   parties: PartiesService;
+  partyCodes: PartyCodesService;
   matchmaking: MatchmakingService;
   ratings: RatingsService;
   admin: AdminService;
@@ -157,8 +159,9 @@ export function createServices(i: ServiceInputs): Services {
     publishTimeoutMs: config.redisCommandTimeoutMs,
   });
   const ratings = new RatingsService(new RatingsRepo(db.prisma), cursors);
+  const partyRepo = new PartyRepo(db.prisma, db.sql);
   const parties = new PartiesService({
-    repo: new PartyRepo(db.prisma, db.sql),
+    repo: partyRepo,
     friends: friendsRepo,
     queue,
     bus,
@@ -167,6 +170,14 @@ export function createServices(i: ServiceInputs): Services {
     clock,
     logger,
     config: config.parties,
+  });
+  const partyCodes = new PartyCodesService({
+    repo: partyRepo,
+    parties,
+    friends: friendsRepo,
+    guesses: i.limiterStore.create({ name: "party_code_guess", points: config.partyCodes.guesses, durationSeconds: config.partyCodes.guessWindowSeconds }),
+    clock,
+    config: { ttlSeconds: config.partyCodes.ttlSeconds },
   });
   const matchmaking = new MatchmakingService({
     repo: new MatchmakingRepo(db.prisma),
@@ -198,5 +209,5 @@ export function createServices(i: ServiceInputs): Services {
     logger,
   });
   const joinSnapshots = new JoinSnapshotRepo(db.sql, UNREAD_ON_JOIN);
-  return { processId, auth, accounts, friends, presence, notifications, chat, parties, matchmaking, ratings, admin, joinSnapshots };
+  return { processId, auth, accounts, friends, presence, notifications, chat, parties, partyCodes, matchmaking, ratings, admin, joinSnapshots };
 }

@@ -49,6 +49,8 @@ export const ErrorCode = {
   /** Not friends, or a block between the players (which one is not revealed). */
   PartyInviteNotAllowed: "party_invite_not_allowed",
   PartyInviteNotFound: "party_invite_not_found",
+  /** No party has this code (mistyped, expired, revoked), or it cannot be used by this player. */
+  PartyCodeInvalid: "party_code_invalid",
   /** The party is searching or in a match: leave the queue first. */
   PartyBusy: "party_busy",
   NotPartyMember: "not_party_member",

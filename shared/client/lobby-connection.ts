@@ -135,6 +135,11 @@ export class LobbyConnection {
   acceptParty = (partyId: string) => this.request(LobbyClientMessage.PartyAccept, { partyId });
   setReady = (ready: boolean) => this.request(LobbyClientMessage.PartyReady, { ready });
   leaveParty = () => this.request(LobbyClientMessage.PartyLeave, {});
+  /** Leader: a new join code (the old one stops working). */
+  makePartyCode = () => this.request(LobbyClientMessage.PartyCodeCreate, {});
+  revokePartyCode = () => this.request(LobbyClientMessage.PartyCodeRevoke, {});
+  /** Joins the party a code opens (typed loosely: case, spaces and dashes do not matter). */
+  joinPartyByCode = (code: string) => this.request(LobbyClientMessage.PartyJoinByCode, { code });
   queue = (mode: string, region: string) => this.request(LobbyClientMessage.QueueJoin, { mode, region });
   leaveQueue = () => this.request(LobbyClientMessage.QueueLeave, {});
 

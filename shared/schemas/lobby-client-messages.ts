@@ -15,9 +15,11 @@ import { MarkReadBodySchema } from "./notifications";
 import {
   EmptyMessageSchema,
   PartyInviteAnswerMessageSchema,
+  PartyJoinByCodeMessageSchema,
   PartyInviteSendMessageSchema,
   PartyReadyMessageSchema,
   PartyTargetMessageSchema,
+  type PartyJoinCode,
   type PartyView,
 } from "./party";
 import { PresenceSetMessageSchema } from "./presence";
@@ -45,6 +47,9 @@ export const LobbyClientMessageSchemas = {
   [LobbyClientMessage.PartyPromote]: PartyTargetMessageSchema,
   [LobbyClientMessage.PartyDisband]: EmptyMessageSchema,
   [LobbyClientMessage.PartyReady]: PartyReadyMessageSchema,
+  [LobbyClientMessage.PartyCodeCreate]: EmptyMessageSchema,
+  [LobbyClientMessage.PartyCodeRevoke]: EmptyMessageSchema,
+  [LobbyClientMessage.PartyJoinByCode]: PartyJoinByCodeMessageSchema,
   [LobbyClientMessage.QueueJoin]: QueueJoinMessageSchema,
   [LobbyClientMessage.QueueLeave]: EmptyMessageSchema,
 } as const satisfies Record<(typeof LobbyClientMessage)[keyof typeof LobbyClientMessage], z.ZodType>;
@@ -76,6 +81,9 @@ export interface LobbyClientReplies {
   "party.promote": PartyView;
   "party.disband": undefined;
   "party.ready": PartyView;
+  "party.code.create": PartyJoinCode;
+  "party.code.revoke": undefined;
+  "party.joinByCode": PartyView;
   "queue.join": QueueUpdateMessage;
   "queue.leave": undefined;
 }

@@ -70,6 +70,12 @@ export const LobbyClientMessage = {
   /** Leader only. */
   PartyDisband: "party.disband",
   PartyReady: "party.ready",
+  /** Leader only: a new join code for the party (the old one stops working). */
+  PartyCodeCreate: "party.code.create",
+  /** Leader only: the party's join code stops working. */
+  PartyCodeRevoke: "party.code.revoke",
+  /** Join a party with its code (leaving the player's current party). */
+  PartyJoinByCode: "party.joinByCode",
   /** Leader or solo player: queue for a mode and region. */
   QueueJoin: "queue.join",
   /** Any member: cancel the party's (or own) search. */

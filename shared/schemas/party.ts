@@ -12,6 +12,16 @@ export const PartyMemberSchema = z.object({
 
 export const PartyInviteEntrySchema = z.object({ to: PublicAccountSchema, expiresAt: z.iso.datetime() });
 
+/** A party's join code (shared/party-codes.ts): anyone not blocked by a member may join with it while it lasts. */
+export const PartyJoinCodeSchema = z.object({
+  /** `ABCD-EFGH`: what players read out and type (case and dashes do not matter). */
+  code: z.string(),
+  /** Path of the link form, relative to the server's origin: `/play?party=ABCD-EFGH`. */
+  link: z.string(),
+  expiresAt: z.iso.datetime(),
+});
+export type PartyJoinCode = z.infer<typeof PartyJoinCodeSchema>;
+
 export const PartyViewSchema = z.object({
   id: z.uuid(),
   leaderId: z.uuid(),
@@ -23,6 +33,8 @@ export const PartyViewSchema = z.object({
   channelId: z.string(),
   /** What the party is doing: idle, searching a queue, or in a match. */
   queue: z.object({ mode: z.string(), region: z.string(), since: z.iso.datetime() }).nullable(),
+  /** The party's join code, if the leader made one (null after it expired or was revoked). */
+  joinCode: PartyJoinCodeSchema.nullable(),
   /** Increases with every change: apply an update only if newer than the one held. */
   version: z.number().int(),
 });
@@ -60,3 +72,5 @@ export const PartyInviteAnswerMessageSchema = z.strictObject({ partyId: z.uuid()
 export const PartyTargetMessageSchema = z.strictObject({ accountId: z.uuid() });
 export const PartyReadyMessageSchema = z.strictObject({ ready: z.boolean() });
 export const EmptyMessageSchema = z.strictObject({});
+/** A code as typed (normalised by the server: shared/party-codes.ts). */
+export const PartyJoinByCodeMessageSchema = z.strictObject({ code: z.string().min(1).max(32) });

@@ -43,6 +43,7 @@ describe.each(DATABASE_STORES)("PartyRepo on %s", (_name, open) => {
       members: [{ accountId: leader.id, username: leader.username, ready: true, joinedAt: NOW }],
       invites: [],
       ticket: null,
+      joinCode: null,
     });
     expect(await repo.load(crypto.randomUUID(), NOW)).toBeNull();
     expect(await repo.partyOf(crypto.randomUUID())).toBeNull();
@@ -168,6 +169,31 @@ describe.each(DATABASE_STORES)("PartyRepo on %s", (_name, open) => {
     expect(await repo.findInvite(id, b.id, NOW)).toBeNull();
     expect(await repo.deleteInvite(id, c.id)).toBe(true);
     expect((await repo.load(id, NOW))!.invites).toEqual([]);
+  });
+
+  test("join codes: one per party (a new one replaces it), unexpired only, a taken code refused, gone with the party", async () => {
+    const [p, q] = [await newParty(), await newParty()];
+    const set = (partyId: string, code: string, expires: Date) =>
+      repo.inPartyTransaction(partyId, NOW, (tx) => tx.setJoinCode(code, p.leader.id, NOW, expires));
+    expect(await set(p.id, "AAAABBBB", at(10))).toEqual({ result: true, version: 2 });
+    expect((await repo.load(p.id, NOW))!.joinCode).toEqual({ code: "AAAABBBB", expiresAt: at(10) });
+    expect(await repo.partyOfJoinCode("AAAABBBB", NOW)).toBe(p.id);
+    // Another party cannot take it, and nothing is written (the version stays).
+    expect(await set(q.id, "AAAABBBB", at(10))).toEqual({ result: false, version: 1 });
+    // A new code replaces the old.
+    expect(await set(p.id, "CCCCDDDD", at(20))).toEqual({ result: true, version: 3 });
+    expect(await repo.partyOfJoinCode("AAAABBBB", NOW)).toBeNull();
+    expect(await repo.partyOfJoinCode("CCCCDDDD", at(19))).toBe(p.id);
+    // Expired: neither found nor shown.
+    expect(await repo.partyOfJoinCode("CCCCDDDD", at(20))).toBeNull();
+    expect((await repo.load(p.id, at(20)))!.joinCode).toBeNull();
+    // Revoked, then the code is free for another party; a disband takes the party's code with it.
+    await repo.inPartyTransaction(p.id, NOW, (tx) => tx.deleteJoinCode());
+    expect(await repo.partyOfJoinCode("CCCCDDDD", NOW)).toBeNull();
+    expect(await set(q.id, "CCCCDDDD", at(10))).toEqual({ result: true, version: 2 });
+    await repo.inPartyTransaction(q.id, NOW, (tx) => tx.disband());
+    expect(await repo.partyOfJoinCode("CCCCDDDD", NOW)).toBeNull();
+    expect(await set(p.id, "CCCCDDDD", at(10))).toMatchObject({ result: true });
   });
 
   test("the party's ticket shows in its row", async () => {

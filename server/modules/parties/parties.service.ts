@@ -1,6 +1,7 @@
 import { partyChannelId } from "../../../shared/schemas/chat";
 import { LobbyServerMessage } from "../../../shared/schemas/lobby";
-import type { PartyInviteMessage, PartySnapshotMessage, PartyUpdateMessage, PartyView } from "../../../shared/schemas/party";
+import { formatPartyCode, partyCodeLink } from "../../../shared/party-codes";
+import type { PartyInviteMessage, PartyJoinCode, PartySnapshotMessage, PartyUpdateMessage, PartyView } from "../../../shared/schemas/party";
 import type { VisibleStatus } from "../../../shared/schemas/presence";
 import type { Clock } from "../../lib/clock";
 import { AppError, ErrorCode } from "../../lib/errors";
@@ -116,18 +117,28 @@ export class PartiesService {
   async accept(who: Identity, partyId: string): Promise<PartyView> {
     const invite = await this.d.repo.findInvite(partyId, who.accountId, this.now());
     if (!invite) throw new AppError(ErrorCode.PartyInviteNotFound, "No such invite, or it expired.");
+    const pair = await this.d.friends.pair(who.accountId, invite.fromId);
+    return this.admit(who, partyId, async (tx) => {
+      if (!tx.party.invites.some((i) => i.toId === who.accountId) || !BlockPolicy.canInviteToParty(pair) || pair.mine !== "FRIEND") {
+        throw new AppError(ErrorCode.PartyInviteNotFound, "No such invite, or it expired.");
+      }
+      await tx.deleteInvite(who.accountId);
+    });
+  }
+
+  /**
+   * Adds the player to the party, leaving their current one first, once `mayJoin` accepts the
+   * locked party (an invite, a join code): the size, queue and join-order rules are the same.
+   */
+  async admit(who: Identity, partyId: string, mayJoin: (tx: PartyTransaction) => Promise<void>): Promise<PartyView> {
     const current = await this.d.repo.partyOf(who.accountId);
     if (current === partyId) throw new AppError(ErrorCode.AlreadyInParty, "You are already in this party.");
     if (current) await this.leave(who);
-    const pair = await this.d.friends.pair(who.accountId, invite.fromId);
     await this.change(partyId, async (tx) => {
+      await mayJoin(tx);
       const { party } = tx;
-      if (!party.invites.some((i) => i.toId === who.accountId) || !BlockPolicy.canInviteToParty(pair) || pair.mine !== "FRIEND") {
-        throw new AppError(ErrorCode.PartyInviteNotFound, "No such invite, or it expired.");
-      }
       if (party.members.length >= this.d.config.maxSize) throw partyFull(this.d.config.maxSize);
       if (party.ticket) throw partyBusy();
-      await tx.deleteInvite(who.accountId);
       // Strictly after every member already in: "oldest member" (the next leader) must not fall
       // back to id order when two joins share a millisecond (or a clock that did not move).
       const latest = Math.max(...party.members.map((m) => m.joinedAt.getTime()));
@@ -250,6 +261,7 @@ export class PartiesService {
       maxSize: this.d.config.maxSize,
       channelId: partyChannelId(party.id),
       queue: party.ticket?.status === "WAITING" ? { mode: party.ticket.mode, region: party.ticket.region, since: party.ticket.enqueuedAt.toISOString() } : null,
+      joinCode: party.joinCode ? joinCodeView(party.joinCode) : null,
       version: party.version,
     };
   }
@@ -337,6 +349,11 @@ const inviteMessage = (i: { partyId: string; from: { id: string; username: strin
   from: i.from,
   expiresAt: i.expiresAt.toISOString(),
   size: i.size,
+});
+export const joinCodeView = (c: { code: string; expiresAt: Date }): PartyJoinCode => ({
+  code: formatPartyCode(c.code),
+  link: partyCodeLink(c.code),
+  expiresAt: c.expiresAt.toISOString(),
 });
 const notInParty = () => new AppError(ErrorCode.NotInParty, "You are not in a party.");
 const notLeader = () => new AppError(ErrorCode.NotPartyLeader, "Only the party leader can do that.");

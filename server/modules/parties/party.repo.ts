@@ -30,6 +30,8 @@ export interface PartyRow {
   invites: PartyInviteRow[];
   /** The party's waiting or matched ticket, if any. */
   ticket: { mode: string; region: string; enqueuedAt: Date; status: "WAITING" | "MATCHED" } | null;
+  /** The party's unexpired join code, if any. */
+  joinCode: { code: string; expiresAt: Date } | null;
 }
 
 /** Writes on one locked party, inside its transaction. */
@@ -41,6 +43,9 @@ export interface PartyTransaction {
   setReady(accountId: string, ready: boolean): Promise<void>;
   upsertInvite(toId: string, fromId: string, createdAt: Date, expiresAt: Date): Promise<void>;
   deleteInvite(toId: string): Promise<void>;
+  /** Replaces the party's join code (false: `code` is taken by another party; nothing changed). */
+  setJoinCode(code: string, createdBy: string, createdAt: Date, expiresAt: Date): Promise<boolean>;
+  deleteJoinCode(): Promise<void>;
   /** Bumps the version without another change (the party's state is re-sent). */
   touch(): Promise<void>;
   /** Deletes the party with its members and invites. */
@@ -95,6 +100,12 @@ export class PartyRepo {
     return count > 0;
   }
 
+  /** The party an unexpired join code opens, if any. */
+  async partyOfJoinCode(code: string, now: Date): Promise<string | null> {
+    const row = await this.prisma.partyJoinCode.findFirst({ where: { code, expiresAt: { gt: now } }, select: { partyId: true } });
+    return row?.partyId ?? null;
+  }
+
   async deleteExpiredInvites(now: Date): Promise<number> {
     const { count } = await this.prisma.partyInvite.deleteMany({ where: { expiresAt: { lte: now } } });
     return count;
@@ -133,6 +144,16 @@ export class PartyRepo {
           }),
         ),
         deleteInvite: w((toId: string) => tx.partyInvite.deleteMany({ where: { partyId, toId } })),
+        setJoinCode: async (code: string, createdBy: string, createdAt: Date, expiresAt: Date) => {
+          // A taken code is a conflict on the primary key: checked first (a failed insert would
+          // abort the transaction), under the party's lock; the unique key still guards a race.
+          if (await tx.partyJoinCode.findUnique({ where: { code }, select: { code: true } })) return false;
+          wrote = true;
+          await tx.partyJoinCode.deleteMany({ where: { partyId } });
+          await tx.partyJoinCode.create({ data: { code, partyId, createdBy, createdAt, expiresAt } });
+          return true;
+        },
+        deleteJoinCode: w(() => tx.partyJoinCode.deleteMany({ where: { partyId } })),
         touch: w(async () => undefined),
         disband: async () => {
           gone = true;
@@ -155,6 +176,7 @@ async function readParty(db: Tx | PrismaClient, partyId: string, now: Date): Pro
       version: true,
       members: { orderBy: [{ joinedAt: "asc" }, { accountId: "asc" }], select: { accountId: true, ready: true, joinedAt: true, account: { select: { username: true } } } },
       invites: { where: { expiresAt: { gt: now } }, orderBy: { createdAt: "asc" }, select: { toId: true, fromId: true, expiresAt: true, to: { select: { username: true } } } },
+      joinCode: { select: { code: true, expiresAt: true } },
     },
   });
   if (!row) return null;
@@ -170,5 +192,6 @@ async function readParty(db: Tx | PrismaClient, partyId: string, now: Date): Pro
     members: row.members.map((m) => ({ accountId: m.accountId, username: m.account.username, ready: m.ready, joinedAt: m.joinedAt })),
     invites: row.invites.map((i) => ({ toId: i.toId, toUsername: i.to.username, fromId: i.fromId, expiresAt: i.expiresAt })),
     ticket,
+    joinCode: row.joinCode && row.joinCode.expiresAt > now ? row.joinCode : null,
   };
 }

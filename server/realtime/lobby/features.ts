@@ -5,6 +5,7 @@ import type { ChatService } from "../../modules/chat/chat.service";
 import type { MatchmakingService } from "../../modules/matchmaking/matchmaking.service";
 import type { NotificationsService } from "../../modules/notifications/notifications.service";
 import type { PartiesService } from "../../modules/parties/parties.service";
+import type { PartyCodesService } from "../../modules/parties/party-codes.service";
 import type { PresenceService } from "../../modules/presence/presence.service";
 import { ChatFeature, type ChatFeatureDeps } from "./chat/chat.feature";
 import type { LobbyFeatureList } from "./feature";
@@ -17,6 +18,7 @@ export interface LobbyFeatureDeps {
   notifications: NotificationsService;
   chat: ChatService;
   parties: PartiesService;
+  partyCodes: PartyCodesService;
   matchmaking: MatchmakingService;
   /** chat.join budgets (CHAT_JOIN_BURST, CHAT_JOINS_PER_SECOND, CHAT_JOINS_PER_ACCOUNT_PER_MINUTE). */
   chatJoins: { burst: number; perSecond: number; perAccountPerMinute: number };
@@ -33,7 +35,7 @@ export interface LobbyFeatureDeps {
  * next to these and one line in the list below.
  */
 export function lobbyFeatures(d: LobbyFeatureDeps): LobbyFeatureList {
-  const { presence, notifications, chat, parties, matchmaking, logger, clock } = d;
+  const { presence, notifications, chat, parties, partyCodes, matchmaking, logger, clock } = d;
   const social = new SocialFeature({ presence, notifications, logger, clock });
   const chatDeps: ChatFeatureDeps = {
     chat,
@@ -44,7 +46,7 @@ export function lobbyFeatures(d: LobbyFeatureDeps): LobbyFeatureList {
     joinsPerAccount: d.limiterStore.create({ name: "chat_join_account", points: d.chatJoins.perAccountPerMinute, durationSeconds: 60 }),
     topicChannel: d.chatTopicChannel,
   };
-  const partiesDeps: PartiesFeatureDeps = { parties, matchmaking, presence, logger };
+  const partiesDeps: PartiesFeatureDeps = { parties, partyCodes, matchmaking, presence, logger };
   return (room) => {
     const roomChat = new ChatFeature(chatDeps, room);
     return [

@@ -3,11 +3,13 @@ import type { Logger } from "../../../lib/logger";
 import type { JoinSnapshot } from "../../../modules/lobby/join-snapshot";
 import type { MatchmakingService } from "../../../modules/matchmaking/matchmaking.service";
 import type { PartiesService } from "../../../modules/parties/parties.service";
+import type { PartyCodesService } from "../../../modules/parties/party-codes.service";
 import type { FeatureRouter, LobbyFeature, StartCause } from "../feature";
 import { whoOf, type LobbyClient, type LobbyIdentity } from "../lobby-client";
 
 export interface PartiesFeatureDeps {
   parties: PartiesService;
+  partyCodes: PartyCodesService;
   matchmaking: MatchmakingService;
   presence: { isConnected(accountId: string): Promise<boolean> };
   logger: Logger;
@@ -33,7 +35,7 @@ export class PartiesFeature implements LobbyFeature {
   ) {}
 
   register(router: FeatureRouter<undefined>): void {
-    const { parties, matchmaking } = this.d;
+    const { parties, partyCodes, matchmaking } = this.d;
     router.on(LobbyClientMessage.PartyCreate, (c) => parties.create(whoOf(c)));
     router.on(LobbyClientMessage.PartyInvite, (c, _, m) => parties.invite(whoOf(c), m.accountId));
     router.on(LobbyClientMessage.PartyAccept, (c, _, m) => parties.accept(whoOf(c), m.partyId));
@@ -43,6 +45,9 @@ export class PartiesFeature implements LobbyFeature {
     router.on(LobbyClientMessage.PartyPromote, (c, _, m) => parties.promote(whoOf(c), m.accountId));
     router.on(LobbyClientMessage.PartyDisband, (c) => parties.disband(whoOf(c)));
     router.on(LobbyClientMessage.PartyReady, (c, _, m) => parties.setReady(whoOf(c), m.ready));
+    router.on(LobbyClientMessage.PartyCodeCreate, (c) => partyCodes.create(whoOf(c)));
+    router.on(LobbyClientMessage.PartyCodeRevoke, (c) => partyCodes.revoke(whoOf(c)));
+    router.on(LobbyClientMessage.PartyJoinByCode, (c, _, m) => partyCodes.join(whoOf(c), m.code));
     router.on(LobbyClientMessage.QueueJoin, (c, _, m) => matchmaking.join(whoOf(c), m));
     router.on(LobbyClientMessage.QueueLeave, (c) => matchmaking.leave(whoOf(c)));
   }

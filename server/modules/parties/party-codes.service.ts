@@ -1,0 +1,113 @@
+import crypto from "node:crypto";
+import { normalizePartyCode, PARTY_CODE_ALPHABET, PARTY_CODE_LENGTH } from "../../../shared/party-codes";
+import type { PartyJoinCode, PartyView } from "../../../shared/schemas/party";
+import type { Clock } from "../../lib/clock";
+import { AppError, ErrorCode } from "../../lib/errors";
+import { retryAfterSeconds, type Limiter } from "../../lib/rate-limit/limiter";
+import type { Identity } from "../identity";
+import { BlockPolicy } from "../social/block-policy";
+import type { FriendGraph } from "../social/friend-graph";
+import { joinCodeView, type PartiesService } from "./parties.service";
+import type { PartyRepo } from "./party.repo";
+
+export interface PartyCodesConfig {
+  /** How long a code works after it was made (PARTY_CODE_TTL_SECONDS). */
+  ttlSeconds: number;
+}
+
+export interface PartyCodesServiceDeps {
+  repo: PartyRepo;
+  parties: PartiesService;
+  friends: FriendGraph;
+  /**
+   * Codes that opened nothing, per account (PARTY_CODE_GUESSES per PARTY_CODE_GUESS_WINDOW_SECONDS):
+   * a correct code never spends a point, so a player who types theirs is never locked out.
+   */
+  guesses: Limiter;
+  clock: Clock;
+  config: PartyCodesConfig;
+  /** Random code source (tests pass a fixed one to force a collision). */
+  randomCode?: () => string;
+}
+
+const randomCode = (): string => Array.from({ length: PARTY_CODE_LENGTH }, () => PARTY_CODE_ALPHABET[crypto.randomInt(PARTY_CODE_ALPHABET.length)]).join("");
+
+/**
+ * Party join codes: the leader makes one (a new one replaces the old), revokes it, or lets it
+ * expire; anyone with it joins while the party has room and is not searching, unless a block
+ * stands between them and any member. One answer (party_code_invalid) for a code that opens
+ * nothing and for one a block closes, so a code tells nobody who blocked them.
+ */
+export class PartyCodesService {
+  private readonly random: () => string;
+
+  constructor(private readonly d: PartyCodesServiceDeps) {
+    this.random = d.randomCode ?? randomCode;
+  }
+
+  async create(who: Identity): Promise<PartyJoinCode> {
+    const partyId = await this.leaderParty(who);
+    const now = this.now();
+    const expiresAt = new Date(now.getTime() + this.d.config.ttlSeconds * 1000);
+    // 30^8 codes: a clash with a live one is rare; three draws make a failure astronomically so.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const code = this.random();
+      const out = await this.d.repo.inPartyTransaction(partyId, now, async (tx) => {
+        if (tx.party.leaderId !== who.accountId) throw notLeader();
+        return tx.setJoinCode(code, who.accountId, now, expiresAt);
+      });
+      if (!out) throw new AppError(ErrorCode.PartyNotFound, "No such party.");
+      if (!out.result) continue;
+      await this.d.parties.publishCurrent(partyId, []);
+      return joinCodeView({ code, expiresAt });
+    }
+    throw new AppError(ErrorCode.ServiceUnavailable, "Could not make a unique code; try again.");
+  }
+
+  async revoke(who: Identity): Promise<void> {
+    const partyId = await this.leaderParty(who);
+    const out = await this.d.repo.inPartyTransaction(partyId, this.now(), async (tx) => {
+      if (tx.party.leaderId !== who.accountId) throw notLeader();
+      if (tx.party.joinCode) await tx.deleteJoinCode();
+    });
+    if (!out) throw new AppError(ErrorCode.PartyNotFound, "No such party.");
+    await this.d.parties.publishCurrent(partyId, []);
+  }
+
+  async join(who: Identity, typed: string): Promise<PartyView> {
+    const key = who.accountId;
+    const state = await this.d.guesses.peek(key);
+    // Every guess of the window spent: even a right code waits (it would be the next guess).
+    if (!state.allowed || state.remaining <= 0) throw tooManyGuesses(retryAfterSeconds(state));
+    const code = normalizePartyCode(typed);
+    const partyId = code ? await this.d.repo.partyOfJoinCode(code, this.now()) : null;
+    if (!code || !partyId) throw await this.missed(key);
+    return this.d.parties.admit(who, partyId, async (tx) => {
+      // Read again under the party's lock: revoked or replaced since.
+      if (tx.party.joinCode?.code !== code) throw await this.missed(key);
+      const pairs = await Promise.all(tx.party.members.map((m) => this.d.friends.pair(who.accountId, m.accountId)));
+      if (!pairs.every(BlockPolicy.canInviteToParty)) throw invalid();
+    });
+  }
+
+  /** Spends a guess; the error to answer with. */
+  private async missed(key: string): Promise<AppError> {
+    const spent = await this.d.guesses.consume(key);
+    return spent.allowed ? invalid() : tooManyGuesses(retryAfterSeconds(spent));
+  }
+
+  private async leaderParty(who: Identity): Promise<string> {
+    const partyId = await this.d.repo.partyOf(who.accountId);
+    if (!partyId) throw new AppError(ErrorCode.NotInParty, "You are not in a party.");
+    return partyId;
+  }
+
+  private now(): Date {
+    return new Date(this.d.clock.now());
+  }
+}
+
+const invalid = () => new AppError(ErrorCode.PartyCodeInvalid, "No party has this code, or it expired.");
+const notLeader = () => new AppError(ErrorCode.NotPartyLeader, "Only the party leader can do that.");
+const tooManyGuesses = (seconds: number) =>
+  new AppError(ErrorCode.RateLimited, `Too many codes that open no party: try again in ${seconds} s.`, { retryAfterSeconds: seconds, details: { retryAfterMs: seconds * 1000 } });
