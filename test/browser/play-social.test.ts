@@ -2,7 +2,8 @@
  * The player web client (/play) in real Chromium, the parts the two-player loop does not cover:
  * notifications created while the player was offline (delivered at login), keyboard-only chat,
  * a party's promote and kick, removing a friend, blocking one (hidden from the friends list, and
- * their DMs refused), and the SDK's local flood refusal shown plainly with its wait.
+ * their DMs refused), the SDK's local flood refusal shown plainly with its wait, and a party join
+ * code: typed by one stranger, opened as a link by another, then revoked.
  */
 import { chromium, type Browser, type Page } from "playwright-core";
 import { buildPlay } from "../../scripts/build-play";
@@ -19,15 +20,15 @@ let server: TestServer;
 let browser: Browser;
 const problems: string[] = [];
 
-/** Logs an existing account in through the page's login form. */
-async function logIn(name: string, label: string): Promise<Page> {
+/** Logs an existing account in through the page's login form (opened at `path`). */
+async function logIn(name: string, label: string, path = "/play"): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   page.on("pageerror", (err) => problems.push(`${label} pageerror: ${err.message}`));
   // The Remove and Block buttons ask first.
   page.on("dialog", (d) => void d.accept());
-  await page.goto(`${server.url}/play`);
+  await page.goto(`${server.url}${path}`);
   await page.fill("#login-username", name);
   await page.fill("#login-password", PASSWORD);
   await page.press("#login-password", "Enter");
@@ -135,5 +136,36 @@ test("offline notifications, keyboard chat, promote and kick, remove and block, 
   await expect(pb.inputValue("#chat-input")).resolves.toBe(`flood ${sent - 1}`);
   await pa.locator(`#chat-log li .text:text-is("flood ${sent - 2}")`).waitFor();
   await expect(pa.locator(`#chat-log li .text:text-is("flood ${sent - 1}")`).count()).resolves.toBe(0);
+  expect(problems).toEqual([]);
+});
+
+test("a party join code: the leader makes one, a stranger types it, another opens its link and logs in", async () => {
+  const [ln, tn, kn] = [uniqueUsername("codel"), uniqueUsername("codet"), uniqueUsername("codek")];
+  await Promise.all([ln, tn, kn].map((username) => server.http.register({ username, password: PASSWORD })));
+  const pl = await logIn(ln, "leader");
+  await pl.getByRole("button", { name: "Create a party" }).click();
+  await pl.getByRole("button", { name: "Make a new join code" }).click();
+  const code = (await pl.locator("#party-code-value").textContent())!;
+  expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+  await expect(pl.locator("#party-code-link").getAttribute("href")).resolves.toBe(`/play?party=${code}`);
+
+  // Typed in lower case, without the dash: no friendship needed.
+  const pt = await logIn(tn, "typist");
+  await pt.fill("#party-code-input", code.replace("-", "").toLowerCase());
+  await pt.press("#party-code-input", "Enter");
+  await member(pt, ln).waitFor();
+  await member(pl, tn).waitFor();
+  // The members see the code; only the leader may change it.
+  await expect(pt.locator("#party-code-value").textContent()).resolves.toBe(code);
+  await expect(pt.getByRole("button", { name: "Revoke the join code" }).count()).resolves.toBe(0);
+
+  // The link, opened before logging in: the page joins once the player is in.
+  const pk = await logIn(kn, "linked", `/play?party=${code}`);
+  await member(pk, ln).waitFor();
+  await member(pl, kn).waitFor();
+  await pk.waitForURL((url) => url.search === "");
+
+  await pl.getByRole("button", { name: "Revoke the join code" }).click();
+  await pt.locator("#party-code", { hasText: "No join code." }).waitFor();
   expect(problems).toEqual([]);
 });

@@ -56,6 +56,12 @@ export class App {
     this.party.render();
     this.friends.render();
     await this.lobby.start();
+    // A party link (/play?party=ABCD-EFGH, a PartyView's joinCode.link): join once, after login.
+    const code = new URLSearchParams(location.search).get("party");
+    if (code) {
+      history.replaceState(null, "", location.pathname);
+      await this.party.joinByCode(code);
+    }
   }
 
   async stop(): Promise<void> {

@@ -2,7 +2,7 @@ import type { LobbyClientMessages, LobbyClientMessageType } from "../../../../sh
 import { LobbyClientMessage } from "../../../../shared/schemas/lobby";
 import type { PartyInviteMessage, PartyView as Party } from "../../../../shared/schemas/party";
 import type { App } from "../app";
-import { announce, byId, h, replace } from "../dom";
+import { announce, byId, h, replace, time } from "../dom";
 
 const isParty = (v: unknown): v is Party => typeof v === "object" && v !== null && "version" in v && "members" in v;
 
@@ -49,6 +49,30 @@ export class PartyView {
     await this.act(LobbyClientMessage.PartyInvite, { accountId });
   }
 
+  /** Joins with a code (typed, or from a `/play?party=ABCD-EFGH` link). */
+  async joinByCode(code: string): Promise<void> {
+    await this.act(LobbyClientMessage.PartyJoinByCode, { code });
+  }
+
+  private codeForm(): HTMLFormElement {
+    const input = h("input", { id: "party-code-input", name: "code", autocomplete: "off", maxlength: 32, placeholder: "ABCD-EFGH", required: true });
+    return h("form", { id: "party-code-form", class: "row", onsubmit: (ev: Event) => { ev.preventDefault(); void this.joinByCode(input.value); } },
+      h("label", { for: "party-code-input" }, "Join with a code"), input,
+      h("button", { type: "submit", class: "small" }, "Join"));
+  }
+
+  private codeRow(p: Party, leader: boolean): HTMLElement {
+    const code = p.joinCode;
+    return h("div", { class: "row", id: "party-code" },
+      code
+        ? h("span", { class: "grow" }, "Join code ", h("strong", { id: "party-code-value" }, code.code), ` · until ${time(code.expiresAt)} · `,
+            h("a", { href: code.link, id: "party-code-link" }, "link"))
+        : h("span", { class: "grow" }, leader ? "No join code: anyone with one can join (friends or not)." : "No join code."),
+      leader ? this.btn(code ? "New code" : "Make a code", "Make a new join code", LobbyClientMessage.PartyCodeCreate, {}) : null,
+      leader && code ? this.btn("Revoke", "Revoke the join code", LobbyClientMessage.PartyCodeRevoke, {}) : null,
+    );
+  }
+
   private async act<K extends LobbyClientMessageType>(type: K, payload: LobbyClientMessages[K]): Promise<void> {
     byId("party-error").textContent = "";
     try {
@@ -85,7 +109,8 @@ export class PartyView {
     if (!p) {
       replace(box,
         h("p", {}, "You are not in a party. Invite a friend from your friends list, or:"),
-        this.btn("Create a party", "Create a party", LobbyClientMessage.PartyCreate, {}, "small"));
+        this.btn("Create a party", "Create a party", LobbyClientMessage.PartyCreate, {}, "small"),
+        this.codeForm());
       return;
     }
     const leader = p.leaderId === this.me;
@@ -104,6 +129,7 @@ export class PartyView {
         ),
         ...p.invites.map((i) => h("li", { class: "item pending" }, h("span", { class: "grow" }, `${i.to.username} (invited)`))),
       ),
+      this.codeRow(p, leader),
       h("div", { class: "row" },
         self && !leader
           ? h("button", { type: "button", id: "party-ready", class: "small", "aria-pressed": String(self.ready), onclick: () => void this.act(LobbyClientMessage.PartyReady, { ready: !self.ready }) }, self.ready ? "Not ready" : "Ready")
