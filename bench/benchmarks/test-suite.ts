@@ -5,6 +5,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { BenchContext, BenchReport, Benchmark, Profile } from "../lib/report";
 import { markdownOf, textOf, type SimpleTable } from "../lib/simple-table";
+import { summarize } from "../lib/stats";
 
 /**
  * What the test suite costs, with the costs it used to pay as the baseline in the same run:
@@ -79,11 +80,7 @@ async function runSuite(variant: Run["variant"], round: number, p: Params, ctx: 
   return run;
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
+const median = (xs: number[]): number => summarize(xs).p50;
 
 interface SuiteReport extends BenchReport {
   runs: Run[];

@@ -30,8 +30,6 @@ export interface PgFaultServer {
   close(): Promise<void>;
 }
 
-export { until };
-
 export async function startPgFaultServer(env: Record<string, string> = {}): Promise<PgFaultServer> {
   const pg = await TcpProxy.start();
   const db: TestDatabase = await createTestDatabase();

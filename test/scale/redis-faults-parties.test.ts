@@ -7,7 +7,7 @@ import { captureLogs, type LogCapture } from "../helpers/log-capture";
 import { freshRegion, hasMembers, matchFound, ok, PARTY_TEST_ENV, partyUpdate } from "../helpers/parties";
 import { befriend, connect, leave, newAccount, type Connection } from "../helpers/presence";
 import { testRedisUrl } from "../helpers/redis";
-import { until } from "../helpers/pg-outage";
+import { until } from "../helpers/until";
 import { TcpProxy } from "../helpers/tcp-proxy";
 import { startTestServer, type TestServer } from "../helpers/test-server";
 

@@ -6,7 +6,7 @@ import { captureLogs, type LogCapture } from "../helpers/log-capture";
 import { befriend, connect, leave, loginAgain, newAccount, seesStatus, setPresence, type Account, type Connection } from "../helpers/presence";
 import { formParty } from "../helpers/parties";
 import { testRedisUrl } from "../helpers/redis";
-import { until } from "../helpers/pg-outage";
+import { until } from "../helpers/until";
 import { TcpProxy } from "../helpers/tcp-proxy";
 import { startTestServer, type TestServer } from "../helpers/test-server";
 

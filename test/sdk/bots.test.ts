@@ -1,6 +1,6 @@
 import { runBots, type BotsRun } from "../../bots/run-bots";
 import { captureLogs, type LogCapture } from "../helpers/log-capture";
-import { until } from "../helpers/pg-outage";
+import { until } from "../helpers/until";
 import { startTestServer, uniqueUsername, type TestServer } from "../helpers/test-server";
 
 /** A few bots (bots/) against a real server: they play to a result, and nothing goes wrong on either side. */

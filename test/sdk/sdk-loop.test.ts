@@ -2,7 +2,7 @@ import { LobbyClient, LobbyRefusalError, type ConnectionStatus, type LobbyConnec
 import { ErrorCode } from "../../shared/codes";
 import type { LobbyServerMessages, LobbyServerMessageType } from "../../shared/schemas/lobby-server-messages";
 import type { MatchFoundMessage } from "../../shared/schemas/matchmaking";
-import { until } from "../helpers/pg-outage";
+import { until } from "../helpers/until";
 import { TcpProxy } from "../helpers/tcp-proxy";
 import { GOOD_PASSWORD, startTestServer, uniqueUsername, type TestServer } from "../helpers/test-server";
 

@@ -201,16 +201,27 @@ export class PartiesService {
   }
 
   async promote(who: Identity, targetId: string): Promise<PartyView> {
-    const partyId = await this.leaderParty(who);
-    await this.change(partyId, async (tx) => {
-      if (tx.party.leaderId !== who.accountId) throw notLeader();
+    const { view } = await this.asLeader(who, async (tx) => {
       if (!tx.party.members.some((m) => m.accountId === targetId)) throw notMember();
       if (targetId === who.accountId) return;
       if (tx.party.ticket) throw partyBusy();
       await tx.setLeader(targetId);
       await tx.setReady(targetId, true);
     });
-    return this.publishCurrent(partyId, []);
+    return view;
+  }
+
+  /**
+   * Runs `fn` on the player's party, locked, if they lead it (not_in_party, not_party_leader
+   * otherwise), then sends every member the party as it now is.
+   */
+  async asLeader<T>(who: Identity, fn: (tx: PartyTransaction) => Promise<T>): Promise<{ result: T; view: PartyView }> {
+    const partyId = await this.leaderParty(who);
+    const { result } = await this.change(partyId, async (tx) => {
+      if (tx.party.leaderId !== who.accountId) throw notLeader();
+      return fn(tx);
+    });
+    return { result, view: await this.publishCurrent(partyId, []) };
   }
 
   async setReady(who: Identity, ready: boolean): Promise<PartyView> {

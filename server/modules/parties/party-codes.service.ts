@@ -26,8 +26,6 @@ export interface PartyCodesServiceDeps {
   guesses: Limiter;
   clock: Clock;
   config: PartyCodesConfig;
-  /** Random code source (tests pass a fixed one to force a collision). */
-  randomCode?: () => string;
 }
 
 const randomCode = (): string => Array.from({ length: PARTY_CODE_LENGTH }, () => PARTY_CODE_ALPHABET[crypto.randomInt(PARTY_CODE_ALPHABET.length)]).join("");
@@ -39,39 +37,24 @@ const randomCode = (): string => Array.from({ length: PARTY_CODE_LENGTH }, () =>
  * nothing and for one a block closes, so a code tells nobody who blocked them.
  */
 export class PartyCodesService {
-  private readonly random: () => string;
-
-  constructor(private readonly d: PartyCodesServiceDeps) {
-    this.random = d.randomCode ?? randomCode;
-  }
+  constructor(private readonly d: PartyCodesServiceDeps) {}
 
   async create(who: Identity): Promise<PartyJoinCode> {
-    const partyId = await this.leaderParty(who);
     const now = this.now();
     const expiresAt = new Date(now.getTime() + this.d.config.ttlSeconds * 1000);
     // 30^8 codes: a clash with a live one is rare; three draws make a failure astronomically so.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const code = this.random();
-      const out = await this.d.repo.inPartyTransaction(partyId, now, async (tx) => {
-        if (tx.party.leaderId !== who.accountId) throw notLeader();
-        return tx.setJoinCode(code, who.accountId, now, expiresAt);
-      });
-      if (!out) throw new AppError(ErrorCode.PartyNotFound, "No such party.");
-      if (!out.result) continue;
-      await this.d.parties.publishCurrent(partyId, []);
-      return joinCodeView({ code, expiresAt });
+      const code = randomCode();
+      const { result: stored } = await this.d.parties.asLeader(who, (tx) => tx.setJoinCode(code, who.accountId, now, expiresAt));
+      if (stored) return joinCodeView({ code, expiresAt });
     }
     throw new AppError(ErrorCode.ServiceUnavailable, "Could not make a unique code; try again.");
   }
 
   async revoke(who: Identity): Promise<void> {
-    const partyId = await this.leaderParty(who);
-    const out = await this.d.repo.inPartyTransaction(partyId, this.now(), async (tx) => {
-      if (tx.party.leaderId !== who.accountId) throw notLeader();
+    await this.d.parties.asLeader(who, async (tx) => {
       if (tx.party.joinCode) await tx.deleteJoinCode();
     });
-    if (!out) throw new AppError(ErrorCode.PartyNotFound, "No such party.");
-    await this.d.parties.publishCurrent(partyId, []);
   }
 
   async join(who: Identity, typed: string): Promise<PartyView> {
@@ -96,18 +79,11 @@ export class PartyCodesService {
     return spent.allowed ? invalid() : tooManyGuesses(retryAfterSeconds(spent));
   }
 
-  private async leaderParty(who: Identity): Promise<string> {
-    const partyId = await this.d.repo.partyOf(who.accountId);
-    if (!partyId) throw new AppError(ErrorCode.NotInParty, "You are not in a party.");
-    return partyId;
-  }
-
   private now(): Date {
     return new Date(this.d.clock.now());
   }
 }
 
 const invalid = () => new AppError(ErrorCode.PartyCodeInvalid, "No party has this code, or it expired.");
-const notLeader = () => new AppError(ErrorCode.NotPartyLeader, "Only the party leader can do that.");
 const tooManyGuesses = (seconds: number) =>
   new AppError(ErrorCode.RateLimited, `Too many codes that open no party: try again in ${seconds} s.`, { retryAfterSeconds: seconds, details: { retryAfterMs: seconds * 1000 } });
