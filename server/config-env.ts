@@ -114,6 +114,8 @@ export const EnvSchema = z.object({
   PARTY_CODE_TTL_SECONDS: int(60, 7 * 86_400).default(3600),
   PARTY_CODE_GUESSES: int(1, 10_000).default(10),
   PARTY_CODE_GUESS_WINDOW_SECONDS: int(10, 86_400).default(600),
+  PARTY_JOIN_REQUEST_TTL_SECONDS: int(10, 3600).default(120),
+  PARTY_JOIN_REQUESTS_PER_MINUTE: int(1, 1000).default(10),
   LOBBY_SHARD_SIZE: int(1, 5000).default(250),
   LOBBY_RECONNECT_SECONDS: int(0, 600).default(20),
   PROCESS_HEARTBEAT_SECONDS: int(1, 60).default(5),

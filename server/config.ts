@@ -38,6 +38,7 @@ export interface Config {
   parties: PartyConfig;
   /** Party join codes: lifetime, and codes that open nothing allowed per account per window. */
   partyCodes: { ttlSeconds: number; guesses: number; guessWindowSeconds: number };
+  partyJoinRequests: { ttlSeconds: number; perMinute: number };
   matchRoom: MatchRoomConfig;
   lobby: { shardSize: number; reconnectSeconds: number; sessionSweepSeconds: number };
   /** Seconds a confirmed live session is cached (SessionCache); 0 disables the cache. */
@@ -237,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     },
     parties: { maxSize: e.PARTY_MAX_SIZE ?? Math.max(2, largestTeam), inviteTtlSeconds: e.PARTY_INVITE_TTL_SECONDS },
     partyCodes: { ttlSeconds: e.PARTY_CODE_TTL_SECONDS, guesses: e.PARTY_CODE_GUESSES, guessWindowSeconds: e.PARTY_CODE_GUESS_WINDOW_SECONDS },
+    partyJoinRequests: { ttlSeconds: e.PARTY_JOIN_REQUEST_TTL_SECONDS, perMinute: e.PARTY_JOIN_REQUESTS_PER_MINUTE },
     matchRoom: { targetScore: e.MATCH_TARGET_SCORE, reconnectSeconds: e.MATCH_RECONNECT_SECONDS, scoreCooldownMs: e.MATCH_SCORE_COOLDOWN_MS },
     liveness: { heartbeatSeconds: e.PROCESS_HEARTBEAT_SECONDS, deadAfterSeconds: e.PROCESS_DEAD_AFTER_SECONDS },
     lobby: {

@@ -156,7 +156,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       metrics.matchQuality.observe({ mode }, quality);
     },
   });
-  const { auth, accounts, friends, presence, notifications, chat, parties, partyCodes, matchmaking, ratings } = services;
+  const { auth, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, matchmaking, ratings } = services;
   metrics.sources.queueWaiting = () => matchmaking.waitingCounts();
   metrics.sources.dbQueries = () => db.queries.total;
   metrics.sources.chatDeferredStreams = () => chat.publisher.deferredCount;
@@ -185,6 +185,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     friends,
     notifications,
     chat,
+    partyJoins,
     ratings: services.ratings,
     admin: services.admin,
     devTools: config.env !== "production",
@@ -220,7 +221,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       reconnectSeconds: config.lobby.reconnectSeconds,
       sessionSweepMs: config.lobby.sessionSweepSeconds * 1000,
       shardCountEveryMs: opts.shardCountEveryMs ?? 1000,
-      features: lobbyFeatures({ presence, notifications, chat, parties, partyCodes, matchmaking, chatJoins: config.chat.joins, limiterStore, chatTopicChannel: chatTopics.channelOf, logger, clock }),
+      features: lobbyFeatures({ presence, notifications, chat, parties, partyCodes, partyJoins, matchmaking, chatJoins: config.chat.joins, limiterStore, chatTopicChannel: chatTopics.channelOf, logger, clock }),
       joinSnapshots: services.joinSnapshots,
       admission: joinAdmission,
       resyncs: lobbyResyncs,

@@ -31,6 +31,7 @@ import { MatchmakingRepo } from "./modules/matchmaking/matchmaking.repo";
 import { MatchmakingService, type MatchHandoff } from "./modules/matchmaking/matchmaking.service";
 import { PartyRepo } from "./modules/parties/party.repo";
 import { PartyCodesService } from "./modules/parties/party-codes.service";
+import { PartyJoinRequestsService } from "./modules/parties/party-join-requests.service";
 import { PartiesService, type PartyQueuePort } from "./modules/parties/parties.service";
 import { RatingsRepo } from "./modules/ratings/ratings.repo";
 import { RatingsService } from "./modules/ratings/ratings.service";
@@ -53,6 +54,7 @@ export interface Services {
   chat: ChatService;
   parties: PartiesService;
   partyCodes: PartyCodesService;
+  partyJoins: PartyJoinRequestsService;
   matchmaking: MatchmakingService;
   ratings: RatingsService;
   admin: AdminService;
@@ -179,6 +181,15 @@ export function createServices(i: ServiceInputs): Services {
     clock,
     config: { ttlSeconds: config.partyCodes.ttlSeconds },
   });
+  const partyJoins = new PartyJoinRequestsService({
+    repo: partyRepo,
+    parties,
+    friends: friendsRepo,
+    presence,
+    limiter: i.limiterStore.create({ name: "party_join_request", points: config.partyJoinRequests.perMinute, durationSeconds: 60 }),
+    clock,
+    config: { ttlSeconds: config.partyJoinRequests.ttlSeconds, maxSize: config.parties.maxSize },
+  });
   const matchmaking = new MatchmakingService({
     repo: new MatchmakingRepo(db.prisma),
     parties,
@@ -209,5 +220,5 @@ export function createServices(i: ServiceInputs): Services {
     logger,
   });
   const joinSnapshots = new JoinSnapshotRepo(db.sql, UNREAD_ON_JOIN);
-  return { processId, auth, accounts, friends, presence, notifications, chat, parties, partyCodes, matchmaking, ratings, admin, joinSnapshots };
+  return { processId, auth, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, matchmaking, ratings, admin, joinSnapshots };
 }

@@ -51,6 +51,13 @@ export const ErrorCode = {
   PartyInviteNotFound: "party_invite_not_found",
   /** No party has this code (mistyped, expired, revoked), or it cannot be used by this player. */
   PartyCodeInvalid: "party_code_invalid",
+  /**
+   * The friend's party cannot be joined from presence: not friends, the friend is in no party, a
+   * join policy says nobody, or a block between the player and a member (which is not revealed).
+   */
+  PartyJoinNotAllowed: "party_join_not_allowed",
+  /** No pending join request from that player (answered, cancelled, expired, or they moved on). */
+  PartyJoinRequestNotFound: "party_join_request_not_found",
   /** The party is searching or in a match: leave the queue first. */
   PartyBusy: "party_busy",
   NotPartyMember: "not_party_member",

@@ -1,5 +1,6 @@
 import type { Presence } from "@colyseus/core";
-import { ActivitySchema, ChosenStatusSchema, VisibleStatusSchema } from "../../shared/schemas/presence";
+import type { z } from "zod";
+import { ActivitySchema, ChosenStatusSchema, PartyActivitySchema, VisibleStatusSchema } from "../../shared/schemas/presence";
 import type { PresencePatch, PresenceRecord, PresenceStore } from "../modules/presence/presence.store";
 
 const CONNECTION_PREFIX = "c:";
@@ -54,6 +55,7 @@ export class PresenceApiStore implements PresenceStore {
     put("status", patch.status);
     put("text", patch.text === undefined ? undefined : patch.text === null || patch.text === "" ? null : patch.text);
     put("activity", patch.activity === undefined ? undefined : patch.activity === null ? null : JSON.stringify(patch.activity));
+    put("party", patch.partyActivity === undefined ? undefined : patch.partyActivity === null ? null : JSON.stringify(patch.partyActivity));
     put("announced", patch.announced);
     put("hiddenAt", patch.hiddenAt === undefined ? undefined : String(patch.hiddenAt));
     await Promise.all(ops);
@@ -75,22 +77,27 @@ function parse(hash: Record<string, string> | null | undefined): PresenceRecord 
   for (const field of Object.keys(h)) if (field.startsWith(CONNECTION_PREFIX)) connections += 1;
   const status = ChosenStatusSchema.safeParse(h.status);
   const announced = VisibleStatusSchema.safeParse(h.announced);
-  let activity: PresenceRecord["activity"];
-  if (h.activity) {
-    try {
-      const parsed = ActivitySchema.safeParse(JSON.parse(h.activity));
-      if (parsed.success) activity = parsed.data;
-    } catch {
-      activity = undefined;
-    }
-  }
+  const activity = parseJson(ActivitySchema, h.activity);
+  const partyActivity = parseJson(PartyActivitySchema, h.party);
   return {
     connections,
     version: Number(h.v ?? 0) || 0,
     ...(status.success ? { status: status.data } : {}),
     ...(h.text ? { text: h.text } : {}),
     ...(activity ? { activity } : {}),
+    ...(partyActivity ? { partyActivity } : {}),
     ...(announced.success ? { announced: announced.data } : {}),
     ...(h.hiddenAt ? { hiddenAt: Number(h.hiddenAt) } : {}),
   };
+}
+
+/** A JSON field as the schema reads it; undefined if absent or not valid (an older or foreign write). */
+function parseJson<T>(schema: z.ZodType<T>, field: string | undefined): T | undefined {
+  if (!field) return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(field));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -24,6 +24,7 @@ import { blocksRoutes, friendsRoutes } from "./routes/friends.routes";
 import { notificationsRoutes } from "./routes/notifications.routes";
 import { chatRoutes } from "./routes/chat.routes";
 import { matchesRoutes } from "./routes/matches.routes";
+import type { PartyJoinRequestsService } from "../modules/parties/party-join-requests.service";
 import { settingsRoutes } from "./routes/settings.routes";
 import { devPlayground } from "../dev-playground";
 import { adminRoutes } from "./routes/admin.routes";
@@ -41,6 +42,7 @@ export interface GatewayDeps {
   friends: FriendsService;
   notifications: NotificationsService;
   chat: ChatService;
+  partyJoins: PartyJoinRequestsService;
   ratings: RatingsService;
   /** The operator API (/admin/api); absent in gateways built without it. */
   admin?: AdminService;
@@ -73,7 +75,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
 
   app.use(healthRoutes({ ...deps.health, metrics: deps.metrics }));
   app.use("/auth", authRoutes({ auth: deps.auth, registerLimiter: deps.limiters.register, tokenLimiter: deps.limiters.token }));
-  app.use("/me/settings", settingsRoutes({ auth: deps.auth, chat: deps.chat }));
+  app.use("/me/settings", settingsRoutes({ auth: deps.auth, chat: deps.chat, partyJoins: deps.partyJoins }));
   app.use("/me", meRoutes({ auth: deps.auth, accounts: deps.accounts }));
   const social = { auth: deps.auth, friends: deps.friends, writeLimiter: deps.limiters.socialWrite };
   app.use("/friends", friendsRoutes(social));

@@ -140,6 +140,16 @@ export class LobbyConnection {
   revokePartyCode = () => this.request(LobbyClientMessage.PartyCodeRevoke, {});
   /** Joins the party a code opens (typed loosely: case, spaces and dashes do not matter). */
   joinPartyByCode = (code: string) => this.request(LobbyClientMessage.PartyJoinByCode, { code });
+  /**
+   * Joins the party of the friend `accountId` (their presence shows `activity.joinable`): at once
+   * when their party lets friends join (`outcome: "joined"`), otherwise a request to its leader
+   * (`outcome: "requested"`; party.update follows if accepted, party.joinRequest.result if not).
+   */
+  joinFriend = (accountId: string) => this.request(LobbyClientMessage.PartyJoinFriend, { accountId });
+  cancelJoinRequest = (partyId: string) => this.request(LobbyClientMessage.PartyJoinRequestCancel, { partyId });
+  /** Leader: lets the requester in. */
+  acceptJoinRequest = (accountId: string) => this.request(LobbyClientMessage.PartyJoinRequestAccept, { accountId });
+  declineJoinRequest = (accountId: string) => this.request(LobbyClientMessage.PartyJoinRequestDecline, { accountId });
   queue = (mode: string, region: string) => this.request(LobbyClientMessage.QueueJoin, { mode, region });
   leaveQueue = () => this.request(LobbyClientMessage.QueueLeave, {});
 

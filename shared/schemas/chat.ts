@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Limits } from "../limits";
 import { hasNulCharacter, NUL_CHARACTER_MESSAGE } from "./common";
+import { JoinPolicySchema } from "./presence";
 import { PublicAccountSchema } from "./social";
 
 /** `public:<name>` | `dm:<idA>:<idB>` (ids sorted) | `party:<partyId>`. */
@@ -148,6 +149,10 @@ export const AccountSettingsSchema = z
   .object({
     allowDirectMessagesFrom: z.enum(["friends", "anyone"]).meta({
       description: "Who may send the player direct messages: `friends` (default) or `anyone` not blocked in either direction.",
+    }),
+    joinPolicy: JoinPolicySchema.meta({
+      description:
+        "Who may join the player's party from their presence: `friends` join at once, `ask` (default) send a join request the party leader accepts or declines, `nobody` cannot. A party follows the stricter of a member's and its leader's policy.",
     }),
   })
   .meta({ id: "AccountSettings" });

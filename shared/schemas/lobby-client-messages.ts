@@ -16,6 +16,10 @@ import {
   EmptyMessageSchema,
   PartyInviteAnswerMessageSchema,
   PartyJoinByCodeMessageSchema,
+  PartyJoinFriendMessageSchema,
+  PartyJoinRequestAnswerMessageSchema,
+  PartyJoinRequestCancelMessageSchema,
+  type PartyJoinFriendReply,
   PartyInviteSendMessageSchema,
   PartyReadyMessageSchema,
   PartyTargetMessageSchema,
@@ -50,6 +54,10 @@ export const LobbyClientMessageSchemas = {
   [LobbyClientMessage.PartyCodeCreate]: EmptyMessageSchema,
   [LobbyClientMessage.PartyCodeRevoke]: EmptyMessageSchema,
   [LobbyClientMessage.PartyJoinByCode]: PartyJoinByCodeMessageSchema,
+  [LobbyClientMessage.PartyJoinFriend]: PartyJoinFriendMessageSchema,
+  [LobbyClientMessage.PartyJoinRequestCancel]: PartyJoinRequestCancelMessageSchema,
+  [LobbyClientMessage.PartyJoinRequestAccept]: PartyJoinRequestAnswerMessageSchema,
+  [LobbyClientMessage.PartyJoinRequestDecline]: PartyJoinRequestAnswerMessageSchema,
   [LobbyClientMessage.QueueJoin]: QueueJoinMessageSchema,
   [LobbyClientMessage.QueueLeave]: EmptyMessageSchema,
 } as const satisfies Record<(typeof LobbyClientMessage)[keyof typeof LobbyClientMessage], z.ZodType>;
@@ -84,6 +92,10 @@ export interface LobbyClientReplies {
   "party.code.create": PartyJoinCode;
   "party.code.revoke": undefined;
   "party.joinByCode": PartyView;
+  "party.joinFriend": PartyJoinFriendReply;
+  "party.joinRequest.cancel": undefined;
+  "party.joinRequest.accept": PartyView;
+  "party.joinRequest.decline": undefined;
   "queue.join": QueueUpdateMessage;
   "queue.leave": undefined;
 }

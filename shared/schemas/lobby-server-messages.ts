@@ -3,7 +3,7 @@ import { ChatDeletedMessageSchema, ChatHistoryMessageSchema, ChatMessageSchema, 
 import { FriendsUpdateMessageSchema, LobbyServerMessage, WelcomeMessageSchema, WsErrorMessageSchema } from "./lobby";
 import { MatchCancelledMessageSchema, MatchFoundMessageSchema, QueueUpdateMessageSchema } from "./matchmaking";
 import { NotificationSchema, UnreadNotificationsMessageSchema } from "./notifications";
-import { PartyInviteMessageSchema, PartySnapshotMessageSchema, PartyUpdateMessageSchema } from "./party";
+import { PartyInviteMessageSchema, PartyJoinRequestResultMessageSchema, PartySnapshotMessageSchema, PartyUpdateMessageSchema } from "./party";
 import { PresenceSnapshotMessageSchema, PresenceUpdateMessageSchema } from "./presence";
 
 /**
@@ -27,6 +27,7 @@ export const LobbyServerMessageSchemas = {
   [LobbyServerMessage.PartySnapshot]: PartySnapshotMessageSchema,
   [LobbyServerMessage.PartyUpdate]: PartyUpdateMessageSchema,
   [LobbyServerMessage.PartyInvite]: PartyInviteMessageSchema,
+  [LobbyServerMessage.PartyJoinRequestResult]: PartyJoinRequestResultMessageSchema,
   [LobbyServerMessage.QueueUpdate]: QueueUpdateMessageSchema,
   [LobbyServerMessage.MatchFound]: MatchFoundMessageSchema,
   [LobbyServerMessage.MatchCancelled]: MatchCancelledMessageSchema,

@@ -30,6 +30,8 @@ export const LobbyServerMessage = {
   PartySnapshot: "party.snapshot",
   /** The party's full state (versioned), or `party: null` once the player is out of it. */
   PartyUpdate: "party.update",
+  /** The player's join request was declined, or can no longer be met. */
+  PartyJoinRequestResult: "party.joinRequest.result",
   /** A friend invited the player to their party. */
   PartyInvite: "party.invite",
   /** The player's (or party's) matchmaking search started, ended or found a match. */
@@ -76,6 +78,14 @@ export const LobbyClientMessage = {
   PartyCodeRevoke: "party.code.revoke",
   /** Join a party with its code (leaving the player's current party). */
   PartyJoinByCode: "party.joinByCode",
+  /** Join a friend's party from their presence, or ask its leader to (the friend's join policy decides). */
+  PartyJoinFriend: "party.joinFriend",
+  /** Withdraw the player's join request. */
+  PartyJoinRequestCancel: "party.joinRequest.cancel",
+  /** Leader only: let a requester in (they leave their current party). */
+  PartyJoinRequestAccept: "party.joinRequest.accept",
+  /** Leader only. */
+  PartyJoinRequestDecline: "party.joinRequest.decline",
   /** Leader or solo player: queue for a mode and region. */
   QueueJoin: "queue.join",
   /** Any member: cancel the party's (or own) search. */

@@ -22,6 +22,15 @@ export const PartyJoinCodeSchema = z.object({
 });
 export type PartyJoinCode = z.infer<typeof PartyJoinCodeSchema>;
 
+/** A friend of a member asking to join; the leader answers with party.joinRequest.accept or .decline. */
+export const PartyJoinRequestEntrySchema = z.object({
+  from: PublicAccountSchema,
+  /** The member whose presence they asked through (their friend). */
+  via: PublicAccountSchema,
+  expiresAt: z.iso.datetime(),
+});
+export type PartyJoinRequestEntry = z.infer<typeof PartyJoinRequestEntrySchema>;
+
 export const PartyViewSchema = z.object({
   id: z.uuid(),
   leaderId: z.uuid(),
@@ -33,6 +42,8 @@ export const PartyViewSchema = z.object({
   channelId: z.string(),
   /** What the party is doing: idle, searching a queue, or in a match. */
   queue: z.object({ mode: z.string(), region: z.string(), since: z.iso.datetime() }).nullable(),
+  /** Unexpired join requests, oldest first (every member sees them; the leader answers them). */
+  joinRequests: z.array(PartyJoinRequestEntrySchema),
   /** The party's join code, if the leader made one (null after it expired or was revoked). */
   joinCode: PartyJoinCodeSchema.nullable(),
   /** Increases with every change: apply an update only if newer than the one held. */
@@ -58,6 +69,24 @@ export const PartyInviteMessageSchema = z.object({
 });
 export type PartyInviteMessage = z.infer<typeof PartyInviteMessageSchema>;
 
+/**
+ * Server -> client `party.joinRequest.result`, to the player who asked: the leader declined, or the
+ * request can no longer be met (the party disbanded, filled or started searching: `closed`).
+ * Accepted requests answer with the party's `party.update` instead.
+ */
+export const PartyJoinRequestResultMessageSchema = z.object({
+  partyId: z.uuid(),
+  outcome: z.enum(["declined", "closed"]),
+});
+export type PartyJoinRequestResultMessage = z.infer<typeof PartyJoinRequestResultMessageSchema>;
+
+/** Reply to `party.joinFriend`: joined at once (the friend's party lets friends join), or a request sent. */
+export const PartyJoinFriendReplySchema = z.discriminatedUnion("outcome", [
+  z.object({ outcome: z.literal("joined"), party: PartyViewSchema }),
+  z.object({ outcome: z.literal("requested"), partyId: z.uuid(), expiresAt: z.iso.datetime() }),
+]);
+export type PartyJoinFriendReply = z.infer<typeof PartyJoinFriendReplySchema>;
+
 /** Server -> client `party.snapshot` right after joining: the current party (if any) and pending invites. */
 export const PartySnapshotMessageSchema = z.object({
   party: PartyViewSchema.nullable(),
@@ -72,5 +101,11 @@ export const PartyInviteAnswerMessageSchema = z.strictObject({ partyId: z.uuid()
 export const PartyTargetMessageSchema = z.strictObject({ accountId: z.uuid() });
 export const PartyReadyMessageSchema = z.strictObject({ ready: z.boolean() });
 export const EmptyMessageSchema = z.strictObject({});
+/** Join (or ask to join) the party of the friend `accountId`, as their presence offers. */
+export const PartyJoinFriendMessageSchema = z.strictObject({ accountId: z.uuid() });
+/** Withdraw the player's join request to a party. */
+export const PartyJoinRequestCancelMessageSchema = z.strictObject({ partyId: z.uuid() });
+/** Leader: accept or decline the join request of `accountId`. */
+export const PartyJoinRequestAnswerMessageSchema = z.strictObject({ accountId: z.uuid() });
 /** A code as typed (normalised by the server: shared/party-codes.ts). */
 export const PartyJoinByCodeMessageSchema = z.strictObject({ code: z.string().min(1).max(32) });

@@ -9,11 +9,31 @@ export type ChosenStatus = z.infer<typeof ChosenStatusSchema>;
 export const VisibleStatusSchema = z.enum(["online", "away", "busy", "offline"]);
 export type VisibleStatus = z.infer<typeof VisibleStatusSchema>;
 
+/**
+ * Who may join the player's party from their presence: `friends` join straight away, `ask` send a
+ * join request the party leader answers, `nobody` cannot (invites and join codes still work).
+ */
+export const JoinPolicySchema = z.enum(["friends", "ask", "nobody"]);
+export type JoinPolicy = z.infer<typeof JoinPolicySchema>;
+
+/** In a party: its size and whether the player's friends can join it from here (and how). */
+export const PartyActivitySchema = z.object({
+  kind: z.literal("party"),
+  partyId: z.string(),
+  size: z.number().int(),
+  maxSize: z.number().int(),
+  /** A friend can join or ask now: the party has room, is not searching, and the stricter of this player's and the leader's join policy is not `nobody`. */
+  joinable: z.boolean(),
+  /** How, when joinable: `join` (party.joinFriend joins at once) or `request` (it asks the leader). */
+  joinBy: z.enum(["join", "request"]).optional(),
+});
+export type PartyActivity = z.infer<typeof PartyActivitySchema>;
+
 /** What the player is doing, set by the server as they move through the lobby. */
 export const ActivitySchema = z
   .discriminatedUnion("kind", [
     z.object({ kind: z.literal("lobby") }),
-    z.object({ kind: z.literal("party"), partyId: z.string(), size: z.number().int(), joinable: z.boolean() }),
+    PartyActivitySchema,
     z.object({ kind: z.literal("queue"), mode: z.string() }),
     z.object({ kind: z.literal("match"), mode: z.string(), matchId: z.string(), joinable: z.boolean() }),
   ])

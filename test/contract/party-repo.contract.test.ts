@@ -40,8 +40,9 @@ describe.each(DATABASE_STORES)("PartyRepo on %s", (_name, open) => {
       id,
       leaderId: leader.id,
       version: 1,
-      members: [{ accountId: leader.id, username: leader.username, ready: true, joinedAt: NOW }],
+      members: [{ accountId: leader.id, username: leader.username, ready: true, joinedAt: NOW, joinPolicy: "ask" }],
       invites: [],
+      joinRequests: [],
       ticket: null,
       joinCode: null,
     });
@@ -194,6 +195,41 @@ describe.each(DATABASE_STORES)("PartyRepo on %s", (_name, open) => {
     await repo.inPartyTransaction(q.id, NOW, (tx) => tx.disband());
     expect(await repo.partyOfJoinCode("CCCCDDDD", NOW)).toBeNull();
     expect(await set(p.id, "CCCCDDDD", at(10))).toMatchObject({ result: true });
+  });
+
+  test("join policy: ask by default, saved per account, read with the party's members", async () => {
+    const { id, leader } = await newParty();
+    expect(await repo.joinPolicy(leader.id)).toBe("ask");
+    await repo.setJoinPolicy(leader.id, "friends");
+    expect(await repo.joinPolicy(leader.id)).toBe("friends");
+    await repo.setJoinPolicy(leader.id, "nobody");
+    expect((await repo.load(id, NOW))!.members[0]!.joinPolicy).toBe("nobody");
+  });
+
+  test("join requests: one per requester (an upsert renews it), unexpired only, oldest first, answered or swept, gone with the party", async () => {
+    const { id, leader } = await newParty();
+    const [a, b] = await Promise.all([createAccount(db), createAccount(db)]);
+    const other = await newParty();
+    const ask = (fromId: string, fromPartyId: string | null, createdAt: Date, expiresAt: Date) =>
+      repo.inPartyTransaction(id, NOW, (tx) => tx.upsertJoinRequest(fromId, leader.id, fromPartyId, createdAt, expiresAt));
+    expect(await ask(a.id, null, at(1), at(3))).toMatchObject({ version: 2 });
+    await ask(b.id, other.id, at(2), at(20));
+    const requests = (await repo.load(id, NOW))!.joinRequests;
+    expect(requests).toEqual([
+      { fromId: a.id, fromUsername: a.username, viaId: leader.id, viaUsername: leader.username, fromPartyId: null, expiresAt: at(3) },
+      { fromId: b.id, fromUsername: b.username, viaId: leader.id, viaUsername: leader.username, fromPartyId: other.id, expiresAt: at(20) },
+    ]);
+    // Expired requests are left out of the view, then swept.
+    expect((await repo.load(id, at(5)))!.joinRequests.map((r) => r.fromId)).toEqual([b.id]);
+    expect(await repo.deleteExpiredJoinRequests(at(5))).toBe(1);
+    // Asking again renews the one request (now the newest).
+    await ask(b.id, null, at(6), at(30));
+    expect((await repo.load(id, NOW))!.joinRequests).toEqual([expect.objectContaining({ fromId: b.id, fromPartyId: null, expiresAt: at(30) })]);
+    await repo.inPartyTransaction(id, NOW, (tx) => tx.deleteJoinRequest(b.id));
+    expect((await repo.load(id, NOW))!.joinRequests).toEqual([]);
+    await ask(a.id, null, at(1), at(30));
+    await repo.inPartyTransaction(id, NOW, (tx) => tx.disband());
+    expect(await db.prisma.partyJoinRequest.count({ where: { partyId: id } })).toBe(0);
   });
 
   test("the party's ticket shows in its row", async () => {

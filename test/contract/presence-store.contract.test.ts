@@ -176,8 +176,21 @@ describe.each([
     test("a later value replaces an earlier one field by field", async () => {
       const id = newAccountId();
       await store.update(id, { status: "online", activity: { kind: "lobby" } });
-      await store.update(id, { status: "invisible", activity: { kind: "party", partyId: "p1", size: 3, joinable: false } });
-      expect(await store.read(id)).toMatchObject({ status: "invisible", activity: { kind: "party", partyId: "p1", size: 3, joinable: false } });
+      await store.update(id, { status: "invisible", activity: { kind: "party", partyId: "p1", size: 3, maxSize: 4, joinable: false } });
+      expect(await store.read(id)).toMatchObject({ status: "invisible", activity: { kind: "party", partyId: "p1", size: 3, maxSize: 4, joinable: false } });
+    });
+
+    test("the party activity is a field of its own: set, replaced and cleared without touching the activity", async () => {
+      const id = newAccountId();
+      const party = { kind: "party", partyId: "p1", size: 2, maxSize: 4, joinable: true, joinBy: "join" } as const;
+      await store.update(id, { activity: { kind: "queue", mode: "duel" }, partyActivity: party });
+      expect(await other.read(id)).toMatchObject({ activity: { kind: "queue", mode: "duel" }, partyActivity: party });
+      await store.update(id, { partyActivity: { ...party, size: 4, joinable: false, joinBy: undefined } });
+      expect((await store.read(id)).partyActivity).toEqual({ kind: "party", partyId: "p1", size: 4, maxSize: 4, joinable: false });
+      await store.update(id, { partyActivity: null });
+      const cleared = await store.read(id);
+      expect(cleared.partyActivity).toBeUndefined();
+      expect(cleared.activity).toEqual({ kind: "queue", mode: "duel" });
     });
 
     test("a change made through one process is read by the other", async () => {

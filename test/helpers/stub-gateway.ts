@@ -1,3 +1,4 @@
+import type { PartyJoinRequestsService } from "../../server/modules/parties/party-join-requests.service";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createGatewayApp, type GatewayDeps } from "../../server/gateway/app";
@@ -36,6 +37,7 @@ export async function startStubGateway(stubs: { auth?: Partial<AuthService>; acc
     friends: notStubbed("friends") as FriendsService,
     notifications: notStubbed("notifications") as NotificationsService,
     chat: notStubbed("chat") as ChatService,
+    partyJoins: notStubbed("partyJoins") as PartyJoinRequestsService,
     ratings: notStubbed("ratings") as RatingsService,
     limiters: {
       register: limiters.create({ name: "register", points: 1000, durationSeconds: 60 }),

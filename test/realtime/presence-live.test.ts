@@ -79,7 +79,7 @@ test("activity set by the server (party, queue, match) reaches friends as an upd
   const { watcher, friend, friendAccount: b } = await friendsOnline();
   const who = { accountId: b.id, username: b.username };
   const steps: Activity[] = [
-    { kind: "party", partyId: "party-1", size: 3, joinable: true },
+    { kind: "party", partyId: "party-1", size: 3, maxSize: 4, joinable: true, joinBy: "request" },
     { kind: "queue", mode: "ranked-2v2" },
     { kind: "match", mode: "ranked-2v2", matchId: "match-9", joinable: false },
     { kind: "lobby" },

@@ -2,27 +2,30 @@ import { Router } from "express";
 import { AccountSettingsPatchSchema, type AccountSettings } from "../../../shared/schemas/chat";
 import type { AuthService } from "../../modules/auth/auth.service";
 import type { ChatService } from "../../modules/chat/chat.service";
+import type { PartyJoinRequestsService } from "../../modules/parties/party-join-requests.service";
 import { authOf, requireAuth } from "../middleware/authenticate";
 import { bodyOf, validateBody } from "../middleware/validate";
 
 /** The player's own privacy settings (GET/PATCH /me/settings). */
-export function settingsRoutes({ auth, chat }: { auth: AuthService; chat: ChatService }): Router {
+export function settingsRoutes({ auth, chat, partyJoins }: { auth: AuthService; chat: ChatService; partyJoins: PartyJoinRequestsService }): Router {
   const router = Router();
   router.use(requireAuth(auth));
 
-  const current = async (accountId: string): Promise<AccountSettings> => ({
-    allowDirectMessagesFrom: await chat.directMessagePolicy(accountId),
-  });
+  const current = async (accountId: string): Promise<AccountSettings> => {
+    const [allowDirectMessagesFrom, joinPolicy] = await Promise.all([chat.directMessagePolicy(accountId), partyJoins.joinPolicy(accountId)]);
+    return { allowDirectMessagesFrom, joinPolicy };
+  };
 
   router.get("/", async (_req, res) => {
     res.json(await current(authOf(res.locals).accountId));
   });
 
   router.patch("/", validateBody(AccountSettingsPatchSchema), async (req, res) => {
-    const accountId = authOf(res.locals).accountId;
+    const who = authOf(res.locals);
     const patch = bodyOf(AccountSettingsPatchSchema, req.body);
-    if (patch.allowDirectMessagesFrom) await chat.setDirectMessagePolicy(accountId, patch.allowDirectMessagesFrom);
-    res.json(await current(accountId));
+    if (patch.allowDirectMessagesFrom) await chat.setDirectMessagePolicy(who.accountId, patch.allowDirectMessagesFrom);
+    if (patch.joinPolicy) await partyJoins.setJoinPolicy({ accountId: who.accountId, username: who.username }, patch.joinPolicy);
+    res.json(await current(who.accountId));
   });
 
   return router;

@@ -1,8 +1,15 @@
 import { partyChannelId } from "../../../shared/schemas/chat";
 import { LobbyServerMessage } from "../../../shared/schemas/lobby";
 import { formatPartyCode, partyCodeLink } from "../../../shared/party-codes";
-import type { PartyInviteMessage, PartyJoinCode, PartySnapshotMessage, PartyUpdateMessage, PartyView } from "../../../shared/schemas/party";
-import type { VisibleStatus } from "../../../shared/schemas/presence";
+import type {
+  PartyInviteMessage,
+  PartyJoinCode,
+  PartyJoinRequestResultMessage,
+  PartySnapshotMessage,
+  PartyUpdateMessage,
+  PartyView,
+} from "../../../shared/schemas/party";
+import type { PartyActivity, VisibleStatus } from "../../../shared/schemas/presence";
 import type { Clock } from "../../lib/clock";
 import { AppError, ErrorCode } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -13,6 +20,7 @@ import type { Identity } from "../identity";
 import type { PartyConfig } from "../matchmaking/matchmaking-config";
 import { BlockPolicy } from "../social/block-policy";
 import type { FriendGraph } from "../social/friend-graph";
+import { partyActivityOf } from "./party-activity";
 import type { PartyRepo, PartyRow, PartyTransaction } from "./party.repo";
 
 export type { Identity } from "../identity";
@@ -35,13 +43,22 @@ export interface PartiesServiceDeps {
   queue: PartyQueuePort;
   bus: AccountEventBus;
   chat: ChatService;
-  presence: { visibleStatuses(ids: string[]): Promise<Map<string, VisibleStatus>> };
+  presence: PartyPresencePort;
   clock: Clock;
   logger: Logger;
   config: PartyConfig;
 }
 
+/** What parties read and write of their members' presence. */
+export interface PartyPresencePort {
+  memberStates(ids: string[]): Promise<Map<string, { status: VisibleStatus; partyActivity?: PartyActivity }>>;
+  /** Announces the player's party activity if it changed (`current`: what the record holds, if known). */
+  setPartyActivity(who: Identity, activity: PartyActivity | null, current?: PartyActivity): Promise<void>;
+}
+
 type Departure = "left" | "kicked" | "disbanded";
+/** A player out of the party, and why. */
+type Gone = { accountId: string; username: string; reason: Departure };
 
 /**
  * Parties: a leader and members (one party per player), expiring invites between friends, ready
@@ -137,6 +154,7 @@ export class PartiesService {
     await this.change(partyId, async (tx) => {
       await mayJoin(tx);
       const { party } = tx;
+      if (party.joinRequests.some((r) => r.fromId === who.accountId)) await tx.deleteJoinRequest(who.accountId);
       if (party.members.length >= this.d.config.maxSize) throw partyFull(this.d.config.maxSize);
       if (party.ticket) throw partyBusy();
       // Strictly after every member already in: "oldest member" (the next leader) must not fall
@@ -248,7 +266,7 @@ export class PartiesService {
   }
 
   /** Re-sends the party's state to its members (e.g. its queue state changed). */
-  async publishCurrent(partyId: string, gone: { accountId: string; reason: Departure }[]): Promise<PartyView> {
+  async publishCurrent(partyId: string, gone: Gone[]): Promise<PartyView> {
     const party = await this.d.repo.load(partyId, this.now());
     if (!party) throw new AppError(ErrorCode.PartyNotFound, "No such party.");
     return this.publish(party, gone);
@@ -261,10 +279,20 @@ export class PartiesService {
   }
 
   async view(party: PartyRow): Promise<PartyView> {
+    return (await this.viewWithStates(party)).view;
+  }
+
+  /** Tells a player who asked to join how their request ended (declined, or the party is gone). */
+  async tellRequester(accountId: string, result: PartyJoinRequestResultMessage): Promise<void> {
+    await this.d.bus.publish(accountId, { kind: "deliver", type: LobbyServerMessage.PartyJoinRequestResult, payload: result });
+  }
+
+  private async viewWithStates(party: PartyRow): Promise<{ view: PartyView; states: Awaited<ReturnType<PartyPresencePort["memberStates"]>> }> {
     // The party change is already stored: while presence is unreadable (Redis away, reported by the
     // backplane's health probe) members show offline, and the refresh after the outage corrects it.
-    const statuses = await this.d.presence.visibleStatuses(party.members.map((m) => m.accountId)).catch(() => new Map<string, never>());
-    return {
+    const states = await this.d.presence.memberStates(party.members.map((m) => m.accountId)).catch(() => null);
+    const statuses = new Map([...(states ?? [])].map(([id, s]) => [id, s.status]));
+    const view: PartyView = {
       id: party.id,
       leaderId: party.leaderId,
       members: party.members.map((m) => ({ id: m.accountId, username: m.username, ready: m.ready, status: statuses.get(m.accountId) ?? "offline" })),
@@ -272,9 +300,15 @@ export class PartiesService {
       maxSize: this.d.config.maxSize,
       channelId: partyChannelId(party.id),
       queue: party.ticket?.status === "WAITING" ? { mode: party.ticket.mode, region: party.ticket.region, since: party.ticket.enqueuedAt.toISOString() } : null,
+      joinRequests: party.joinRequests.map((r) => ({
+        from: { id: r.fromId, username: r.fromUsername },
+        via: { id: r.viaId, username: r.viaUsername },
+        expiresAt: r.expiresAt.toISOString(),
+      })),
       joinCode: party.joinCode ? joinCodeView(party.joinCode) : null,
       version: party.version,
     };
+    return { view, states: states ?? new Map() };
   }
 
   private async removeMembers(partyId: string, ids: string[], reason: Departure, check: (party: PartyRow) => void): Promise<void> {
@@ -283,6 +317,7 @@ export class PartiesService {
       const leaving = tx.party.members.filter((m) => ids.includes(m.accountId));
       const staying = tx.party.members.filter((m) => !ids.includes(m.accountId));
       const hadTicket = tx.party.ticket?.status === "WAITING";
+      const requesters = staying.length === 0 ? tx.party.joinRequests.map((r) => r.fromId) : [];
       if (staying.length === 0) {
         await tx.disband();
       } else {
@@ -292,15 +327,16 @@ export class PartiesService {
           await tx.setReady(staying[0]!.accountId, true);
         }
       }
-      return { leaving: leaving.map((m) => m.accountId), disbanded: staying.length === 0, hadTicket };
+      return { leaving: leaving.map((m) => ({ accountId: m.accountId, username: m.username })), disbanded: staying.length === 0, hadTicket, requesters };
     });
-    const { leaving, disbanded, hadTicket } = out.result;
+    const { leaving, disbanded, hadTicket, requesters } = out.result;
     if (hadTicket) await this.d.queue.cancelPartyTicket(partyId, "member_left");
-    for (const id of leaving) await this.d.chat.removePartyMember(partyId, id);
-    await this.channelMembership(partyId, leaving, false);
-    const gone = leaving.map((accountId) => ({ accountId, reason: disbanded ? ("disbanded" as const) : reason }));
+    for (const m of leaving) await this.d.chat.removePartyMember(partyId, m.accountId);
+    await this.channelMembership(partyId, leaving.map((m) => m.accountId), false);
+    const gone = leaving.map((m) => ({ ...m, reason: disbanded ? ("disbanded" as const) : reason }));
     if (disbanded) await this.publishGone(partyId, out.version + 1, gone);
     else await this.publishCurrent(partyId, gone);
+    await Promise.all(requesters.map((id) => this.tellRequester(id, { partyId, outcome: "closed" })));
   }
 
   private async change<T>(partyId: string, fn: (tx: PartyTransaction) => Promise<T>): Promise<{ result: T; version: number }> {
@@ -309,8 +345,8 @@ export class PartiesService {
     return out;
   }
 
-  private async publish(party: PartyRow, gone: { accountId: string; reason: Departure }[]): Promise<PartyView> {
-    const view = await this.view(party);
+  private async publish(party: PartyRow, gone: Gone[]): Promise<PartyView> {
+    const { view, states } = await this.viewWithStates(party);
     const update: PartyUpdateMessage = { partyId: party.id, party: view };
     await Promise.all(
       party.members.map((m) =>
@@ -323,19 +359,36 @@ export class PartiesService {
       ),
     );
     await this.publishGone(party.id, party.version, gone);
+    await this.showInPresence(party, states);
     return view;
   }
 
-  private async publishGone(partyId: string, version: number, gone: { accountId: string; reason: Departure }[]): Promise<void> {
+  /** Members' friends see the party's size and whether they can join it (when it changed). */
+  private async showInPresence(party: PartyRow, states: Map<string, { partyActivity?: PartyActivity }>): Promise<void> {
     await Promise.all(
-      gone.map(({ accountId, reason }) =>
-        this.d.bus.publish(accountId, {
+      party.members.map((m) =>
+        this.d.presence
+          .setPartyActivity({ accountId: m.accountId, username: m.username }, partyActivityOf(party, m.accountId, this.d.config.maxSize), states.get(m.accountId)?.partyActivity)
+          .catch((err) => this.d.logger.warn({ err, accountId: m.accountId }, "party activity update failed")),
+      ),
+    );
+  }
+
+  private async publishGone(partyId: string, version: number, gone: Gone[]): Promise<void> {
+    await Promise.all(
+      gone.map(async ({ accountId, username, reason }) => {
+        await this.d.bus.publish(accountId, {
           kind: "deliver",
           type: LobbyServerMessage.PartyUpdate,
           payload: { partyId, party: null, reason } satisfies PartyUpdateMessage,
           order: { key: `party:${partyId}`, version },
-        }),
-      ),
+        });
+        // Only this party's activity: by now the player may have joined another one.
+        const state = (await this.d.presence.memberStates([accountId]).catch(() => null))?.get(accountId);
+        if (state?.partyActivity?.partyId === partyId) {
+          await this.d.presence.setPartyActivity({ accountId, username }, null, state.partyActivity).catch((err) => this.d.logger.warn({ err, accountId }, "party activity update failed"));
+        }
+      }),
     );
   }
 

@@ -69,7 +69,7 @@ export class PartyCodesService {
       // Read again under the party's lock: revoked or replaced since.
       if (tx.party.joinCode?.code !== code) throw await this.missed(key);
       const pairs = await Promise.all(tx.party.members.map((m) => this.d.friends.pair(who.accountId, m.accountId)));
-      if (!pairs.every(BlockPolicy.canInviteToParty)) throw invalid();
+      if (!pairs.every(BlockPolicy.canJoinPartyWith)) throw invalid();
     });
   }
 

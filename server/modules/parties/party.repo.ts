@@ -3,6 +3,10 @@ import { Prisma } from "../../db/generated/client";
 import { preparedAs } from "../../db/prepared-statements";
 import type { SqlRunner } from "../../db/sql-runner";
 import { findUsernames } from "../accounts/usernames.repo";
+import type { JoinPolicy } from "../../../shared/schemas/presence";
+
+const POLICY_TO_DB = { friends: "FRIENDS", ask: "ASK", nobody: "NOBODY" } as const;
+const POLICY_FROM_DB = { FRIENDS: "friends", ASK: "ask", NOBODY: "nobody" } as const;
 
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
@@ -11,6 +15,18 @@ export interface PartyMemberRow {
   username: string;
   ready: boolean;
   joinedAt: Date;
+  /** The member's own join policy (the account's setting). */
+  joinPolicy: JoinPolicy;
+}
+
+export interface PartyJoinRequestRow {
+  fromId: string;
+  fromUsername: string;
+  viaId: string;
+  viaUsername: string;
+  /** The requester's party when they asked (null: none). */
+  fromPartyId: string | null;
+  expiresAt: Date;
 }
 
 export interface PartyInviteRow {
@@ -28,6 +44,8 @@ export interface PartyRow {
   members: PartyMemberRow[];
   /** Unexpired invites (as of the `now` the party was read at). */
   invites: PartyInviteRow[];
+  /** Unexpired join requests, oldest first. */
+  joinRequests: PartyJoinRequestRow[];
   /** The party's waiting or matched ticket, if any. */
   ticket: { mode: string; region: string; enqueuedAt: Date; status: "WAITING" | "MATCHED" } | null;
   /** The party's unexpired join code, if any. */
@@ -43,6 +61,8 @@ export interface PartyTransaction {
   setReady(accountId: string, ready: boolean): Promise<void>;
   upsertInvite(toId: string, fromId: string, createdAt: Date, expiresAt: Date): Promise<void>;
   deleteInvite(toId: string): Promise<void>;
+  upsertJoinRequest(fromId: string, viaId: string, fromPartyId: string | null, createdAt: Date, expiresAt: Date): Promise<void>;
+  deleteJoinRequest(fromId: string): Promise<void>;
   /** Replaces the party's join code (false: `code` is taken by another party; nothing changed). */
   setJoinCode(code: string, createdBy: string, createdAt: Date, expiresAt: Date): Promise<boolean>;
   deleteJoinCode(): Promise<void>;
@@ -106,6 +126,21 @@ export class PartyRepo {
     return row?.partyId ?? null;
   }
 
+  async joinPolicy(accountId: string): Promise<JoinPolicy> {
+    const row = await this.prisma.account.findUnique({ where: { id: accountId }, select: { joinPolicy: true } });
+    return POLICY_FROM_DB[row?.joinPolicy ?? "ASK"];
+  }
+
+  async setJoinPolicy(accountId: string, policy: JoinPolicy): Promise<void> {
+    await this.prisma.account.updateMany({ where: { id: accountId }, data: { joinPolicy: POLICY_TO_DB[policy] } });
+  }
+
+  /** Join requests past their expiry (the parties' views already leave them out). */
+  async deleteExpiredJoinRequests(now: Date): Promise<number> {
+    const { count } = await this.prisma.partyJoinRequest.deleteMany({ where: { expiresAt: { lte: now } } });
+    return count;
+  }
+
   async deleteExpiredInvites(now: Date): Promise<number> {
     const { count } = await this.prisma.partyInvite.deleteMany({ where: { expiresAt: { lte: now } } });
     return count;
@@ -144,6 +179,14 @@ export class PartyRepo {
           }),
         ),
         deleteInvite: w((toId: string) => tx.partyInvite.deleteMany({ where: { partyId, toId } })),
+        upsertJoinRequest: w((fromId: string, viaId: string, fromPartyId: string | null, createdAt: Date, expiresAt: Date) =>
+          tx.partyJoinRequest.upsert({
+            where: { partyId_fromId: { partyId, fromId } },
+            create: { partyId, fromId, viaId, fromPartyId, createdAt, expiresAt },
+            update: { viaId, fromPartyId, createdAt, expiresAt },
+          }),
+        ),
+        deleteJoinRequest: w((fromId: string) => tx.partyJoinRequest.deleteMany({ where: { partyId, fromId } })),
         setJoinCode: async (code: string, createdBy: string, createdAt: Date, expiresAt: Date) => {
           // A taken code is a conflict on the primary key: checked first (a failed insert would
           // abort the transaction), under the party's lock; the unique key still guards a race.
@@ -174,9 +217,17 @@ async function readParty(db: Tx | PrismaClient, partyId: string, now: Date): Pro
       id: true,
       leaderId: true,
       version: true,
-      members: { orderBy: [{ joinedAt: "asc" }, { accountId: "asc" }], select: { accountId: true, ready: true, joinedAt: true, account: { select: { username: true } } } },
+      members: {
+        orderBy: [{ joinedAt: "asc" }, { accountId: "asc" }],
+        select: { accountId: true, ready: true, joinedAt: true, account: { select: { username: true, joinPolicy: true } } },
+      },
       invites: { where: { expiresAt: { gt: now } }, orderBy: { createdAt: "asc" }, select: { toId: true, fromId: true, expiresAt: true, to: { select: { username: true } } } },
       joinCode: { select: { code: true, expiresAt: true } },
+      joinRequests: {
+        where: { expiresAt: { gt: now } },
+        orderBy: [{ createdAt: "asc" }, { fromId: "asc" }],
+        select: { fromId: true, viaId: true, fromPartyId: true, expiresAt: true, from: { select: { username: true } }, via: { select: { username: true } } },
+      },
     },
   });
   if (!row) return null;
@@ -189,8 +240,22 @@ async function readParty(db: Tx | PrismaClient, partyId: string, now: Date): Pro
     id: row.id,
     leaderId: row.leaderId,
     version: row.version,
-    members: row.members.map((m) => ({ accountId: m.accountId, username: m.account.username, ready: m.ready, joinedAt: m.joinedAt })),
+    members: row.members.map((m) => ({
+      accountId: m.accountId,
+      username: m.account.username,
+      ready: m.ready,
+      joinedAt: m.joinedAt,
+      joinPolicy: POLICY_FROM_DB[m.account.joinPolicy],
+    })),
     invites: row.invites.map((i) => ({ toId: i.toId, toUsername: i.to.username, fromId: i.fromId, expiresAt: i.expiresAt })),
+    joinRequests: row.joinRequests.map((r) => ({
+      fromId: r.fromId,
+      fromUsername: r.from.username,
+      viaId: r.viaId,
+      viaUsername: r.via.username,
+      fromPartyId: r.fromPartyId,
+      expiresAt: r.expiresAt,
+    })),
     ticket,
     joinCode: row.joinCode && row.joinCode.expiresAt > now ? row.joinCode : null,
   };

@@ -6,9 +6,10 @@ export function visiblePresence(record: PresenceRecord, lastSeenAt: Date | null)
   if (record.connections === 0 || record.status === "invisible") {
     return lastSeenAt ? { status: "offline", lastSeenAt: lastSeenAt.toISOString() } : { status: "offline" };
   }
+  const activity = record.activity?.kind === "queue" || record.activity?.kind === "match" ? record.activity : (record.partyActivity ?? record.activity);
   return {
     status: record.status ?? "online",
-    ...(record.activity ? { activity: record.activity } : {}),
+    ...(activity ? { activity } : {}),
     ...(record.text ? { text: record.text } : {}),
   };
 }

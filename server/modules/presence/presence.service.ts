@@ -1,4 +1,4 @@
-import type { Activity, ChosenStatus, FriendPresence, PresenceSnapshotMessage, VisibleStatus } from "../../../shared/schemas/presence";
+import type { Activity, ChosenStatus, FriendPresence, PartyActivity, PresenceSnapshotMessage, VisibleStatus } from "../../../shared/schemas/presence";
 import { LobbyServerMessage } from "../../../shared/schemas/lobby";
 import type { Clock } from "../../lib/clock";
 import { forEachChunk } from "../../lib/chunked";
@@ -103,6 +103,17 @@ export class PresenceService {
   }
 
   /**
+   * The party the player is in as friends see it (null: none). Announced only if it changed: a
+   * party re-sends its state far more often than its size or joinability moves.
+   */
+  async setPartyActivity(who: Identity, activity: PartyActivity | null, current?: PartyActivity): Promise<void> {
+    const before = current ?? (await this.d.store.read(who.accountId)).partyActivity;
+    if (sameJson(before ?? null, activity)) return;
+    await this.d.store.update(who.accountId, { partyActivity: activity });
+    await this.announce(who);
+  }
+
+  /**
    * Takes the connections of a process that died (its heartbeat expired) out of presence and
    * announces the change. Returns the accounts left with no connection anywhere.
    */
@@ -127,8 +138,19 @@ export class PresenceService {
 
   /** What other players see of each account's status (offline when not connected or invisible). */
   async visibleStatuses(accountIds: string[]): Promise<Map<string, VisibleStatus>> {
+    const states = await this.memberStates(accountIds);
+    return new Map([...states].map(([id, s]) => [id, s.status]));
+  }
+
+  /** Per account, its visible status and the party activity it holds (one read for both). */
+  async memberStates(accountIds: string[]): Promise<Map<string, { status: VisibleStatus; partyActivity?: PartyActivity }>> {
     const records = await this.d.store.readMany(accountIds);
-    return new Map(accountIds.map((id) => [id, visiblePresence(records.get(id) ?? { connections: 0, version: 0 }, null).status]));
+    return new Map(
+      accountIds.map((id) => {
+        const record = records.get(id) ?? { connections: 0, version: 0 };
+        return [id, { status: visiblePresence(record, null).status, ...(record.partyActivity ? { partyActivity: record.partyActivity } : {}) }];
+      }),
+    );
   }
 
   /** The presence of `friendId` as `viewerId`'s friend sees it (call only for friends). */
@@ -220,7 +242,8 @@ export class PresenceService {
     const order = { key: `presence:${who.accountId}`, version };
     await forEachChunk(friendIds, FANOUT_CHUNK, (id) => this.d.bus.publish(id, { kind: "deliver", type: LobbyServerMessage.PresenceUpdate, payload, order }));
 
-    await this.d.onAnnounced?.(who.accountId, hints.partyId);
+    // A party shows its members' statuses only: another change (text, activity) leaves it as is.
+    if (record.announced !== visible.status) await this.d.onAnnounced?.(who.accountId, hints.partyId);
 
     const cameOnline = !hidden && !wasVisible;
     const hiddenLongEnough = record.hiddenAt === undefined || now - record.hiddenAt >= this.d.onlineNotificationDebounceMs;
@@ -229,3 +252,5 @@ export class PresenceService {
     }
   }
 }
+
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);

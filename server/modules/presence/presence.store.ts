@@ -1,4 +1,4 @@
-import type { Activity, ChosenStatus, VisibleStatus } from "../../../shared/schemas/presence";
+import type { Activity, ChosenStatus, PartyActivity, VisibleStatus } from "../../../shared/schemas/presence";
 
 /** One account's live presence, shared by every process. */
 export interface PresenceRecord {
@@ -8,6 +8,11 @@ export interface PresenceRecord {
   status?: ChosenStatus;
   text?: string;
   activity?: Activity;
+  /**
+   * The party the player is in and whether friends can join it (set by parties). Shown while
+   * `activity` is the lobby: a search or a match shows instead.
+   */
+  partyActivity?: PartyActivity;
   /** Increases with every change; orders updates about this account. */
   version: number;
   /** The visible status last announced to friends. */
@@ -20,6 +25,7 @@ export interface PresencePatch {
   status?: ChosenStatus;
   text?: string | null;
   activity?: Activity | null;
+  partyActivity?: PartyActivity | null;
   announced?: VisibleStatus;
   hiddenAt?: number;
 }

@@ -23,6 +23,12 @@ export const BlockPolicy = {
   /** Party invites: never across a block. */
   canInviteToParty: (pair: Pair): boolean => !BlockPolicy.isBlockedEitherWay(pair),
 
+  /**
+   * Joining a party (with its code, or from a friend's presence): never while a block stands
+   * between the joiner and any member. `pair` is seen from the joiner, once per member.
+   */
+  canJoinPartyWith: (pair: Pair): boolean => !BlockPolicy.isBlockedEitherWay(pair),
+
   /** Matchmaking: players who blocked each other are never on the same team. */
   canBeTeammates: (pair: Pair): boolean => !BlockPolicy.isBlockedEitherWay(pair),
 

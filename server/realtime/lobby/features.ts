@@ -6,6 +6,7 @@ import type { MatchmakingService } from "../../modules/matchmaking/matchmaking.s
 import type { NotificationsService } from "../../modules/notifications/notifications.service";
 import type { PartiesService } from "../../modules/parties/parties.service";
 import type { PartyCodesService } from "../../modules/parties/party-codes.service";
+import type { PartyJoinRequestsService } from "../../modules/parties/party-join-requests.service";
 import type { PresenceService } from "../../modules/presence/presence.service";
 import { ChatFeature, type ChatFeatureDeps } from "./chat/chat.feature";
 import type { LobbyFeatureList } from "./feature";
@@ -19,6 +20,7 @@ export interface LobbyFeatureDeps {
   chat: ChatService;
   parties: PartiesService;
   partyCodes: PartyCodesService;
+  partyJoins: PartyJoinRequestsService;
   matchmaking: MatchmakingService;
   /** chat.join budgets (CHAT_JOIN_BURST, CHAT_JOINS_PER_SECOND, CHAT_JOINS_PER_ACCOUNT_PER_MINUTE). */
   chatJoins: { burst: number; perSecond: number; perAccountPerMinute: number };
@@ -35,7 +37,7 @@ export interface LobbyFeatureDeps {
  * next to these and one line in the list below.
  */
 export function lobbyFeatures(d: LobbyFeatureDeps): LobbyFeatureList {
-  const { presence, notifications, chat, parties, partyCodes, matchmaking, logger, clock } = d;
+  const { presence, notifications, chat, parties, partyCodes, partyJoins, matchmaking, logger, clock } = d;
   const social = new SocialFeature({ presence, notifications, logger, clock });
   const chatDeps: ChatFeatureDeps = {
     chat,
@@ -46,7 +48,7 @@ export function lobbyFeatures(d: LobbyFeatureDeps): LobbyFeatureList {
     joinsPerAccount: d.limiterStore.create({ name: "chat_join_account", points: d.chatJoins.perAccountPerMinute, durationSeconds: 60 }),
     topicChannel: d.chatTopicChannel,
   };
-  const partiesDeps: PartiesFeatureDeps = { parties, partyCodes, matchmaking, presence, logger };
+  const partiesDeps: PartiesFeatureDeps = { parties, partyCodes, partyJoins, matchmaking, presence, logger };
   return (room) => {
     const roomChat = new ChatFeature(chatDeps, room);
     return [

@@ -4,12 +4,14 @@ import type { JoinSnapshot } from "../../../modules/lobby/join-snapshot";
 import type { MatchmakingService } from "../../../modules/matchmaking/matchmaking.service";
 import type { PartiesService } from "../../../modules/parties/parties.service";
 import type { PartyCodesService } from "../../../modules/parties/party-codes.service";
+import type { PartyJoinRequestsService } from "../../../modules/parties/party-join-requests.service";
 import type { FeatureRouter, LobbyFeature, StartCause } from "../feature";
 import { whoOf, type LobbyClient, type LobbyIdentity } from "../lobby-client";
 
 export interface PartiesFeatureDeps {
   parties: PartiesService;
   partyCodes: PartyCodesService;
+  partyJoins: PartyJoinRequestsService;
   matchmaking: MatchmakingService;
   presence: { isConnected(accountId: string): Promise<boolean> };
   logger: Logger;
@@ -35,7 +37,7 @@ export class PartiesFeature implements LobbyFeature {
   ) {}
 
   register(router: FeatureRouter<undefined>): void {
-    const { parties, partyCodes, matchmaking } = this.d;
+    const { parties, partyCodes, partyJoins, matchmaking } = this.d;
     router.on(LobbyClientMessage.PartyCreate, (c) => parties.create(whoOf(c)));
     router.on(LobbyClientMessage.PartyInvite, (c, _, m) => parties.invite(whoOf(c), m.accountId));
     router.on(LobbyClientMessage.PartyAccept, (c, _, m) => parties.accept(whoOf(c), m.partyId));
@@ -48,6 +50,10 @@ export class PartiesFeature implements LobbyFeature {
     router.on(LobbyClientMessage.PartyCodeCreate, (c) => partyCodes.create(whoOf(c)));
     router.on(LobbyClientMessage.PartyCodeRevoke, (c) => partyCodes.revoke(whoOf(c)));
     router.on(LobbyClientMessage.PartyJoinByCode, (c, _, m) => partyCodes.join(whoOf(c), m.code));
+    router.on(LobbyClientMessage.PartyJoinFriend, (c, _, m) => partyJoins.joinFriend(whoOf(c), m.accountId));
+    router.on(LobbyClientMessage.PartyJoinRequestCancel, (c, _, m) => partyJoins.cancel(whoOf(c), m.partyId));
+    router.on(LobbyClientMessage.PartyJoinRequestAccept, (c, _, m) => partyJoins.accept(whoOf(c), m.accountId));
+    router.on(LobbyClientMessage.PartyJoinRequestDecline, (c, _, m) => partyJoins.decline(whoOf(c), m.accountId));
     router.on(LobbyClientMessage.QueueJoin, (c, _, m) => matchmaking.join(whoOf(c), m));
     router.on(LobbyClientMessage.QueueLeave, (c) => matchmaking.leave(whoOf(c)));
   }
