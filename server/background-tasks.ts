@@ -62,6 +62,9 @@ export class BackgroundTasks {
   }
 }
 
+/** How often expired party invites and join requests are deleted. */
+const PARTY_SWEEP_MS = 10 * 60 * 1000;
+
 /** How often expired chat messages are deleted (CHAT_RETENTION_DAYS_*). */
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 
@@ -78,7 +81,7 @@ export interface LobbyLoopInputs {
 /** Every periodic loop of a lobby process, in the order they start and stop. */
 export function lobbyBackgroundTasks(i: LobbyLoopInputs): BackgroundTasks {
   const { services, config, logger } = i;
-  const { chat, matchmaking } = services;
+  const { chat, matchmaking, parties } = services;
   const tasks: BackgroundTask[] = [
     // Every process sweeps; the deletes are idempotent, so overlapping sweeps only repeat work.
     interval(RETENTION_SWEEP_MS, () => {
@@ -86,6 +89,12 @@ export function lobbyBackgroundTasks(i: LobbyLoopInputs): BackgroundTasks {
         .sweepRetention()
         .then((removed) => logger.info({ removed }, "chat retention sweep"))
         .catch((err) => logger.warn({ err }, "chat retention sweep failed; will retry"));
+    }),
+    interval(PARTY_SWEEP_MS, () => {
+      parties
+        .sweepExpired()
+        .then((removed) => logger.debug({ removed }, "party invite and join request sweep"))
+        .catch((err) => logger.warn({ err }, "party sweep failed; will retry"));
     }),
     // Matcher ticks, one after another; each takes or renews this process' queues.
     chained(config.matchmaking.tickMs, () =>

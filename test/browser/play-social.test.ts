@@ -3,7 +3,8 @@
  * notifications created while the player was offline (delivered at login), keyboard-only chat,
  * a party's promote and kick, removing a friend, blocking one (hidden from the friends list, and
  * their DMs refused), the SDK's local flood refusal shown plainly with its wait, and a party join
- * code: typed by one stranger, opened as a link by another, then revoked.
+ * code: typed by one stranger, opened as a link by another, then revoked; and joining a friend's
+ * party from the friends list (asking, the leader accepting; then joining at once once allowed).
  */
 import { chromium, type Browser, type Page } from "playwright-core";
 import { buildPlay } from "../../scripts/build-play";
@@ -167,5 +168,38 @@ test("a party join code: the leader makes one, a stranger types it, another open
 
   await pl.getByRole("button", { name: "Revoke the join code" }).click();
   await pt.locator("#party-code", { hasText: "No join code." }).waitFor();
+  expect(problems).toEqual([]);
+});
+
+test("joining from the friends list: a friend asks, the leader accepts; with 'friends may join' another joins at once", async () => {
+  const [ln, an, jn] = [uniqueUsername("joinl"), uniqueUsername("joina"), uniqueUsername("joinj")];
+  const [l, a, j] = await Promise.all([ln, an, jn].map((username) => server.http.register({ username, password: PASSWORD })));
+  for (const [from, to] of [[a!, ln], [j!, ln]] as const) {
+    await server.http.sendFriendRequest(from.accessToken, to);
+    await server.http.acceptFriendRequest(l!.accessToken, from.account.id);
+  }
+  const pl = await logIn(ln, "join-leader");
+  await pl.getByRole("button", { name: "Create a party" }).click();
+  await member(pl, ln).waitFor();
+
+  // Default policy "ask": the friend's row offers to ask; the leader sees the request and accepts.
+  const pa = await logIn(an, "asker");
+  await pa.getByRole("button", { name: `Ask to join ${ln}'s party` }).click();
+  await pl.locator(`#party-members li.join-request[data-from="${an}"]`).waitFor();
+  await pl.getByRole("button", { name: `Let ${an} join` }).click();
+  await member(pa, ln).waitFor();
+  await member(pl, an).waitFor();
+  await expect(pl.locator("#party-members li.join-request").count()).resolves.toBe(0);
+
+  // The leader lets friends join: the next friend's row says Join, and one click puts them in.
+  await pl.selectOption("#join-policy-select", "friends");
+  await pl.locator("#toasts .toast", { hasText: "Friends may now join your party." }).waitFor();
+  const pj = await logIn(jn, "joiner");
+  await pj.getByRole("button", { name: `Join ${ln}'s party` }).click();
+  await member(pj, an).waitFor();
+  await member(pl, jn).waitFor();
+  // The setting is saved with the account: a new login reads it back.
+  const again = await logIn(ln, "join-leader-again");
+  await again.waitForFunction(() => (globalThis as unknown as { document: { getElementById(id: string): { value: string } } }).document.getElementById("join-policy-select").value === "friends");
   expect(problems).toEqual([]);
 });

@@ -253,6 +253,12 @@ export class PartiesService {
     return this.publishCurrent(partyId, []);
   }
 
+  /** Deletes expired invites and join requests (views already leave them out; this keeps the tables small). */
+  async sweepExpired(): Promise<{ invites: number; joinRequests: number }> {
+    const now = this.now();
+    return { invites: await this.d.repo.deleteExpiredInvites(now), joinRequests: await this.d.repo.deleteExpiredJoinRequests(now) };
+  }
+
   /** Re-sends the party's state after a member's presence changed. */
   /** `knownPartyId`: the caller already knows the account's party (null: none), so it is not read again. */
   async memberPresenceChanged(accountId: string, knownPartyId?: string | null): Promise<void> {

@@ -149,6 +149,8 @@ test("requests end: withdrawn, expired, stale (the asker moved to another party)
   await ok(ca, M.PartyJoinFriend, { accountId: leader!.id });
   clock.advance(TTL_SECONDS * 1000);
   expect(await refusedCode(cl, M.PartyJoinRequestAccept, { accountId: asker!.id })).toBe(ErrorCode.PartyJoinRequestNotFound);
+  // The background sweep deletes it (and any other expired one).
+  expect((await t.server.services.parties.sweepExpired()).joinRequests).toBeGreaterThanOrEqual(1);
 
   // Stale: the asker has since joined someone else's party; accepting would pull them out of it.
   await ok(ca, M.PartyJoinFriend, { accountId: leader!.id });

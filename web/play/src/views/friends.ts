@@ -15,7 +15,7 @@ const STATUS_LABEL: Record<VisibleStatus, string> = { online: "Online", away: "A
 function activityText(p: FriendPresence | undefined): string {
   const a = p?.activity;
   if (!a || p?.status === "offline") return "";
-  if (a.kind === "party") return `in a party of ${a.size}`;
+  if (a.kind === "party") return `in a party of ${a.size}/${a.maxSize}`;
   if (a.kind === "queue") return `searching ${a.mode}`;
   if (a.kind === "match") return `playing ${a.mode}`;
   return "in the lobby";
@@ -52,6 +52,14 @@ export class FriendsView {
       this.render();
     });
     lobby.onJoined(() => void this.loadRequests());
+    lobby.onJoined(() => void this.loadJoinPolicy());
+    byId<HTMLSelectElement>("join-policy-select").addEventListener("change", (ev) => {
+      const joinPolicy = (ev.target as HTMLSelectElement).value as "friends" | "ask" | "nobody";
+      void this.act(async () => {
+        await app.session.api.updateSettings({ joinPolicy });
+        announce(joinPolicy === "friends" ? "Friends may now join your party." : joinPolicy === "ask" ? "Friends may now ask to join your party." : "Friends can no longer join your party from your presence.");
+      });
+    });
 
     byId("add-friend-form").addEventListener("submit", (ev) => {
       ev.preventDefault();
@@ -76,6 +84,11 @@ export class FriendsView {
 
   name(accountId: string): string | undefined {
     return this.friends.get(accountId)?.account.username ?? this.incoming.get(accountId)?.username;
+  }
+
+  private async loadJoinPolicy(): Promise<void> {
+    const settings = await this.app.session.api.settings().catch(() => undefined);
+    if (settings) byId<HTMLSelectElement>("join-policy-select").value = settings.joinPolicy;
   }
 
   /** Pending requests (presence snapshots list friends only). */
@@ -118,6 +131,16 @@ export class FriendsView {
     return h("button", { type: "button", class: cls, "aria-label": aria, onclick: () => void this.act(fn) }, label);
   }
 
+  /** "Join" or "Ask to join" when the friend's party takes friends from presence (and it is not ours). */
+  private joinButton(f: Friend): HTMLButtonElement | null {
+    const a = f.presence?.status === "offline" ? undefined : f.presence?.activity;
+    if (a?.kind !== "party" || !a.joinable || a.partyId === this.app.party.party?.id) return null;
+    const name = f.account.username;
+    return a.joinBy === "join"
+      ? this.button("Join", `Join ${name}'s party`, async () => this.app.party.joinFriend(f.account.id), "small")
+      : this.button("Ask to join", `Ask to join ${name}'s party`, async () => this.app.party.joinFriend(f.account.id), "small");
+  }
+
   render(): void {
     const api = this.app.session.api;
     const sorted = [...this.friends.values()].sort((a, b) => {
@@ -142,6 +165,7 @@ export class FriendsView {
           ),
           h("span", { class: "actions" },
             this.button("Message", `Message ${name}`, async () => this.app.chat.openDm(f.account)),
+            this.joinButton(f),
             this.button("Invite", `Invite ${name} to your party`, async () => this.app.party.invite(f.account.id)),
             this.button("Remove", `Remove ${name} from friends`, async () => {
               if (!confirm(`Remove ${name} from your friends?`)) return;

@@ -1,6 +1,6 @@
 import type { LobbyClientMessages, LobbyClientMessageType } from "../../../../shared/client";
 import { LobbyClientMessage } from "../../../../shared/schemas/lobby";
-import type { PartyInviteMessage, PartyView as Party } from "../../../../shared/schemas/party";
+import type { PartyInviteMessage, PartyJoinFriendReply, PartyView as Party } from "../../../../shared/schemas/party";
 import type { App } from "../app";
 import { announce, byId, h, replace, time } from "../dom";
 
@@ -36,6 +36,9 @@ export class PartyView {
       announce(`${m.from.username} invited you to their party.`);
       this.render();
     });
+    lobby.on("party.joinRequest.result", (m) => {
+      announce(m.outcome === "declined" ? "Your request to join the party was declined." : "The party you asked to join is gone.");
+    });
     lobby.on("error", (e) => {
       if (e.type?.startsWith("party.")) byId("party-error").textContent = e.message;
     });
@@ -47,6 +50,21 @@ export class PartyView {
 
   async invite(accountId: string): Promise<void> {
     await this.act(LobbyClientMessage.PartyInvite, { accountId });
+  }
+
+  /** Joins a friend's party from their presence, or asks its leader to let us in. */
+  async joinFriend(accountId: string): Promise<void> {
+    byId("party-error").textContent = "";
+    try {
+      const reply = (await this.app.lobby.request(LobbyClientMessage.PartyJoinFriend, { accountId })) as PartyJoinFriendReply | undefined;
+      if (reply?.outcome === "requested") announce(`Asked to join; the leader has until ${time(reply.expiresAt)} to answer.`);
+      if (reply?.outcome === "joined" && (!this.party || reply.party.id !== this.party.id || reply.party.version > this.party.version)) {
+        this.party = reply.party;
+        this.render();
+      }
+    } catch (err) {
+      byId("party-error").textContent = (err as Error).message;
+    }
   }
 
   /** Joins with a code (typed, or from a `/play?party=ABCD-EFGH` link). */
@@ -128,6 +146,13 @@ export class PartyView {
           ),
         ),
         ...p.invites.map((i) => h("li", { class: "item pending" }, h("span", { class: "grow" }, `${i.to.username} (invited)`))),
+        ...p.joinRequests.map((r) =>
+          h("li", { class: "item join-request", "data-from": r.from.username },
+            h("span", { class: "grow" }, h("strong", {}, r.from.username), ` asks to join (friend of ${r.via.username})`),
+            leader ? this.btn("Accept", `Let ${r.from.username} join`, LobbyClientMessage.PartyJoinRequestAccept, { accountId: r.from.id }, "small") : null,
+            leader ? this.btn("Decline", `Decline ${r.from.username}'s request`, LobbyClientMessage.PartyJoinRequestDecline, { accountId: r.from.id }) : null,
+          ),
+        ),
       ),
       this.codeRow(p, leader),
       h("div", { class: "row" },
