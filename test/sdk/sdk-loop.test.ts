@@ -27,9 +27,10 @@ class Inbox {
   all<K extends LobbyServerMessageType>(type: K): LobbyServerMessages[K][] {
     return this.got.filter((m) => m.type === type).map((m) => m.payload as LobbyServerMessages[K]);
   }
-  async next<K extends LobbyServerMessageType>(type: K, test: (p: LobbyServerMessages[K]) => boolean = () => true): Promise<LobbyServerMessages[K]> {
-    await until(() => this.all(type).some(test));
-    return this.all(type).find(test)!;
+  async next<K extends LobbyServerMessageType>(type: K, test: (p: LobbyServerMessages[K]) => boolean = () => true, from = 0): Promise<LobbyServerMessages[K]> {
+    const since = () => this.got.slice(from).filter((m) => m.type === type).map((m) => m.payload as LobbyServerMessages[K]);
+    await until(() => since().some(test));
+    return since().find(test)!;
   }
 }
 
@@ -87,6 +88,7 @@ test("login, presence, chat, party, queue, match result and ratings through the 
   for (const [p, l] of [[a, la], [b, lb]] as const) {
     seats.push(l.inbox.next("match.found").then((found: MatchFoundMessage) => p.client.joinMatch(found)));
   }
+  const beforeMatch = lb.inbox.got.length;
   expect((await la.connection.queue("duel", "eu")).state).toBe("searching");
   await lb.connection.queue("duel", "eu");
   const matches = await Promise.all(seats);
@@ -101,6 +103,10 @@ test("login, presence, chat, party, queue, match result and ratings through the 
   expect(oa.result.winnerTeam).toBe(matches[0]!.team);
   const mine = oa.result.ratings.find((r) => r.accountId === a.id)!;
   expect(mine.after).toBeGreaterThan(mine.before);
+
+  // b (no longer in a's party, still a's friend) sees a back in their party of one, joinable again.
+  const back = await lb.inbox.next("presence.update", (p) => p.accountId === a.id && p.activity?.kind === "party", beforeMatch);
+  expect(back.activity).toMatchObject({ kind: "party", size: 1, joinable: true, joinBy: "request" });
 
   const historyA = await a.client.api.matchHistory();
   expect(historyA.items).toHaveLength(1);

@@ -162,8 +162,8 @@ export class MatchmakingService implements PartyQueuePort {
     for (const t of out.dropped) {
       await this.tellPlayers(t.playerIds, LobbyServerMessage.MatchCancelled, { matchId, requeued: false } satisfies MatchCancelledMessage);
       await this.tell(t.playerIds, { state: "idle", reason: "match_cancelled" });
-      await this.setActivity(t.playerIds, { kind: "lobby" });
       if (t.partyId) await this.d.parties.touch(t.partyId).catch(() => undefined);
+      await this.setActivity(t.playerIds, { kind: "lobby" });
     }
   }
 
@@ -186,11 +186,14 @@ export class MatchmakingService implements PartyQueuePort {
   /** A match being played was called off without a result (its process is shutting down). */
   async matchAbandoned(matchId: string, playerIds: string[], reason: string): Promise<void> {
     await this.d.repo.abandonActive(matchId, this.now(), reason);
+    // Parties first: their activity (joinable again) is then current when the match's gives way.
+    await this.d.parties.refreshPartiesOf(playerIds);
     await this.setActivity(playerIds, { kind: "lobby" });
   }
 
   /** The match is over: its players are back in the lobby. */
   async matchEnded(playerIds: string[]): Promise<void> {
+    await this.d.parties.refreshPartiesOf(playerIds);
     await this.setActivity(playerIds, { kind: "lobby" });
   }
 
@@ -290,8 +293,9 @@ export class MatchmakingService implements PartyQueuePort {
     const cancelled = await this.d.repo.cancelWaiting(ticket.id);
     if (!cancelled) return;
     await this.tell(cancelled.playerIds, { state: "idle", reason });
-    await this.setActivity(cancelled.playerIds, { kind: "lobby" });
+    // The party first: its activity (joinable again) is then current when the search's gives way.
     if (cancelled.partyId) await this.d.parties.touch(cancelled.partyId).catch(() => undefined);
+    await this.setActivity(cancelled.playerIds, { kind: "lobby" });
   }
 
   private async tell(accountIds: string[], update: QueueUpdateMessage): Promise<void> {

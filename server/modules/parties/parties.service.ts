@@ -278,6 +278,19 @@ export class PartiesService {
     return this.publish(party, gone);
   }
 
+  /**
+   * Re-sends the parties of these players (their match ended: a party is joinable again, and its
+   * activity shows once the match's does not). Failures are logged: the match result stands.
+   */
+  async refreshPartiesOf(accountIds: string[]): Promise<void> {
+    try {
+      const partyIds = new Set((await Promise.all(accountIds.map((id) => this.d.repo.partyOf(id)))).filter((id): id is string => id !== null));
+      for (const partyId of partyIds) await this.touch(partyId);
+    } catch (err) {
+      this.d.logger.warn({ err, accountIds }, "party refresh after a match failed");
+    }
+  }
+
   /** Bumps the party's version so the re-sent state is applied (queue state lives on the ticket). */
   async touch(partyId: string): Promise<void> {
     const out = await this.d.repo.inPartyTransaction(partyId, this.now(), (tx) => tx.touch());

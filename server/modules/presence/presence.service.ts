@@ -210,14 +210,19 @@ export class PresenceService {
    * Re-reads the account's presence and tells its friends what they now see. The version orders
    * concurrent announcements; going hidden records "last seen"; coming back into view notifies.
    */
-  private announce(who: Identity, hints: AnnounceHints = {}): Promise<void> {
+  private async announce(who: Identity, hints: AnnounceHints = {}): Promise<void> {
     // One at a time per account in this process: each decides "came online" / "went hidden" from
     // what the previous one recorded (concurrent joins of one account would all see it offline
     // and announce it coming online several times).
-    return this.announcing.run(who.accountId, () => this.announceNow(who, hints));
+    const statusChanged = await this.announcing.run(who.accountId, () => this.announceNow(who, hints));
+    // After the turn, not in it: the party's refresh may announce this account again (its party
+    // activity), which would otherwise wait behind the very turn it runs in. A party shows its
+    // members' statuses only: another change (text, activity) leaves it as is.
+    if (statusChanged) await this.d.onAnnounced?.(who.accountId, hints.partyId);
   }
 
-  private async announceNow(who: Identity, hints: AnnounceHints): Promise<void> {
+  /** Returns whether the visible status changed. */
+  private async announceNow(who: Identity, hints: AnnounceHints): Promise<boolean> {
     const version = await this.d.store.nextVersion(who.accountId);
     const record = await this.d.store.read(who.accountId);
     const now = this.d.clock.now();
@@ -242,14 +247,13 @@ export class PresenceService {
     const order = { key: `presence:${who.accountId}`, version };
     await forEachChunk(friendIds, FANOUT_CHUNK, (id) => this.d.bus.publish(id, { kind: "deliver", type: LobbyServerMessage.PresenceUpdate, payload, order }));
 
-    // A party shows its members' statuses only: another change (text, activity) leaves it as is.
-    if (record.announced !== visible.status) await this.d.onAnnounced?.(who.accountId, hints.partyId);
 
     const cameOnline = !hidden && !wasVisible;
     const hiddenLongEnough = record.hiddenAt === undefined || now - record.hiddenAt >= this.d.onlineNotificationDebounceMs;
     if (cameOnline && hiddenLongEnough) {
       await this.d.notifications.notifyMany(friendIds, "friend_online", { id: who.accountId, username: who.username }, `friend_online:${who.accountId}`);
     }
+    return record.announced !== visible.status;
   }
 }
 

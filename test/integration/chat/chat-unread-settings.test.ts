@@ -118,7 +118,7 @@ describe("GET /chat/unread", () => {
 describe("GET /me/settings", () => {
   test("a new player accepts direct messages from friends only", async () => {
     const [a] = await pair();
-    expect(await t.chatApi.settings(a)).toEqual({ allowDirectMessagesFrom: "friends" });
+    expect(await t.chatApi.settings(a)).toEqual({ allowDirectMessagesFrom: "friends", joinPolicy: "ask" });
   });
 });
 
@@ -126,25 +126,25 @@ describe("PATCH /me/settings", () => {
   test("changes the setting, answers every setting, and is stored for the next read", async () => {
     const [a] = await pair();
     const res = await t.chatApi.patchSettingsRaw(a, { allowDirectMessagesFrom: "anyone" });
-    expect([res.status, res.body]).toEqual([200, { allowDirectMessagesFrom: "anyone" }]);
-    expect(await t.chatApi.settings(a)).toEqual({ allowDirectMessagesFrom: "anyone" });
+    expect([res.status, res.body]).toEqual([200, { allowDirectMessagesFrom: "anyone", joinPolicy: "ask" }]);
+    expect(await t.chatApi.settings(a)).toEqual({ allowDirectMessagesFrom: "anyone", joinPolicy: "ask" });
     const [row] = await sql<{ dm_policy: string }>(t.db.url, "SELECT dm_policy::text FROM accounts WHERE id = $1", [a.id]);
     expect(row?.dm_policy).toBe("ANYONE");
     const back = await t.chatApi.patchSettingsRaw(a, { allowDirectMessagesFrom: "friends" });
-    expect([back.status, back.body]).toEqual([200, { allowDirectMessagesFrom: "friends" }]);
+    expect([back.status, back.body]).toEqual([200, { allowDirectMessagesFrom: "friends", joinPolicy: "ask" }]);
   });
 
   test("an empty patch changes nothing and answers the current settings", async () => {
     const [a] = await pair();
     await t.chatApi.patchSettingsRaw(a, { allowDirectMessagesFrom: "anyone" });
     const res = await t.chatApi.patchSettingsRaw(a, {});
-    expect([res.status, res.body]).toEqual([200, { allowDirectMessagesFrom: "anyone" }]);
+    expect([res.status, res.body]).toEqual([200, { allowDirectMessagesFrom: "anyone", joinPolicy: "ask" }]);
   });
 
   test("changes only the caller's own settings", async () => {
     const [a, b] = await pair();
     await t.chatApi.patchSettingsRaw(a, { allowDirectMessagesFrom: "anyone" });
-    expect(await t.chatApi.settings(b)).toEqual({ allowDirectMessagesFrom: "friends" });
+    expect(await t.chatApi.settings(b)).toEqual({ allowDirectMessagesFrom: "friends", joinPolicy: "ask" });
   });
 
   test.each([
@@ -158,7 +158,7 @@ describe("PATCH /me/settings", () => {
     const res = await t.chatApi.patchSettingsRaw(a, body);
     expect(failure(res)).toEqual([400, ErrorCode.InvalidRequest]);
     expect(errorBody(res).fields?.map((f) => f.path)).toEqual(paths);
-    expect(await t.chatApi.settings(a)).toEqual({ allowDirectMessagesFrom: "friends" });
+    expect(await t.chatApi.settings(a)).toEqual({ allowDirectMessagesFrom: "friends", joinPolicy: "ask" });
   });
 
   test("malformed JSON is 400 invalid_request", async () => {

@@ -108,10 +108,10 @@ test("a block made while both are connected applies to the very next message; un
 test("DM privacy: friends only by default; allowDirectMessagesFrom 'anyone' lets a stranger write; back to friends refuses again", async () => {
   const [a, stranger] = await Promise.all([newAccount(t.url), newAccount(t.url)]);
   const [ca, cs] = [await connect(a), await connect(stranger)];
-  expect(await settings(a)).toEqual({ allowDirectMessagesFrom: "friends" });
+  expect(await settings(a)).toEqual({ allowDirectMessagesFrom: "friends", joinPolicy: "ask" });
   expect((await refusedDm(cs, a, "hello?")).code).toBe(ErrorCode.DmNotAllowed);
 
-  expect(await settings(a, { allowDirectMessagesFrom: "anyone" })).toEqual({ allowDirectMessagesFrom: "anyone" });
+  expect(await settings(a, { allowDirectMessagesFrom: "anyone" })).toEqual({ allowDirectMessagesFrom: "anyone", joinPolicy: "ask" });
   const sent = await dm(cs, a, "hello!");
   expect(await receivedSeq(ca, sent.channelId, sent.seq)).toEqual(sent);
   // The setting is the recipient's: a does not accept strangers' DMs on their behalf.
