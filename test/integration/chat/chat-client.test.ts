@@ -44,9 +44,9 @@ test("channels, history in both modes, unread, reports and settings through Lobb
   expect(await t.http.reportChatMessage(a.token, posted[0]!.id, { reason: "spam", note: "again and again" })).toEqual({ reports: 1 });
   expect(await t.http.reportChatMessage(a.token, posted[0]!.id, { reason: "spam" })).toEqual({ reports: 1 });
 
-  expect(await t.http.settings(a.token)).toEqual({ allowDirectMessagesFrom: "friends" });
-  expect(await t.http.updateSettings(a.token, { allowDirectMessagesFrom: "anyone" })).toEqual({ allowDirectMessagesFrom: "anyone" });
-  expect(await t.http.settings(a.token)).toEqual({ allowDirectMessagesFrom: "anyone" });
+  expect(await t.http.settings(a.token)).toEqual({ allowDirectMessagesFrom: "friends", joinPolicy: "ask" });
+  expect(await t.http.updateSettings(a.token, { allowDirectMessagesFrom: "anyone" })).toEqual({ allowDirectMessagesFrom: "anyone", joinPolicy: "ask" });
+  expect(await t.http.settings(a.token)).toEqual({ allowDirectMessagesFrom: "anyone", joinPolicy: "ask" });
 });
 
 test("refusals surface as LobbyApiError with the stable code", async () => {
