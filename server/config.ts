@@ -239,7 +239,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     parties: { maxSize: e.PARTY_MAX_SIZE ?? Math.max(2, largestTeam), inviteTtlSeconds: e.PARTY_INVITE_TTL_SECONDS },
     partyCodes: { ttlSeconds: e.PARTY_CODE_TTL_SECONDS, guesses: e.PARTY_CODE_GUESSES, guessWindowSeconds: e.PARTY_CODE_GUESS_WINDOW_SECONDS },
     partyJoinRequests: { ttlSeconds: e.PARTY_JOIN_REQUEST_TTL_SECONDS, perMinute: e.PARTY_JOIN_REQUESTS_PER_MINUTE },
-    matchRoom: { targetScore: e.MATCH_TARGET_SCORE, reconnectSeconds: e.MATCH_RECONNECT_SECONDS, scoreCooldownMs: e.MATCH_SCORE_COOLDOWN_MS },
+    matchRoom: {
+      targetScore: e.MATCH_TARGET_SCORE,
+      reconnectSeconds: e.MATCH_RECONNECT_SECONDS,
+      scoreCooldownMs: e.MATCH_SCORE_COOLDOWN_MS,
+      spectators: { policy: e.MATCH_SPECTATORS, delaySeconds: e.MATCH_SPECTATOR_DELAY_SECONDS, max: e.MATCH_SPECTATORS_MAX },
+    },
     liveness: { heartbeatSeconds: e.PROCESS_HEARTBEAT_SECONDS, deadAfterSeconds: e.PROCESS_DEAD_AFTER_SECONDS },
     lobby: {
       shardSize: e.LOBBY_SHARD_SIZE,

@@ -28,6 +28,7 @@ import { WeakListeners } from "./realtime/weak-listeners";
 import type { Resyncable } from "./realtime/rooms/lobby.room";
 import { AccountEventOutbox } from "./backplane/account-event-outbox";
 import { lobbyFeatures } from "./realtime/lobby/features";
+import { ColyseusSpectatorSeats } from "./realtime/spectating/spectator-seats";
 import { ColyseusMatchHandoff } from "./realtime/match-handoff";
 import { createServices, type Services } from "./services";
 import { lobbyBackgroundTasks } from "./background-tasks";
@@ -144,6 +145,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     chatTopics,
     processRegistry,
     matchHandoff: new ColyseusMatchHandoff(bus),
+    spectatorSeats: new ColyseusSpectatorSeats(),
     limiterStore,
     clock,
     logger,
@@ -156,7 +158,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       metrics.matchQuality.observe({ mode }, quality);
     },
   });
-  const { auth, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, matchmaking, ratings } = services;
+  const { auth, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, ratings } = services;
   metrics.sources.queueWaiting = () => matchmaking.waitingCounts();
   metrics.sources.dbQueries = () => db.queries.total;
   metrics.sources.chatDeferredStreams = () => chat.publisher.deferredCount;
@@ -221,7 +223,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       reconnectSeconds: config.lobby.reconnectSeconds,
       sessionSweepMs: config.lobby.sessionSweepSeconds * 1000,
       shardCountEveryMs: opts.shardCountEveryMs ?? 1000,
-      features: lobbyFeatures({ presence, notifications, chat, parties, partyCodes, partyJoins, matchmaking, chatJoins: config.chat.joins, limiterStore, chatTopicChannel: chatTopics.channelOf, logger, clock }),
+      features: lobbyFeatures({ presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, chatJoins: config.chat.joins, limiterStore, chatTopicChannel: chatTopics.channelOf, logger, clock }),
       joinSnapshots: services.joinSnapshots,
       admission: joinAdmission,
       resyncs: lobbyResyncs,

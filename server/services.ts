@@ -32,6 +32,7 @@ import { MatchmakingService, type MatchHandoff } from "./modules/matchmaking/mat
 import { PartyRepo } from "./modules/parties/party.repo";
 import { PartyCodesService } from "./modules/parties/party-codes.service";
 import { PartyJoinRequestsService } from "./modules/parties/party-join-requests.service";
+import { SpectatingService, type SpectatorSeats } from "./modules/matches/spectating.service";
 import { PartiesService, type PartyQueuePort } from "./modules/parties/parties.service";
 import { RatingsRepo } from "./modules/ratings/ratings.repo";
 import { RatingsService } from "./modules/ratings/ratings.service";
@@ -55,6 +56,7 @@ export interface Services {
   parties: PartiesService;
   partyCodes: PartyCodesService;
   partyJoins: PartyJoinRequestsService;
+  spectating: SpectatingService;
   matchmaking: MatchmakingService;
   ratings: RatingsService;
   admin: AdminService;
@@ -71,6 +73,7 @@ export interface ServiceInputs {
   processRegistry: ProcessRegistry;
   /** Starts a formed match on the realtime edge (its room and seat reservations). */
   matchHandoff: MatchHandoff;
+  spectatorSeats: SpectatorSeats;
   /** Observes each formed match (metrics). */
   onMatchFormed?: (mode: string, waitsSeconds: number[], quality: number) => void;
   limiterStore: LimiterStore;
@@ -190,9 +193,18 @@ export function createServices(i: ServiceInputs): Services {
     clock,
     config: { ttlSeconds: config.partyJoinRequests.ttlSeconds, maxSize: config.parties.maxSize },
   });
+  const matchmakingRepo = new MatchmakingRepo(db.prisma);
+  const spectating = new SpectatingService({
+    matches: matchmakingRepo,
+    joinPolicies: partyRepo,
+    friends: friendsRepo,
+    seats: i.spectatorSeats,
+    config: config.matchRoom.spectators,
+  });
   const matchmaking = new MatchmakingService({
-    repo: new MatchmakingRepo(db.prisma),
+    repo: matchmakingRepo,
     parties,
+    spectating,
     handoff: i.matchHandoff,
     ratings,
     presence,
@@ -220,5 +232,5 @@ export function createServices(i: ServiceInputs): Services {
     logger,
   });
   const joinSnapshots = new JoinSnapshotRepo(db.sql, UNREAD_ON_JOIN);
-  return { processId, auth, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, matchmaking, ratings, admin, joinSnapshots };
+  return { processId, auth, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, ratings, admin, joinSnapshots };
 }

@@ -58,6 +58,14 @@ export const ErrorCode = {
   PartyJoinNotAllowed: "party_join_not_allowed",
   /** No pending join request from that player (answered, cancelled, expired, or they moved on). */
   PartyJoinRequestNotFound: "party_join_request_not_found",
+  /**
+   * The match cannot be watched: the player is in no match being played, spectating is off or
+   * friends-only and they are not friends, their join policy says nobody, or a block between the
+   * watcher and a player (which is not revealed).
+   */
+  SpectateNotAllowed: "spectate_not_allowed",
+  /** The match has MATCH_SPECTATORS_MAX spectators already. */
+  SpectatorsFull: "spectators_full",
   /** The party is searching or in a match: leave the queue first. */
   PartyBusy: "party_busy",
   NotPartyMember: "not_party_member",

@@ -10,6 +10,8 @@ import { SendBacklogGuard } from "./send-backlog";
 import { StaggeredHeartbeat } from "./staggered-heartbeat";
 import { createLobbyRoom, type LobbyRoomDeps } from "./rooms/lobby.room";
 import { createMatchRoom, type MatchRoomDeps } from "./rooms/match.room";
+import { createSpectateRoom } from "./spectating/spectate.room";
+import { SpectatorFeeds } from "./spectating/spectator-feeds";
 
 /** The transport's ping: a connection that misses `maxRetries` pongs in a row is terminated. */
 export interface HeartbeatOptions {
@@ -26,7 +28,7 @@ export interface GameServerOptions {
   backplane: RealtimeBackplane;
   publicAddress: string | undefined;
   lobby: Omit<LobbyRoomDeps, "sendBacklog">;
-  match: Omit<MatchRoomDeps, "sendBacklog">;
+  match: Omit<MatchRoomDeps, "sendBacklog" | "feeds">;
 }
 
 /** The Colyseus edge on the gateway's HTTP server: transport limits, presence/driver, rooms. */
@@ -60,7 +62,9 @@ export function createGameServer(opts: GameServerOptions): Server {
     logger: colyseusLog.logger,
   });
   server.define(RoomName.Lobby, createLobbyRoom({ ...opts.lobby, sendBacklog }));
-  server.define(RoomName.Match, createMatchRoom({ ...opts.match, sendBacklog }));
+  const feeds = new SpectatorFeeds();
+  server.define(RoomName.Match, createMatchRoom({ ...opts.match, sendBacklog, feeds }));
+  server.define(RoomName.Spectate, createSpectateRoom({ sendBacklog, feeds, clock: opts.match.clock, logger: opts.match.logger, metrics: opts.match.metrics }));
   // Bearer tokens, not cookies, authenticate: cross-origin calls need no credentials.
   matchMaker.controller.getCorsHeaders = () => ({
     "Access-Control-Allow-Origin": "*",

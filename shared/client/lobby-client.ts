@@ -5,7 +5,7 @@ import { LobbyServerMessage, type WelcomeMessage } from "../schemas/lobby";
 import type { UnreadNotificationsMessage } from "../schemas/notifications";
 import type { PresenceSnapshotMessage } from "../schemas/presence";
 import { MatchmakeErrorCode } from "../codes";
-import type { MatchFoundMessage } from "../schemas/matchmaking";
+import type { MatchFoundMessage, MatchSpectateReply } from "../schemas/matchmaking";
 import { LobbyApiError, LobbyHttpClient, withBusyRetry, type BusyRetryOptions, type FetchLike } from "./http-client";
 import { authedApi, type AuthedApi } from "./authed-api";
 import { LobbyConnection, type LobbyConnectionOptions } from "./lobby-connection";
@@ -201,6 +201,15 @@ export class LobbyClient {
   async joinMatch(found: MatchFoundMessage): Promise<MatchConnection> {
     const room = await this.colyseus.consumeSeatReservation(found.reservation as Parameters<Client["consumeSeatReservation"]>[0]);
     return new MatchConnection(room, found, this.colyseus, this.options.match);
+  }
+
+  /**
+   * Watches a match (the reply of `connection.spectate(accountId)`): a read-only room whose state
+   * is the match's (MatchState), `reply.delaySeconds` behind it; it closes with 4202 (finished) or
+   * 4201 (cancelled) once the end has been shown. Anything sent on it is refused.
+   */
+  async watchMatch(reply: MatchSpectateReply): Promise<Room> {
+    return this.colyseus.consumeSeatReservation(reply.reservation as Parameters<Client["consumeSeatReservation"]>[0]);
   }
 
   private async openLobbyRoom(): Promise<Room> {

@@ -150,6 +150,8 @@ export class LobbyConnection {
   /** Leader: lets the requester in. */
   acceptJoinRequest = (accountId: string) => this.request(LobbyClientMessage.PartyJoinRequestAccept, { accountId });
   declineJoinRequest = (accountId: string) => this.request(LobbyClientMessage.PartyJoinRequestDecline, { accountId });
+  /** A seat to watch the match the player `accountId` is playing (then `client.watchMatch(reply)`). */
+  spectate = (accountId: string) => this.request(LobbyClientMessage.MatchSpectate, { accountId });
   queue = (mode: string, region: string) => this.request(LobbyClientMessage.QueueJoin, { mode, region });
   leaveQueue = () => this.request(LobbyClientMessage.QueueLeave, {});
 

@@ -10,7 +10,7 @@ import {
   type ChatMessage,
 } from "./chat";
 import { LobbyClientMessage } from "./lobby";
-import { QueueJoinMessageSchema, type QueueUpdateMessage } from "./matchmaking";
+import { MatchSpectateMessageSchema, QueueJoinMessageSchema, type MatchSpectateReply, type QueueUpdateMessage } from "./matchmaking";
 import { MarkReadBodySchema } from "./notifications";
 import {
   EmptyMessageSchema,
@@ -58,6 +58,7 @@ export const LobbyClientMessageSchemas = {
   [LobbyClientMessage.PartyJoinRequestCancel]: PartyJoinRequestCancelMessageSchema,
   [LobbyClientMessage.PartyJoinRequestAccept]: PartyJoinRequestAnswerMessageSchema,
   [LobbyClientMessage.PartyJoinRequestDecline]: PartyJoinRequestAnswerMessageSchema,
+  [LobbyClientMessage.MatchSpectate]: MatchSpectateMessageSchema,
   [LobbyClientMessage.QueueJoin]: QueueJoinMessageSchema,
   [LobbyClientMessage.QueueLeave]: EmptyMessageSchema,
 } as const satisfies Record<(typeof LobbyClientMessage)[keyof typeof LobbyClientMessage], z.ZodType>;
@@ -96,6 +97,7 @@ export interface LobbyClientReplies {
   "party.joinRequest.cancel": undefined;
   "party.joinRequest.accept": PartyView;
   "party.joinRequest.decline": undefined;
+  "match.spectate": MatchSpectateReply;
   "queue.join": QueueUpdateMessage;
   "queue.leave": undefined;
 }

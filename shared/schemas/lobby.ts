@@ -86,6 +86,8 @@ export const LobbyClientMessage = {
   PartyJoinRequestAccept: "party.joinRequest.accept",
   /** Leader only. */
   PartyJoinRequestDecline: "party.joinRequest.decline",
+  /** Watch a friend's match being played (answers a seat reservation for the `spectate` room). */
+  MatchSpectate: "match.spectate",
   /** Leader or solo player: queue for a mode and region. */
   QueueJoin: "queue.join",
   /** Any member: cancel the party's (or own) search. */

@@ -54,6 +54,19 @@ export const MatchFoundMessageSchema = z.object({
 });
 export type MatchFoundMessage = z.infer<typeof MatchFoundMessageSchema>;
 
+/** Client -> server `match.spectate`: watch the match the player `accountId` is playing. */
+export const MatchSpectateMessageSchema = z.strictObject({ accountId: z.uuid() });
+
+/** Reply to `match.spectate`: join the `spectate` room with `client.consumeSeatReservation(reservation)`. */
+export const MatchSpectateReplySchema = z.object({
+  matchId: z.uuid(),
+  mode: z.string(),
+  /** How far behind the match the spectators' state runs (MATCH_SPECTATOR_DELAY_SECONDS). */
+  delaySeconds: z.number().int(),
+  reservation: SeatReservationSchema,
+});
+export type MatchSpectateReply = z.infer<typeof MatchSpectateReplySchema>;
+
 /** Server -> client `match.cancelled`: the hand-off failed; `requeued` says whether the search resumed. */
 export const MatchCancelledMessageSchema = z.object({ matchId: z.uuid(), requeued: z.boolean() });
 export type MatchCancelledMessage = z.infer<typeof MatchCancelledMessageSchema>;

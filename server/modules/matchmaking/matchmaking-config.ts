@@ -38,6 +38,14 @@ export interface MatchRoomConfig {
   reconnectSeconds: number;
   /** Fastest a player may score: one point per this many ms (server-side rule). */
   scoreCooldownMs: number;
+  spectators: SpectatingConfig;
+}
+
+/** Who may watch a match being played (MATCH_SPECTATORS), how far behind (MATCH_SPECTATOR_DELAY_SECONDS), how many (MATCH_SPECTATORS_MAX). */
+export interface SpectatingConfig {
+  policy: "off" | "friends" | "anyone";
+  delaySeconds: number;
+  max: number;
 }
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;

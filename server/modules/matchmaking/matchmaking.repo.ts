@@ -109,6 +109,15 @@ export class MatchmakingRepo {
     });
   }
 
+  /** The match being played (ACTIVE) that the player is in, with its players. */
+  async activeMatchOf(accountId: string): Promise<{ id: string; mode: string; playerIds: string[] } | null> {
+    const p = await this.prisma.matchParticipant.findFirst({
+      where: { accountId, match: { status: "ACTIVE" } },
+      select: { match: { select: { id: true, mode: true, participants: { select: { accountId: true } } } } },
+    });
+    return p ? { id: p.match.id, mode: p.match.mode, playerIds: p.match.participants.map((x) => x.accountId) } : null;
+  }
+
   /** Is any of the players in a match that is forming or being played? */
   async activeMatchOfAny(accountIds: string[]): Promise<string | null> {
     const p = await this.prisma.matchParticipant.findFirst({

@@ -35,6 +35,8 @@ export interface MatchHandoff {
 export interface MatchmakingServiceDeps {
   repo: MatchmakingRepo;
   parties: PartiesService;
+  /** Who friends see as watchable when a match starts (spectating). */
+  spectating: { watchable(playerIds: string[]): Promise<Set<string>> };
   /** Creates the match room and sends the seat reservations (the realtime edge). */
   handoff: MatchHandoff;
   ratings: { ratingsFor(accountIds: string[], mode: string): Promise<Map<string, { mu: number; sigma: number }>> };
@@ -146,7 +148,8 @@ export class MatchmakingService implements PartyQueuePort {
   /** Every player joined the match room: the match is on. */
   async matchStarted(matchId: string, playerIds: string[], mode: string): Promise<void> {
     if (!(await this.d.repo.activate(matchId, this.now()))) return;
-    await this.setActivity(playerIds, { kind: "match", mode, matchId, joinable: false });
+    const watchable = await this.d.spectating.watchable(playerIds).catch(() => new Set<string>());
+    await this.setActivity(playerIds, (id) => ({ kind: "match", mode, matchId, joinable: watchable.has(id) }));
   }
 
   /** The hand-off failed (someone did not join in time, or the room could not be made). */
@@ -307,11 +310,12 @@ export class MatchmakingService implements PartyQueuePort {
     await Promise.all(accountIds.map((id) => this.d.bus.publish(id, event)));
   }
 
-  private async setActivity(accountIds: string[], activity: Activity): Promise<void> {
+  /** `activity`: the same for every player, or per player. */
+  private async setActivity(accountIds: string[], activity: Activity | ((accountId: string) => Activity)): Promise<void> {
     const names = await this.d.repo.usernames(accountIds);
     await Promise.all(
       accountIds.map((accountId) =>
-        this.d.presence.setActivity({ accountId, username: names.get(accountId) ?? "" }, activity).catch((err) => this.d.logger.warn({ err, accountId }, "activity update failed")),
+        this.d.presence.setActivity({ accountId, username: names.get(accountId) ?? "" }, typeof activity === "function" ? activity(accountId) : activity).catch((err) => this.d.logger.warn({ err, accountId }, "activity update failed")),
       ),
     );
   }

@@ -29,6 +29,9 @@ export const BlockPolicy = {
    */
   canJoinPartyWith: (pair: Pair): boolean => !BlockPolicy.isBlockedEitherWay(pair),
 
+  /** Spectating: never a match with a player who blocked the watcher or whom the watcher blocked. */
+  canSpectate: (pair: Pair): boolean => !BlockPolicy.isBlockedEitherWay(pair),
+
   /** Matchmaking: players who blocked each other are never on the same team. */
   canBeTeammates: (pair: Pair): boolean => !BlockPolicy.isBlockedEitherWay(pair),
 

@@ -7,6 +7,7 @@ import type { NotificationsService } from "../../modules/notifications/notificat
 import type { PartiesService } from "../../modules/parties/parties.service";
 import type { PartyCodesService } from "../../modules/parties/party-codes.service";
 import type { PartyJoinRequestsService } from "../../modules/parties/party-join-requests.service";
+import type { SpectatingService } from "../../modules/matches/spectating.service";
 import type { PresenceService } from "../../modules/presence/presence.service";
 import { ChatFeature, type ChatFeatureDeps } from "./chat/chat.feature";
 import type { LobbyFeatureList } from "./feature";
@@ -21,6 +22,7 @@ export interface LobbyFeatureDeps {
   parties: PartiesService;
   partyCodes: PartyCodesService;
   partyJoins: PartyJoinRequestsService;
+  spectating: SpectatingService;
   matchmaking: MatchmakingService;
   /** chat.join budgets (CHAT_JOIN_BURST, CHAT_JOINS_PER_SECOND, CHAT_JOINS_PER_ACCOUNT_PER_MINUTE). */
   chatJoins: { burst: number; perSecond: number; perAccountPerMinute: number };
@@ -37,7 +39,7 @@ export interface LobbyFeatureDeps {
  * next to these and one line in the list below.
  */
 export function lobbyFeatures(d: LobbyFeatureDeps): LobbyFeatureList {
-  const { presence, notifications, chat, parties, partyCodes, partyJoins, matchmaking, logger, clock } = d;
+  const { presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, logger, clock } = d;
   const social = new SocialFeature({ presence, notifications, logger, clock });
   const chatDeps: ChatFeatureDeps = {
     chat,
@@ -48,7 +50,7 @@ export function lobbyFeatures(d: LobbyFeatureDeps): LobbyFeatureList {
     joinsPerAccount: d.limiterStore.create({ name: "chat_join_account", points: d.chatJoins.perAccountPerMinute, durationSeconds: 60 }),
     topicChannel: d.chatTopicChannel,
   };
-  const partiesDeps: PartiesFeatureDeps = { parties, partyCodes, partyJoins, matchmaking, presence, logger };
+  const partiesDeps: PartiesFeatureDeps = { parties, partyCodes, partyJoins, spectating, matchmaking, presence, logger };
   return (room) => {
     const roomChat = new ChatFeature(chatDeps, room);
     return [

@@ -5,6 +5,7 @@ import type { MatchmakingService } from "../../../modules/matchmaking/matchmakin
 import type { PartiesService } from "../../../modules/parties/parties.service";
 import type { PartyCodesService } from "../../../modules/parties/party-codes.service";
 import type { PartyJoinRequestsService } from "../../../modules/parties/party-join-requests.service";
+import type { SpectatingService } from "../../../modules/matches/spectating.service";
 import type { FeatureRouter, LobbyFeature, StartCause } from "../feature";
 import { whoOf, type LobbyClient, type LobbyIdentity } from "../lobby-client";
 
@@ -12,6 +13,7 @@ export interface PartiesFeatureDeps {
   parties: PartiesService;
   partyCodes: PartyCodesService;
   partyJoins: PartyJoinRequestsService;
+  spectating: SpectatingService;
   matchmaking: MatchmakingService;
   presence: { isConnected(accountId: string): Promise<boolean> };
   logger: Logger;
@@ -26,7 +28,7 @@ export interface PartyChat {
   followParty(client: LobbyClient, channelId: string | undefined, cause: StartCause): Promise<void>;
 }
 
-/** Party and queue messages of a lobby connection; the party snapshot on join, reconnect and refresh. Keeps nothing per connection. */
+/** Party, queue and spectating messages of a lobby connection; the party snapshot on join, reconnect and refresh. Keeps nothing per connection. */
 export class PartiesFeature implements LobbyFeature {
   readonly name = "parties";
   readonly events = [] as const;
@@ -37,7 +39,7 @@ export class PartiesFeature implements LobbyFeature {
   ) {}
 
   register(router: FeatureRouter<undefined>): void {
-    const { parties, partyCodes, partyJoins, matchmaking } = this.d;
+    const { parties, partyCodes, partyJoins, spectating, matchmaking } = this.d;
     router.on(LobbyClientMessage.PartyCreate, (c) => parties.create(whoOf(c)));
     router.on(LobbyClientMessage.PartyInvite, (c, _, m) => parties.invite(whoOf(c), m.accountId));
     router.on(LobbyClientMessage.PartyAccept, (c, _, m) => parties.accept(whoOf(c), m.partyId));
@@ -54,6 +56,7 @@ export class PartiesFeature implements LobbyFeature {
     router.on(LobbyClientMessage.PartyJoinRequestCancel, (c, _, m) => partyJoins.cancel(whoOf(c), m.partyId));
     router.on(LobbyClientMessage.PartyJoinRequestAccept, (c, _, m) => partyJoins.accept(whoOf(c), m.accountId));
     router.on(LobbyClientMessage.PartyJoinRequestDecline, (c, _, m) => partyJoins.decline(whoOf(c), m.accountId));
+    router.on(LobbyClientMessage.MatchSpectate, (c, _, m) => spectating.spectate(whoOf(c), m.accountId));
     router.on(LobbyClientMessage.QueueJoin, (c, _, m) => matchmaking.join(whoOf(c), m));
     router.on(LobbyClientMessage.QueueLeave, (c) => matchmaking.leave(whoOf(c)));
   }
