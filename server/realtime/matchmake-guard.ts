@@ -33,6 +33,7 @@ export function matchmakeRefusal(method: string, roomName: string): Refusal | un
     case "joinOrCreate":
       if (roomName === RoomName.Lobby) return undefined;
       if (roomName === RoomName.Match) return refuse(403, ErrorCode.Forbidden, "Match rooms are joined with the seat reservation of match.found.");
+      if (roomName === RoomName.Spectate) return refuse(403, ErrorCode.Forbidden, "Spectating is joined with the seat reservation match.spectate answers.");
       return refuse(404, ErrorCode.NotFound, "No such room type.");
     case "joinById":
     case "reconnect":

@@ -63,6 +63,8 @@ test("a friend watches the match behind its delay, sends nothing to it, is no pl
   const state = await roomState<Watched>(room, (s) => s.phase === "playing");
   expect([...state.players.keys()].sort()).toEqual([a.account.id, b.account.id].sort());
   const closed = closeCode(room);
+  // Nobody gets in around the seats: the room, found by its id, refuses a join without a reservation.
+  await expect(fan.account.client.colyseus.joinById(`spectate-${a.found.matchId}`, {})).rejects.toMatchObject({ code: 525 });
 
   // Input from the spectator reaches nothing: refused here, and the match room never sees it.
   const errors: WsErrorMessage[] = [];
@@ -128,6 +130,6 @@ test("MATCH_SPECTATORS_MAX seats per match; once the match is over nobody new ge
 
 test("direct joins of the spectate room are refused", async () => {
   const c = await connect((await onlinePlayer(t.url)).account);
-  await expect(c.account.client.colyseus.joinOrCreate("spectate", {})).rejects.toThrow();
+  await expect(c.account.client.colyseus.joinOrCreate("spectate", {})).rejects.toMatchObject({ code: 403 });
   await leave(c);
 });
