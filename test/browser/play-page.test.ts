@@ -167,6 +167,13 @@ test("two players: friends, presence, channel chat, DM, a dropped connection tha
   await a.page.getByRole("button", { name: "Disband the party" }).click();
   await b.page.locator("#party", { hasText: "not in a party" }).waitFor();
 
+  // C, a friend of A, will watch the duel.
+  const c = await openPlayer(server.url, "c");
+  await c.page.fill("#add-friend-name", a.name);
+  await c.page.click("#add-friend-form button[type=submit]");
+  await a.page.getByRole("button", { name: `Accept ${c.name}'s request` }).click();
+  await friendRow(c.page, a.name).waitFor();
+
   // Both queue for a duel in eu; the match is found and joined automatically.
   for (const p of [a.page, b.page]) {
     await p.fill("#queue-mode", "duel");
@@ -175,6 +182,11 @@ test("two players: friends, presence, channel chat, DM, a dropped connection tha
   }
   for (const p of [a.page, b.page]) await p.locator("#score-button:not([disabled])").waitFor();
   await shot(a.page, "play-match.png");
+  // C's friends list offers to watch A's match; C sees it read-only (no score button).
+  await c.page.getByRole("button", { name: `Watch ${a.name}'s match` }).click();
+  await c.page.locator("#match-heading", { hasText: `Watching ${a.name}` }).waitFor();
+  await c.page.locator("#match-phase", { hasText: "Spectating" }).waitFor();
+  await expect(c.page.locator("#score-button").isVisible()).resolves.toBe(false);
   // A scores with the keyboard and the mouse until the target (3).
   await a.page.locator("#match-phase").click();
   await a.page.keyboard.press("Space");
@@ -184,6 +196,8 @@ test("two players: friends, presence, channel chat, DM, a dropped connection tha
   await a.page.click("#score-button");
 
   await a.page.locator("#match-outcome", { hasText: "Victory" }).waitFor();
+  await c.page.locator("#match-phase", { hasText: "The match is over" }).waitFor();
+  await c.page.locator(".team .team-score", { hasText: "3" }).waitFor();
   await b.page.locator("#match-outcome", { hasText: "Defeat" }).waitFor();
   const up = await a.page.locator("#rating-change").textContent();
   const down = await b.page.locator("#rating-change").textContent();

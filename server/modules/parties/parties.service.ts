@@ -9,7 +9,6 @@ import type {
   PartyUpdateMessage,
   PartyView,
 } from "../../../shared/schemas/party";
-import type { PartyActivity, VisibleStatus } from "../../../shared/schemas/presence";
 import type { Clock } from "../../lib/clock";
 import { AppError, ErrorCode } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -20,7 +19,7 @@ import type { Identity } from "../identity";
 import type { PartyConfig } from "../matchmaking/matchmaking-config";
 import { BlockPolicy } from "../social/block-policy";
 import type { FriendGraph } from "../social/friend-graph";
-import { partyActivityOf } from "./party-activity";
+import { PartyPresenceSync, type MemberStates, type PartyPresencePort } from "./party-presence-sync";
 import type { PartyRepo, PartyRow, PartyTransaction } from "./party.repo";
 
 export type { Identity } from "../identity";
@@ -49,13 +48,6 @@ export interface PartiesServiceDeps {
   config: PartyConfig;
 }
 
-/** What parties read and write of their members' presence. */
-export interface PartyPresencePort {
-  memberStates(ids: string[]): Promise<Map<string, { status: VisibleStatus; partyActivity?: PartyActivity }>>;
-  /** Announces the player's party activity if it changed (`current`: what the record holds, if known). */
-  setPartyActivity(who: Identity, activity: PartyActivity | null, current?: PartyActivity): Promise<void>;
-}
-
 type Departure = "left" | "kicked" | "disbanded";
 /** A player out of the party, and why. */
 type Gone = { accountId: string; username: string; reason: Departure };
@@ -67,7 +59,11 @@ type Gone = { accountId: string; username: string; reason: Departure };
  * without its ticket being cancelled.
  */
 export class PartiesService {
-  constructor(private readonly d: PartiesServiceDeps) {}
+  private readonly presenceSync: PartyPresenceSync;
+
+  constructor(private readonly d: PartiesServiceDeps) {
+    this.presenceSync = new PartyPresenceSync(d.presence, d.logger, d.config.maxSize);
+  }
 
   async partyOf(accountId: string): Promise<PartyRow | null> {
     const partyId = await this.d.repo.partyOf(accountId);
@@ -306,11 +302,11 @@ export class PartiesService {
     await this.d.bus.publish(accountId, { kind: "deliver", type: LobbyServerMessage.PartyJoinRequestResult, payload: result });
   }
 
-  private async viewWithStates(party: PartyRow): Promise<{ view: PartyView; states: Awaited<ReturnType<PartyPresencePort["memberStates"]>> }> {
+  private async viewWithStates(party: PartyRow): Promise<{ view: PartyView; states: MemberStates }> {
     // The party change is already stored: while presence is unreadable (Redis away, reported by the
     // backplane's health probe) members show offline, and the refresh after the outage corrects it.
-    const states = await this.d.presence.memberStates(party.members.map((m) => m.accountId)).catch(() => null);
-    const statuses = new Map([...(states ?? [])].map(([id, s]) => [id, s.status]));
+    const states = await this.presenceSync.states(party);
+    const statuses = new Map([...states].map(([id, s]) => [id, s.status]));
     const view: PartyView = {
       id: party.id,
       leaderId: party.leaderId,
@@ -327,7 +323,7 @@ export class PartiesService {
       joinCode: party.joinCode ? joinCodeView(party.joinCode) : null,
       version: party.version,
     };
-    return { view, states: states ?? new Map() };
+    return { view, states };
   }
 
   private async removeMembers(partyId: string, ids: string[], reason: Departure, check: (party: PartyRow) => void): Promise<void> {
@@ -378,19 +374,8 @@ export class PartiesService {
       ),
     );
     await this.publishGone(party.id, party.version, gone);
-    await this.showInPresence(party, states);
+    await this.presenceSync.show(party, states);
     return view;
-  }
-
-  /** Members' friends see the party's size and whether they can join it (when it changed). */
-  private async showInPresence(party: PartyRow, states: Map<string, { partyActivity?: PartyActivity }>): Promise<void> {
-    await Promise.all(
-      party.members.map((m) =>
-        this.d.presence
-          .setPartyActivity({ accountId: m.accountId, username: m.username }, partyActivityOf(party, m.accountId, this.d.config.maxSize), states.get(m.accountId)?.partyActivity)
-          .catch((err) => this.d.logger.warn({ err, accountId: m.accountId }, "party activity update failed")),
-      ),
-    );
   }
 
   private async publishGone(partyId: string, version: number, gone: Gone[]): Promise<void> {
@@ -402,11 +387,7 @@ export class PartiesService {
           payload: { partyId, party: null, reason } satisfies PartyUpdateMessage,
           order: { key: `party:${partyId}`, version },
         });
-        // Only this party's activity: by now the player may have joined another one.
-        const state = (await this.d.presence.memberStates([accountId]).catch(() => null))?.get(accountId);
-        if (state?.partyActivity?.partyId === partyId) {
-          await this.d.presence.setPartyActivity({ accountId, username }, null, state.partyActivity).catch((err) => this.d.logger.warn({ err, accountId }, "party activity update failed"));
-        }
+        await this.presenceSync.clear({ accountId, username }, partyId);
       }),
     );
   }

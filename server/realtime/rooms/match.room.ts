@@ -1,4 +1,4 @@
-import { ErrorCode as ColyseusErrorCode, matchMaker, Room, ServerError, type Client } from "@colyseus/core";
+import { ErrorCode as ColyseusErrorCode, Room, ServerError, type Client } from "@colyseus/core";
 import { CloseCode, ErrorCode } from "../../../shared/codes";
 import { Limits } from "../../../shared/limits";
 import { MatchClientMessage, MatchScoreMessageSchema, MatchServerMessage, type MatchResultMessage } from "../../../shared/schemas/match";
@@ -12,10 +12,9 @@ import type { RatingsService } from "../../modules/ratings/ratings.service";
 import { accountChannel, type AccountEvent } from "../../backplane/presence-account-event-bus";
 import { TopicSubscriptions } from "../topic-subscriptions";
 import { MessageRouter, sendError } from "../message-router";
-import { RoomName } from "../../../shared/rooms";
 import { MatchPlayerState, MatchState } from "./match.state";
-import type { SpectateRoomOptions } from "../spectating/spectate.room";
-import { isFinalPhase, spectateRoomId, type MatchSnapshot, type SpectatorFeeds } from "../spectating/spectator-feeds";
+import { SpectatorHandOver } from "../spectating/spectator-hand-over";
+import { isFinalPhase, type MatchSnapshot, type SpectatorFeeds } from "../spectating/spectator-feeds";
 import type { SendBacklogGuard } from "../send-backlog";
 
 export interface MatchRoomDeps {
@@ -53,8 +52,7 @@ type MatchClient = Client<{ auth: MatchAuth }>;
 
 /** How often the room checks the join deadline against the injected clock. */
 const DEADLINE_CHECK_MS = 200;
-/** How often a changed state is handed to the spectate room. */
-const SPECTATOR_FEED_MS = 100;
+
 
 /**
  * One match: joined only with the seat reservations the matchmaker made. Waits for every player
@@ -78,7 +76,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
     /** Players removed by a sanction: their seat is not held for a reconnect. */
     private readonly removed = new Set<string>();
     private readonly reconnectDeadlines = new Map<string, number>();
-    private lastFed = "";
+    private spectators!: SpectatorHandOver;
 
     override onCreate(options: MatchRoomOptions): void {
       this.options = options;
@@ -97,6 +95,14 @@ export function createMatchRoom(deps: MatchRoomDeps) {
           this.state.players.set(p.accountId, new MatchPlayerState().assign({ accountId: p.accountId, username: p.username, team: index }));
         }
       });
+      this.spectators = new SpectatorHandOver({
+        feeds: deps.feeds,
+        config: deps.config.spectators,
+        logger: this.log,
+        match: { matchId: options.matchId, mode: options.mode },
+        snapshot: () => this.snapshot(),
+        every: (fn, ms) => this.clock.setInterval(fn, ms),
+      });
       const router = new MessageRouter(this, this.log, deps.sendBacklog);
       router.on(MatchClientMessage.Score, MatchScoreMessageSchema, (client) => this.score(client as MatchClient));
       this.clock.setInterval(() => this.checkDeadline(), DEADLINE_CHECK_MS);
@@ -114,7 +120,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       player.connected = true;
       if (this.state.phase === "waiting" && [...this.state.players.values()].every((p) => p.connected)) {
         this.state.phase = "playing";
-        await this.openToSpectators();
+        await this.spectators.start();
         await deps.matchmaking.matchStarted(this.options.matchId, [...this.state.players.keys()], this.options.mode);
       }
     }
@@ -174,7 +180,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       this.subscriptions?.clear();
       // Gone without an end (a crash of the room, not of the process): its spectators are told.
       if (!isFinalPhase(this.state.phase)) this.state.phase = "cancelled";
-      this.feed();
+      this.spectators?.feed();
       deps.metrics.rooms.dec({ room: "match" });
     }
 
@@ -206,32 +212,6 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       if (this.game.finished) await this.finish(this.game.winnerTeam, "target_reached");
     }
 
-    /**
-     * Creates the match's spectate room on this process (MATCH_SPECTATORS not off), under a room id
-     * any process can derive, and starts handing it the state. A failure leaves the match unwatched.
-     */
-    private async openToSpectators(): Promise<void> {
-      const { policy, delaySeconds, max } = deps.config.spectators;
-      if (policy === "off") return;
-      const options: SpectateRoomOptions = { matchId: this.options.matchId, mode: this.options.mode, delayMs: delaySeconds * 1000, maxSpectators: max, initial: this.snapshot() };
-      try {
-        await matchMaker.handleCreateRoom(RoomName.Spectate, options, undefined, spectateRoomId(this.options.matchId));
-        this.lastFed = JSON.stringify(options.initial);
-        this.clock.setInterval(() => this.feed(), SPECTATOR_FEED_MS);
-      } catch (err) {
-        this.log.warn({ err }, "opening the match to spectators failed");
-      }
-    }
-
-    /** Hands the spectate room the state if it changed since the last hand-over. */
-    private feed(): void {
-      const snapshot = this.snapshot();
-      const json = JSON.stringify(snapshot);
-      if (json === this.lastFed) return;
-      this.lastFed = json;
-      deps.feeds.publish(this.options.matchId, snapshot);
-    }
-
     private snapshot(): MatchSnapshot {
       return {
         phase: this.state.phase,
@@ -259,7 +239,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
         this.log.error({ err }, "cancelling the match failed");
       }
       this.releaseUnusedSeats();
-      this.feed();
+      this.spectators.feed();
       this.disconnect(CloseCode.MatchCancelled);
     }
 
@@ -297,7 +277,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       } catch (err) {
         this.log.error({ err }, "recording the match result failed");
       }
-      this.feed();
+      this.spectators.feed();
       this.disconnect(CloseCode.MatchFinished);
     }
   };

@@ -29,7 +29,7 @@ test("a player who drops keeps the seat within the window and plays on; friends 
   const inQueue = await presenceUpdate(cf, a, (p) => p.activity?.kind === "queue", from);
   expect(inQueue.activity).toEqual({ kind: "queue", mode: "duel" });
   const inMatch = await presenceUpdate(cf, a, (p) => p.activity?.kind === "match", from);
-  expect(inMatch.activity).toEqual({ kind: "match", mode: "duel", matchId: sa.found.matchId, joinable: false });
+  expect(inMatch.activity).toEqual({ kind: "match", mode: "duel", matchId: sa.found.matchId, joinable: true });
 
   // a's match connection drops (network loss); the seat is held and the reconnect gets it back.
   const token = sa.room.reconnectionToken;

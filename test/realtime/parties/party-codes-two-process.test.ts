@@ -1,10 +1,9 @@
-import { matchMaker } from "@colyseus/core";
 import { ErrorCode } from "../../../shared/codes";
 import { LobbyClientMessage as M } from "../../../shared/schemas/lobby";
 import type { PartyJoinCode, PartyView } from "../../../shared/schemas/party";
 import { hasMembers, memberIds, ok, PARTY_TEST_ENV, partyUpdate, refusedCode } from "../../helpers/parties";
-import { createLobbyOn } from "../../helpers/placement";
 import { connect, leave, newAccount, type Account } from "../../helpers/presence";
+import { twoProcessSides } from "../../helpers/two-process-sides";
 import { startTwoProcesses, type TwoProcesses } from "../../helpers/two-processes";
 
 // A code made on one process opens the party to a player on another, and the guesses a player
@@ -16,18 +15,10 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => procs?.close());
 
-const on = {
-  p1: { url: () => procs.t.url, room: () => createLobbyOn() },
-  p2: { url: () => procs.child.url, room: () => createLobbyOn(procs.childProcessId) },
-};
-const connectOn = async (side: keyof typeof on, account: Account) => {
-  const conn = await connect(account, { roomId: await on[side].room() });
-  expect(Boolean(matchMaker.getLocalRoomById(conn.room.roomId))).toBe(side === "p1");
-  return conn;
-};
+const { url, connectOn } = twoProcessSides(() => procs);
 
 test("a code made on p2 lets a player on p1 in; both processes' members see it", async () => {
-  const [leader, joiner] = [await newAccount(on.p2.url()), await newAccount(on.p1.url())];
+  const [leader, joiner] = [await newAccount(url("p2")), await newAccount(url("p1"))];
   const [cl, cj] = [await connectOn("p2", leader), await connectOn("p1", joiner)];
   await ok(cl, M.PartyCreate);
   const { code } = await ok<PartyJoinCode>(cl, M.PartyCodeCreate);
@@ -40,7 +31,7 @@ test("a code made on p2 lets a player on p1 in; both processes' members see it",
 });
 
 test("guesses spent on p1 are spent on p2 too", async () => {
-  const [leader, guesser] = [await newAccount(on.p2.url()), await newAccount(on.p1.url())];
+  const [leader, guesser] = [await newAccount(url("p2")), await newAccount(url("p1"))];
   const cl = await connectOn("p2", leader);
   await ok(cl, M.PartyCreate);
   const { code } = await ok<PartyJoinCode>(cl, M.PartyCodeCreate);

@@ -1,11 +1,10 @@
-import { matchMaker } from "@colyseus/core";
 import { ErrorCode } from "../../../shared/codes";
 import { LobbyClientMessage as M, LobbyServerMessage } from "../../../shared/schemas/lobby";
 import type { PartyJoinFriendReply, PartyJoinRequestResultMessage, PartyView } from "../../../shared/schemas/party";
 import { befriendAll } from "../../helpers/factories";
 import { hasMembers, memberIds, ok, PARTY_TEST_ENV, partyUpdate, refusal } from "../../helpers/parties";
-import { createLobbyOn } from "../../helpers/placement";
 import { connect, leave, newAccount, presenceUpdate, type Account } from "../../helpers/presence";
+import { twoProcessSides } from "../../helpers/two-process-sides";
 import { startTwoProcesses, type TwoProcesses } from "../../helpers/two-processes";
 
 // Joining from presence across processes: the party's activity reaches a friend on the other
@@ -18,18 +17,10 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => procs?.close());
 
-const on = {
-  p1: { url: () => procs.t.url, room: () => createLobbyOn() },
-  p2: { url: () => procs.child.url, room: () => createLobbyOn(procs.childProcessId) },
-};
-const connectOn = async (side: keyof typeof on, account: Account) => {
-  const conn = await connect(account, { roomId: await on[side].room() });
-  expect(Boolean(matchMaker.getLocalRoomById(conn.room.roomId))).toBe(side === "p1");
-  return conn;
-};
+const { url, connectOn } = twoProcessSides(() => procs);
 
 test("a friend on p1 sees the p2 party in presence, asks, is declined, asks again and is let in", async () => {
-  const [leader, member, asker] = [await newAccount(on.p2.url()), await newAccount(on.p2.url()), await newAccount(on.p1.url())];
+  const [leader, member, asker] = [await newAccount(url("p2")), await newAccount(url("p2")), await newAccount(url("p1"))];
   await befriendAll(leader, member);
   await befriendAll(member, asker);
   const [cl, cm, ca] = [await connectOn("p2", leader), await connectOn("p2", member), await connectOn("p1", asker)];

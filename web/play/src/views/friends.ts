@@ -131,11 +131,17 @@ export class FriendsView {
     return h("button", { type: "button", class: cls, "aria-label": aria, onclick: () => void this.act(fn) }, label);
   }
 
-  /** "Join" or "Ask to join" when the friend's party takes friends from presence (and it is not ours). */
+  /** "Join" or "Ask to join" when the friend's party takes friends from presence (and it is not ours); "Watch" for a match friends may watch. */
   private joinButton(f: Friend): HTMLButtonElement | null {
     const a = f.presence?.status === "offline" ? undefined : f.presence?.activity;
-    if (a?.kind !== "party" || !a.joinable || a.partyId === this.app.party.party?.id) return null;
     const name = f.account.username;
+    if (a?.kind === "match" && a.joinable) {
+      return this.button("Watch", `Watch ${name}'s match`, async () => {
+        const seat = await this.app.lobby.request(LobbyClientMessage.MatchSpectate, { accountId: f.account.id });
+        if (seat) await this.app.match.watch(seat, name);
+      }, "small");
+    }
+    if (a?.kind !== "party" || !a.joinable || a.partyId === this.app.party.party?.id) return null;
     return a.joinBy === "join"
       ? this.button("Join", `Join ${name}'s party`, async () => this.app.party.joinFriend(f.account.id), "small")
       : this.button("Ask to join", `Ask to join ${name}'s party`, async () => this.app.party.joinFriend(f.account.id), "small");

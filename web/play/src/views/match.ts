@@ -1,6 +1,6 @@
 import type { MatchConnection, MatchOutcome, MatchStateView } from "../../../../shared/client";
 import type { MatchResultMessage } from "../../../../shared/schemas/match";
-import type { MatchFoundMessage } from "../../../../shared/schemas/matchmaking";
+import type { MatchFoundMessage, MatchSpectateReply } from "../../../../shared/schemas/matchmaking";
 import type { App } from "../app";
 import { byId, h, replace } from "../dom";
 
@@ -55,6 +55,31 @@ export class MatchView {
     byId("score-button").focus();
   }
 
+  /** Watches a friend's match (read-only, the reply's delay behind): no scoring, no result message. */
+  async watch(seat: MatchSpectateReply, friend: string): Promise<void> {
+    this.team = -1;
+    byId("match-view").hidden = false;
+    byId("match-close").hidden = true;
+    byId("score-button").hidden = true;
+    byId("match-heading").textContent = `Watching ${friend}`;
+    replace(byId("match-result"));
+    this.phase(`Joining as a spectator${seat.delaySeconds > 0 ? ` (${seat.delaySeconds} s behind)` : ""}…`);
+    const room = await this.app.session.client.watchMatch(seat);
+    const show = () => {
+      const state = (room.state as { toJSON?: () => MatchStateView }).toJSON?.();
+      if (state?.players) this.render(state, true);
+    };
+    room.onStateChange(show);
+    show();
+    room.onLeave((code) => {
+      byId("match-close").hidden = false;
+      byId("score-button").hidden = false;
+      byId("match-heading").textContent = "Match";
+      if (code === 4201) this.phase("The match was called off.");
+      else if (code !== 4202) this.phase(`The spectator connection closed (code ${code}).`);
+    });
+  }
+
   private score(): void {
     const match = this.match;
     if (!match || this.pending >= MAX_PENDING_SCORES) return;
@@ -79,16 +104,17 @@ export class MatchView {
     byId("match-phase").textContent = text;
   }
 
-  private render(state: MatchStateView): void {
+  private render(state: MatchStateView, watching = false): void {
     const teams = new Map<number, MatchStateView["players"][string][]>();
     for (const p of Object.values(state.players ?? {})) teams.set(p.team, [...(teams.get(p.team) ?? []), p]);
     const scores = state.teamScores ?? [];
     const playing = state.phase === "playing";
-    byId<HTMLButtonElement>("score-button").disabled = !playing;
+    byId<HTMLButtonElement>("score-button").disabled = !playing || watching;
+    const over = state.phase === "finished" ? (state.winnerTeam >= 0 ? `The match is over: team ${state.winnerTeam + 1} won.` : "The match is over.") : "The match was called off.";
     this.phase(
       state.phase === "waiting" ? "Waiting for every player to join…"
-        : playing ? `First team to ${state.targetScore} wins. Go!`
-        : state.phase === "finished" ? "The match is over." : "The match was called off.",
+        : playing ? (watching ? `Spectating: first team to ${state.targetScore} wins.` : `First team to ${state.targetScore} wins. Go!`)
+        : watching ? over : state.phase === "finished" ? "The match is over." : "The match was called off.",
     );
     replace(
       byId("match-teams"),
