@@ -5,7 +5,7 @@ import type { PartyJoinFriendReply, PartyJoinRequestResultMessage, PartyView } f
 import type { FriendPresence, JoinPolicy } from "../../../shared/schemas/presence";
 import { newPlayers, type Player } from "../../helpers/factories";
 import { befriendAll, formParty, freshRegion, hasMembers, latestParty, memberIds, ok, PARTY_TEST_ENV, partyInvite, partyUpdate, queueUpdate, refusal, refusedCode } from "../../helpers/parties";
-import { connect, leave, presenceUpdate, updatesAbout, type Connection } from "../../helpers/presence";
+import { connect, leave, presenceUpdate, settle, updatesAbout, type Connection } from "../../helpers/presence";
 import { startTestServer, type TestServer } from "../../helpers/test-server";
 
 // Joining a friend's party from their presence: the presence says whether (and how) friends can
@@ -77,6 +77,23 @@ test("presence shows the party, its room and how to join; full, searching and cl
   await ok(ct, M.PartyAccept, { partyId: (await partyInvite(ct, leader!)).partyId });
   expect((await presenceUpdate(cf, leader!, inParty(party.id, 3), mark)).activity).toEqual({ kind: "party", partyId: party.id, size: 3, maxSize: 3, joinable: false });
   await leave(cl, cm, cf, ct);
+});
+
+test("cost: an invite changes nothing friends see; a join sends each friend exactly one update per member", async () => {
+  const [leader, member, watcher] = await accounts(3);
+  await befriendAll(leader!, member!);
+  await befriendAll(leader!, watcher!);
+  const [cl, cm, cw] = await Promise.all([connect(leader!), connect(member!), connect(watcher!)]);
+  const party = await ok<PartyView>(cl, M.PartyCreate);
+  await presenceUpdate(cw, leader!, inParty(party.id, 1));
+  await settle(cw);
+  const mark = cw.log.mark;
+  await ok(cl, M.PartyInvite, { accountId: member!.id });
+  await ok(cm, M.PartyAccept, { partyId: (await partyInvite(cm, leader!)).partyId });
+  await presenceUpdate(cw, leader!, inParty(party.id, 2), mark);
+  await settle(cw);
+  expect(updatesAbout(cw, leader!, mark).map((p) => p.activity)).toEqual([{ kind: "party", partyId: party.id, size: 2, maxSize: 3, joinable: true, joinBy: "request" }]);
+  await leave(cl, cm, cw);
 });
 
 test("a party open to friends: a friend joins at once, leaving their own party; not friends or self are refused", async () => {
