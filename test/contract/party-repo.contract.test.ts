@@ -204,6 +204,8 @@ describe.each(DATABASE_STORES)("PartyRepo on %s", (_name, open) => {
     expect(await repo.joinPolicy(leader.id)).toBe("friends");
     await repo.setJoinPolicy(leader.id, "nobody");
     expect((await repo.load(id, NOW))!.members[0]!.joinPolicy).toBe("nobody");
+    const other = await createAccount(db);
+    expect(await repo.joinPolicies([leader.id, other.id, crypto.randomUUID()])).toEqual(new Map([[leader.id, "nobody"], [other.id, "ask"]]));
   });
 
   test("join requests: one per requester (an upsert renews it), unexpired only, oldest first, answered or swept, gone with the party", async () => {

@@ -3,6 +3,7 @@
  * A key may spend `points` within `durationSeconds`; spending more blocks it for
  * `blockSeconds` (default: the rest of the window).
  */
+import { AppError, ErrorCode } from "../errors";
 export interface LimiterOptions {
   /** Namespace of the keys; unique per use. */
   name: string;
@@ -35,3 +36,9 @@ export interface LimiterStore {
 }
 
 export const retryAfterSeconds = (result: LimitResult): number => Math.max(1, Math.ceil(result.resetMs / 1000));
+
+/** `rate_limited` for a spent limit: "<what>: try again in N s.", with the wait for HTTP and WS clients. */
+export function rateLimitedError(what: string, result: LimitResult): AppError {
+  const seconds = retryAfterSeconds(result);
+  return new AppError(ErrorCode.RateLimited, `${what}: try again in ${seconds} s.`, { retryAfterSeconds: seconds, details: { retryAfterMs: seconds * 1000 } });
+}

@@ -14,7 +14,7 @@ export interface SpectatorSeats {
 
 export interface SpectatingServiceDeps {
   matches: { activeMatchOf(accountId: string): Promise<{ id: string; mode: string; playerIds: string[] } | null> };
-  joinPolicies: { joinPolicy(accountId: string): Promise<JoinPolicy> };
+  joinPolicies: { joinPolicy(accountId: string): Promise<JoinPolicy>; joinPolicies(accountIds: string[]): Promise<Map<string, JoinPolicy>> };
   friends: FriendGraph;
   seats: SpectatorSeats;
   config: SpectatingConfig;
@@ -48,8 +48,8 @@ export class SpectatingService {
   /** Of these players (starting a match), the ones friends see as watchable in presence. */
   async watchable(playerIds: string[]): Promise<Set<string>> {
     if (this.d.config.policy === "off") return new Set();
-    const policies = await Promise.all(playerIds.map((id) => this.d.joinPolicies.joinPolicy(id)));
-    return new Set(playerIds.filter((_, i) => policies[i] !== "nobody"));
+    const policies = await this.d.joinPolicies.joinPolicies(playerIds);
+    return new Set(playerIds.filter((id) => policies.has(id) && policies.get(id) !== "nobody"));
   }
 }
 

@@ -419,8 +419,8 @@ export const joinCodeView = (c: { code: string; expiresAt: Date }): PartyJoinCod
   link: partyCodeLink(c.code),
   expiresAt: c.expiresAt.toISOString(),
 });
-const notInParty = () => new AppError(ErrorCode.NotInParty, "You are not in a party.");
-const notLeader = () => new AppError(ErrorCode.NotPartyLeader, "Only the party leader can do that.");
+export const notInParty = () => new AppError(ErrorCode.NotInParty, "You are not in a party.");
+export const notLeader = () => new AppError(ErrorCode.NotPartyLeader, "Only the party leader can do that.");
 const notMember = () => new AppError(ErrorCode.NotPartyMember, "That player is not in your party.");
 const partyFull = (max: number) => new AppError(ErrorCode.PartyFull, `The party is full (${max} players).`);
 const partyBusy = () => new AppError(ErrorCode.PartyBusy, "The party is in a queue or a match: leave the queue first.");

@@ -3,7 +3,7 @@ import { normalizePartyCode, PARTY_CODE_ALPHABET, PARTY_CODE_LENGTH } from "../.
 import type { PartyJoinCode, PartyView } from "../../../shared/schemas/party";
 import type { Clock } from "../../lib/clock";
 import { AppError, ErrorCode } from "../../lib/errors";
-import { retryAfterSeconds, type Limiter } from "../../lib/rate-limit/limiter";
+import { rateLimitedError, type LimitResult, type Limiter } from "../../lib/rate-limit/limiter";
 import type { Identity } from "../identity";
 import { BlockPolicy } from "../social/block-policy";
 import type { FriendGraph } from "../social/friend-graph";
@@ -61,7 +61,7 @@ export class PartyCodesService {
     const key = who.accountId;
     const state = await this.d.guesses.peek(key);
     // Every guess of the window spent: even a right code waits (it would be the next guess).
-    if (!state.allowed || state.remaining <= 0) throw tooManyGuesses(retryAfterSeconds(state));
+    if (!state.allowed || state.remaining <= 0) throw tooManyGuesses(state);
     const code = normalizePartyCode(typed);
     const partyId = code ? await this.d.repo.partyOfJoinCode(code, this.now()) : null;
     if (!code || !partyId) throw await this.missed(key);
@@ -76,7 +76,7 @@ export class PartyCodesService {
   /** Spends a guess; the error to answer with. */
   private async missed(key: string): Promise<AppError> {
     const spent = await this.d.guesses.consume(key);
-    return spent.allowed ? invalid() : tooManyGuesses(retryAfterSeconds(spent));
+    return spent.allowed ? invalid() : tooManyGuesses(spent);
   }
 
   private now(): Date {
@@ -85,5 +85,4 @@ export class PartyCodesService {
 }
 
 const invalid = () => new AppError(ErrorCode.PartyCodeInvalid, "No party has this code, or it expired.");
-const tooManyGuesses = (seconds: number) =>
-  new AppError(ErrorCode.RateLimited, `Too many codes that open no party: try again in ${seconds} s.`, { retryAfterSeconds: seconds, details: { retryAfterMs: seconds * 1000 } });
+const tooManyGuesses = (result: LimitResult) => rateLimitedError("Too many codes that open no party", result);

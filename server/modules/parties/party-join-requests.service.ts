@@ -2,11 +2,11 @@ import type { PartyJoinFriendReply, PartyView } from "../../../shared/schemas/pa
 import type { JoinPolicy } from "../../../shared/schemas/presence";
 import type { Clock } from "../../lib/clock";
 import { AppError, ErrorCode } from "../../lib/errors";
-import { retryAfterSeconds, type Limiter } from "../../lib/rate-limit/limiter";
+import { rateLimitedError, type Limiter } from "../../lib/rate-limit/limiter";
 import type { Identity } from "../identity";
 import { BlockPolicy } from "../social/block-policy";
 import type { FriendGraph } from "../social/friend-graph";
-import type { PartiesService } from "./parties.service";
+import { notInParty, notLeader, type PartiesService } from "./parties.service";
 import { joinRouteVia } from "./party-activity";
 import type { PartyRepo, PartyRow } from "./party.repo";
 
@@ -53,10 +53,7 @@ export class PartyJoinRequestsService {
   async joinFriend(who: Identity, friendId: string): Promise<PartyJoinFriendReply> {
     if (friendId === who.accountId) throw new AppError(ErrorCode.CannotTargetSelf, "That is you.");
     const spent = await this.d.limiter.consume(who.accountId);
-    if (!spent.allowed) {
-      const seconds = retryAfterSeconds(spent);
-      throw new AppError(ErrorCode.RateLimited, `Too many join requests: try again in ${seconds} s.`, { retryAfterSeconds: seconds, details: { retryAfterMs: seconds * 1000 } });
-    }
+    if (!spent.allowed) throw rateLimitedError("Too many join requests", spent);
     const pair = await this.d.friends.pair(who.accountId, friendId);
     if (!BlockPolicy.canSeePresence(pair)) throw notAllowed();
     const [partyId, current] = await Promise.all([this.d.repo.partyOf(friendId), this.d.repo.partyOf(who.accountId)]);
@@ -64,17 +61,21 @@ export class PartyJoinRequestsService {
     if (current === partyId) throw new AppError(ErrorCode.AlreadyInParty, "You are already in this party.");
     const party = await this.d.repo.load(partyId, this.now());
     if (!party) throw notAllowed();
-    const route = await this.routeFor(who, party, friendId);
+    // Which way, from the party as read; checked again under its lock. Blocks are checked before
+    // a join too: admit leaves the player's current party before it takes the lock.
+    const route = this.routeFor(party, friendId);
+    if (route === null) throw notAllowed();
     if (route === "join") {
+      if (!(await this.clearOfBlocks(who, party))) throw notAllowed();
       const view = await this.d.parties.admit(who, partyId, async (tx) => {
-        if ((await this.routeFor(who, tx.party, friendId)) !== "join") throw notAllowed();
+        if ((await this.clearRouteFor(who, tx.party, friendId)) !== "join") throw notAllowed();
       });
       return { outcome: "joined", party: view };
     }
     const expiresAt = new Date(this.now().getTime() + this.d.config.ttlSeconds * 1000);
     const out = await this.d.repo.inPartyTransaction(partyId, this.now(), async (tx) => {
       // Under the lock: the party may have filled, started searching or closed since.
-      if ((await this.routeFor(who, tx.party, friendId)) === null) throw notAllowed();
+      if ((await this.clearRouteFor(who, tx.party, friendId)) === null) throw notAllowed();
       const others = tx.party.joinRequests.filter((r) => r.fromId !== who.accountId);
       if (others.length >= MAX_PENDING_JOIN_REQUESTS) throw new AppError(ErrorCode.PartyJoinNotAllowed, "This party has too many requests waiting; try again later.");
       await tx.upsertJoinRequest(who.accountId, friendId, current, this.now(), expiresAt);
@@ -100,9 +101,9 @@ export class PartyJoinRequestsService {
    */
   async accept(leader: Identity, fromId: string): Promise<PartyView> {
     const partyId = await this.d.repo.partyOf(leader.accountId);
-    if (!partyId) throw new AppError(ErrorCode.NotInParty, "You are not in a party.");
+    if (!partyId) throw notInParty();
     const party = await this.d.repo.load(partyId, this.now());
-    if (party?.leaderId !== leader.accountId) throw new AppError(ErrorCode.NotPartyLeader, "Only the party leader can do that.");
+    if (party?.leaderId !== leader.accountId) throw notLeader();
     const request = party.joinRequests.find((r) => r.fromId === fromId);
     if (!request) throw requestNotFound();
     const [online, theirParty] = await Promise.all([this.d.presence.isConnected(fromId), this.d.repo.partyOf(fromId)]);
@@ -112,7 +113,7 @@ export class PartyJoinRequestsService {
     }
     const requester = { accountId: fromId, username: request.fromUsername };
     return this.d.parties.admit(requester, partyId, async (tx) => {
-      if (tx.party.leaderId !== leader.accountId) throw new AppError(ErrorCode.NotPartyLeader, "Only the party leader can do that.");
+      if (tx.party.leaderId !== leader.accountId) throw notLeader();
       if (!tx.party.joinRequests.some((r) => r.fromId === fromId)) throw requestNotFound();
       if (!(await this.clearOfBlocks(requester, tx.party))) throw notAllowed();
     });
@@ -126,13 +127,17 @@ export class PartyJoinRequestsService {
     await this.d.parties.tellRequester(fromId, { partyId: view.id, outcome: "declined" });
   }
 
-  /** How `who` may join `party` through its member `viaId`, blocks included (null: not at all). */
-  private async routeFor(who: Identity, party: PartyRow, viaId: string): Promise<"join" | "request" | null> {
+  /** How a friend of `viaId` may join `party` (null: not at all); a full or busy party says so. */
+  private routeFor(party: PartyRow, viaId: string): "join" | "request" | null {
     if (party.members.length >= this.d.config.maxSize) throw new AppError(ErrorCode.PartyFull, `The party is full (${this.d.config.maxSize} players).`);
     if (party.ticket) throw new AppError(ErrorCode.PartyBusy, "The party is in a queue or a match.");
-    const route = joinRouteVia(party, viaId, this.d.config.maxSize);
-    if (!route) return null;
-    return (await this.clearOfBlocks(who, party)) ? route : null;
+    return joinRouteVia(party, viaId, this.d.config.maxSize);
+  }
+
+  /** The route for `who`, blocks included (under the party's lock: members may have changed). */
+  private async clearRouteFor(who: Identity, party: PartyRow, viaId: string): Promise<"join" | "request" | null> {
+    const route = this.routeFor(party, viaId);
+    return route && (await this.clearOfBlocks(who, party)) ? route : null;
   }
 
   private async clearOfBlocks(who: Identity, party: PartyRow): Promise<boolean> {

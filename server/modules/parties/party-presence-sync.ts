@@ -7,8 +7,8 @@ import type { PartyRow } from "./party.repo";
 /** What parties read and write of their members' presence. */
 export interface PartyPresencePort {
   memberStates(ids: string[]): Promise<Map<string, { status: VisibleStatus; partyActivity?: PartyActivity }>>;
-  /** Announces the player's party activity if it changed (`current`: what the record holds, if known). */
-  setPartyActivity(who: Identity, activity: PartyActivity | null, current?: PartyActivity): Promise<void>;
+  /** Announces the player's party activity if it changed (`current`: what the record holds, null for none, if known). */
+  setPartyActivity(who: Identity, activity: PartyActivity | null, current?: PartyActivity | null): Promise<void>;
 }
 
 export type MemberStates = Awaited<ReturnType<PartyPresencePort["memberStates"]>>;
@@ -35,7 +35,7 @@ export class PartyPresenceSync {
     await Promise.all(
       party.members.map((m) =>
         this.presence
-          .setPartyActivity({ accountId: m.accountId, username: m.username }, partyActivityOf(party, m.accountId, this.maxSize), states.get(m.accountId)?.partyActivity)
+          .setPartyActivity({ accountId: m.accountId, username: m.username }, partyActivityOf(party, m.accountId, this.maxSize), held(states, m.accountId))
           .catch((err) => this.logger.warn({ err, accountId: m.accountId }, "party activity update failed")),
       ),
     );
@@ -51,3 +51,7 @@ export class PartyPresenceSync {
     }
   }
 }
+
+/** The party activity a member's record held when read (null: none), or undefined if it was not read. */
+const held = (states: MemberStates, accountId: string): PartyActivity | null | undefined =>
+  states.has(accountId) ? (states.get(accountId)!.partyActivity ?? null) : undefined;

@@ -131,6 +131,12 @@ export class PartyRepo {
     return POLICY_FROM_DB[row?.joinPolicy ?? "ASK"];
   }
 
+  /** The join policy of each account (accounts not found are left out), in one read. */
+  async joinPolicies(accountIds: string[]): Promise<Map<string, JoinPolicy>> {
+    const rows = await this.prisma.account.findMany({ where: { id: { in: accountIds } }, select: { id: true, joinPolicy: true } });
+    return new Map(rows.map((r) => [r.id, POLICY_FROM_DB[r.joinPolicy]]));
+  }
+
   async setJoinPolicy(accountId: string, policy: JoinPolicy): Promise<void> {
     await this.prisma.account.updateMany({ where: { id: accountId }, data: { joinPolicy: POLICY_TO_DB[policy] } });
   }

@@ -106,8 +106,9 @@ export class PresenceService {
    * The party the player is in as friends see it (null: none). Announced only if it changed: a
    * party re-sends its state far more often than its size or joinability moves.
    */
-  async setPartyActivity(who: Identity, activity: PartyActivity | null, current?: PartyActivity): Promise<void> {
-    const before = current ?? (await this.d.store.read(who.accountId)).partyActivity;
+  async setPartyActivity(who: Identity, activity: PartyActivity | null, current?: PartyActivity | null): Promise<void> {
+    // `current`: what the record holds, when the caller just read it (null: none); undefined: unknown.
+    const before = current !== undefined ? current : (await this.d.store.read(who.accountId)).partyActivity;
     if (sameJson(before ?? null, activity)) return;
     await this.d.store.update(who.accountId, { partyActivity: activity });
     await this.announce(who);
