@@ -39,6 +39,8 @@ export interface Config {
   /** Party join codes: lifetime, and codes that open nothing allowed per account per window. */
   partyCodes: { ttlSeconds: number; guesses: number; guessWindowSeconds: number };
   partyJoinRequests: { ttlSeconds: number; perMinute: number };
+  /** Custom game lobbies: modes whose matches are rated, and per-account limits. */
+  gameLobbies: { ratedModes: string[]; createsPerMinute: number; failedJoinsPerMinute: number };
   matchRoom: MatchRoomConfig;
   lobby: { shardSize: number; reconnectSeconds: number; sessionSweepSeconds: number };
   /** Seconds a confirmed live session is cached (SessionCache); 0 disables the cache. */
@@ -239,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     parties: { maxSize: e.PARTY_MAX_SIZE ?? Math.max(2, largestTeam), inviteTtlSeconds: e.PARTY_INVITE_TTL_SECONDS },
     partyCodes: { ttlSeconds: e.PARTY_CODE_TTL_SECONDS, guesses: e.PARTY_CODE_GUESSES, guessWindowSeconds: e.PARTY_CODE_GUESS_WINDOW_SECONDS },
     partyJoinRequests: { ttlSeconds: e.PARTY_JOIN_REQUEST_TTL_SECONDS, perMinute: e.PARTY_JOIN_REQUESTS_PER_MINUTE },
+    gameLobbies: { ratedModes: e.GAME_LOBBY_RATED_MODES, createsPerMinute: e.GAME_LOBBY_CREATES_PER_MINUTE, failedJoinsPerMinute: e.GAME_LOBBY_FAILED_JOINS_PER_MINUTE },
     matchRoom: {
       targetScore: e.MATCH_TARGET_SCORE,
       reconnectSeconds: e.MATCH_RECONNECT_SECONDS,

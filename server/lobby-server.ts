@@ -22,6 +22,7 @@ import { guardMatchmake } from "./realtime/matchmake-guard";
 import { captureHelmetHeaders } from "./gateway/middleware/security-headers";
 import { PresenceApiStore } from "./backplane/presence-api-store";
 import { chatNamespace, PresenceChatTopics } from "./backplane/presence-chat-topics";
+import { PresenceGameLobbyListings } from "./backplane/presence-game-lobby-listings";
 import { PresenceProcessRegistry } from "./backplane/presence-process-registry";
 import { BackplaneHealth } from "./backplane/backplane-health";
 import { WeakListeners } from "./realtime/weak-listeners";
@@ -137,7 +138,9 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   const presenceStore = new PresenceApiStore(backplane.presence, backplane.kind === "redis" ? PRESENCE_TTL_SECONDS : undefined);
   const chatTopics = new PresenceChatTopics(backplane.presence, chatNamespace(config.redisUrl));
   const processRegistry = new PresenceProcessRegistry(backplane.presence);
+  const gameLobbyListings = new PresenceGameLobbyListings(backplane.presence, chatNamespace(config.redisUrl), config.redisCommandTimeoutMs, logger);
   const services = createServices({
+    gameLobbyListings,
     config,
     db,
     bus,
@@ -189,6 +192,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     chat,
     partyJoins,
     ratings: services.ratings,
+    gameLobbies: services.gameLobbies,
     admin: services.admin,
     devTools: config.env !== "production",
     limiters: {
@@ -223,7 +227,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       reconnectSeconds: config.lobby.reconnectSeconds,
       sessionSweepMs: config.lobby.sessionSweepSeconds * 1000,
       shardCountEveryMs: opts.shardCountEveryMs ?? 1000,
-      features: lobbyFeatures({ presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, chatJoins: config.chat.joins, limiterStore, chatTopicChannel: chatTopics.channelOf, logger, clock }),
+      features: lobbyFeatures({ presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, gameLobbies: services.gameLobbies, gameLobbyListingChannel: gameLobbyListings.channelOf, chatJoins: config.chat.joins, limiterStore, chatTopicChannel: chatTopics.channelOf, logger, clock }),
       joinSnapshots: services.joinSnapshots,
       admission: joinAdmission,
       resyncs: lobbyResyncs,

@@ -34,6 +34,9 @@ import { PartyCodesService } from "./modules/parties/party-codes.service";
 import { PartyJoinRequestsService } from "./modules/parties/party-join-requests.service";
 import { SpectatingService, type SpectatorSeats } from "./modules/matches/spectating.service";
 import { PartiesService, type PartyQueuePort } from "./modules/parties/parties.service";
+import { GameLobbyRepo } from "./modules/game-lobbies/game-lobby.repo";
+import { GameLobbiesService } from "./modules/game-lobbies/game-lobbies.service";
+import type { GameLobbyListings } from "./modules/game-lobbies/game-lobby-listings";
 import { RatingsRepo } from "./modules/ratings/ratings.repo";
 import { RatingsService } from "./modules/ratings/ratings.service";
 import { AdminRepo } from "./modules/admin/admin.repo";
@@ -58,6 +61,7 @@ export interface Services {
   partyJoins: PartyJoinRequestsService;
   spectating: SpectatingService;
   matchmaking: MatchmakingService;
+  gameLobbies: GameLobbiesService;
   ratings: RatingsService;
   admin: AdminService;
   /** The lobby join's reads, in one statement. */
@@ -74,6 +78,8 @@ export interface ServiceInputs {
   /** Starts a formed match on the realtime edge (its room and seat reservations). */
   matchHandoff: MatchHandoff;
   spectatorSeats: SpectatorSeats;
+  /** Lobby browsers' live listing updates (Presence pub/sub). */
+  gameLobbyListings: GameLobbyListings;
   /** Observes each formed match (metrics). */
   onMatchFormed?: (mode: string, waitsSeconds: number[], quality: number) => void;
   limiterStore: LimiterStore;
@@ -201,8 +207,33 @@ export function createServices(i: ServiceInputs): Services {
     seats: i.spectatorSeats,
     config: config.matchRoom.spectators,
   });
+  const gameLobbyRepo = new GameLobbyRepo(db.prisma);
+  const gameLobbies = new GameLobbiesService({
+    repo: gameLobbyRepo,
+    matchmaking: {
+      busyAny: async (ids) =>
+        (await matchmakingRepo.activeMatchOfAny(ids)) !== null || (await Promise.all(ids.map((id) => matchmakingRepo.ticketOf(id)))).some((t) => t !== null),
+    },
+    ratings,
+    handoff: i.matchHandoff,
+    hasher: admittedHasher(hasher, (operation) => loginAdmission.run(operation)),
+    bus,
+    listings: i.gameLobbyListings,
+    creates: i.limiterStore.create({ name: "game_lobby_create", points: config.gameLobbies.createsPerMinute, durationSeconds: 60 }),
+    failedJoins: i.limiterStore.create({ name: "game_lobby_failed_join", points: config.gameLobbies.failedJoinsPerMinute, durationSeconds: 60 }),
+    cursors,
+    clock,
+    logger,
+    config: {
+      modes: config.matchmaking.modes,
+      regions: config.matchmaking.regions,
+      ratedModes: config.gameLobbies.ratedModes,
+      joinDeadlineSeconds: config.matchmaking.joinDeadlineSeconds,
+    },
+  });
   const matchmaking = new MatchmakingService({
     repo: matchmakingRepo,
+    gameLobbies: { inLobbyAny: async (ids) => (await Promise.all(ids.map((id) => gameLobbyRepo.lobbyOf(id)))).some((l) => l !== null) },
     parties,
     spectating,
     handoff: i.matchHandoff,
@@ -227,10 +258,11 @@ export function createServices(i: ServiceInputs): Services {
     bus,
     presence: i.presenceStore,
     matchmaking,
+    gameLobbies,
     cursors,
     clock,
     logger,
   });
   const joinSnapshots = new JoinSnapshotRepo(db.sql, UNREAD_ON_JOIN);
-  return { processId, auth, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, ratings, admin, joinSnapshots };
+  return { processId, auth, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, gameLobbies, ratings, admin, joinSnapshots };
 }

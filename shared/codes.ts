@@ -79,6 +79,17 @@ export const ErrorCode = {
   NotQueued: "not_queued",
   InMatch: "in_match",
   MatchNotFound: "match_not_found",
+  /** No such game lobby, a private one asked for by id, or a block between the player and a member (not revealed). */
+  GameLobbyNotFound: "game_lobby_not_found",
+  GameLobbyPasswordWrong: "game_lobby_password_wrong",
+  GameLobbyFull: "game_lobby_full",
+  GameLobbySlotTaken: "game_lobby_slot_taken",
+  /** The lobby's start rules are not met (the message says which). */
+  GameLobbyNotReady: "game_lobby_not_ready",
+  AlreadyInGameLobby: "already_in_game_lobby",
+  NotInGameLobby: "not_in_game_lobby",
+  NotGameLobbyHost: "not_game_lobby_host",
+  NotGameLobbyMember: "not_game_lobby_member",
   /** The account is banned; `details.expiresAt` says until when, or `details.permanent` is true. */
   AccountBanned: "account_banned",
   Internal: "internal_error",

@@ -24,6 +24,8 @@ import { blocksRoutes, friendsRoutes } from "./routes/friends.routes";
 import { notificationsRoutes } from "./routes/notifications.routes";
 import { chatRoutes } from "./routes/chat.routes";
 import { matchesRoutes } from "./routes/matches.routes";
+import { gameLobbiesRoutes } from "./routes/game-lobbies.routes";
+import type { GameLobbiesService } from "../modules/game-lobbies/game-lobbies.service";
 import type { PartyJoinRequestsService } from "../modules/parties/party-join-requests.service";
 import { settingsRoutes } from "./routes/settings.routes";
 import { devPlayground } from "../dev-playground";
@@ -44,6 +46,7 @@ export interface GatewayDeps {
   chat: ChatService;
   partyJoins: PartyJoinRequestsService;
   ratings: RatingsService;
+  gameLobbies: GameLobbiesService;
   /** The operator API (/admin/api); absent in gateways built without it. */
   admin?: AdminService;
   /** Development tools (@colyseus/playground at /playground): true only outside production. */
@@ -84,10 +87,11 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use("/chat", chatRoutes({ auth: deps.auth, chat: deps.chat, historyLimiter: deps.limiters.chatHistory }));
   // GET /matches/history, /ratings, /players/:accountId/ratings (auth per route: mounted at the root).
   app.use(matchesRoutes({ auth: deps.auth, ratings: deps.ratings }));
+  app.use("/lobbies", gameLobbiesRoutes({ auth: deps.auth, gameLobbies: deps.gameLobbies }));
 
   // POST /admin/api/monitor-ticket and the cookie-gated @colyseus/monitor at /admin/monitor.
   if (deps.admin) app.use("/admin", adminMonitorRoutes({ admin: deps.admin, auth: deps.auth }));
-  if (deps.admin) app.use("/admin/api", adminRoutes({ admin: deps.admin, auth: deps.auth, loginLimiter: deps.limiters.token }));
+  if (deps.admin) app.use("/admin/api", adminRoutes({ admin: deps.admin, auth: deps.auth, loginLimiter: deps.limiters.token, gameLobbies: deps.gameLobbies }));
   // The operator console's static page (GET /admin), under a strict CSP.
   app.use("/admin", adminPageRoutes());
   // The player web client (GET /play), under the same CSP.

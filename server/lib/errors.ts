@@ -56,6 +56,15 @@ const DEFAULT_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.NotQueued]: 409,
   [ErrorCode.InMatch]: 409,
   [ErrorCode.MatchNotFound]: 404,
+  [ErrorCode.GameLobbyNotFound]: 404,
+  [ErrorCode.GameLobbyPasswordWrong]: 403,
+  [ErrorCode.GameLobbyFull]: 409,
+  [ErrorCode.GameLobbySlotTaken]: 409,
+  [ErrorCode.GameLobbyNotReady]: 409,
+  [ErrorCode.AlreadyInGameLobby]: 409,
+  [ErrorCode.NotInGameLobby]: 409,
+  [ErrorCode.NotGameLobbyHost]: 403,
+  [ErrorCode.NotGameLobbyMember]: 404,
   [ErrorCode.AccountBanned]: 403,
 };
 

@@ -14,7 +14,7 @@ export class ColyseusMatchHandoff implements MatchHandoff {
   constructor(private readonly bus: AccountEventBus) {}
 
   async start(match: FormedMatch): Promise<void> {
-    const options: MatchRoomOptions = { matchId: match.id, mode: match.mode.id, teams: match.teams, deadline: match.deadline };
+    const options: MatchRoomOptions = { matchId: match.id, mode: match.mode.id, teams: match.teams, deadline: match.deadline, settings: match.settings ?? {} };
     const room = await matchMaker.createRoom(RoomName.Match, options);
     const seats = await Promise.all(
       match.teams.flatMap((team, index) =>

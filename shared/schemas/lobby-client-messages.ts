@@ -9,6 +9,19 @@ import {
   type ChatHistoryMessage,
   type ChatMessage,
 } from "./chat";
+import {
+  GameLobbyConfigureMessageSchema,
+  GameLobbyCreateMessageSchema,
+  GameLobbyJoinMessageSchema,
+  GameLobbyMoveMessageSchema,
+  GameLobbyReadyMessageSchema,
+  GameLobbySlotMessageSchema,
+  GameLobbyTargetMessageSchema,
+  GameLobbyWatchMessageSchema,
+  type GameLobbyStartReply,
+  type GameLobbySummary,
+  type GameLobbyView,
+} from "./game-lobby";
 import { LobbyClientMessage } from "./lobby";
 import { MatchSpectateMessageSchema, QueueJoinMessageSchema, type MatchSpectateReply, type QueueUpdateMessage } from "./matchmaking";
 import { MarkReadBodySchema } from "./notifications";
@@ -61,6 +74,17 @@ export const LobbyClientMessageSchemas = {
   [LobbyClientMessage.MatchSpectate]: MatchSpectateMessageSchema,
   [LobbyClientMessage.QueueJoin]: QueueJoinMessageSchema,
   [LobbyClientMessage.QueueLeave]: EmptyMessageSchema,
+  [LobbyClientMessage.GameLobbyCreate]: GameLobbyCreateMessageSchema,
+  [LobbyClientMessage.GameLobbyJoin]: GameLobbyJoinMessageSchema,
+  [LobbyClientMessage.GameLobbyLeave]: EmptyMessageSchema,
+  [LobbyClientMessage.GameLobbySlot]: GameLobbySlotMessageSchema,
+  [LobbyClientMessage.GameLobbyReady]: GameLobbyReadyMessageSchema,
+  [LobbyClientMessage.GameLobbyKick]: GameLobbyTargetMessageSchema,
+  [LobbyClientMessage.GameLobbyMove]: GameLobbyMoveMessageSchema,
+  [LobbyClientMessage.GameLobbyConfigure]: GameLobbyConfigureMessageSchema,
+  [LobbyClientMessage.GameLobbyPromote]: GameLobbyTargetMessageSchema,
+  [LobbyClientMessage.GameLobbyStart]: EmptyMessageSchema,
+  [LobbyClientMessage.GameLobbyWatch]: GameLobbyWatchMessageSchema,
 } as const satisfies Record<(typeof LobbyClientMessage)[keyof typeof LobbyClientMessage], z.ZodType>;
 
 export type LobbyClientMessageType = keyof typeof LobbyClientMessageSchemas;
@@ -100,6 +124,17 @@ export interface LobbyClientReplies {
   "match.spectate": MatchSpectateReply;
   "queue.join": QueueUpdateMessage;
   "queue.leave": undefined;
+  "gameLobby.create": GameLobbyView;
+  "gameLobby.join": GameLobbyView;
+  "gameLobby.leave": undefined;
+  "gameLobby.slot": GameLobbyView;
+  "gameLobby.ready": GameLobbyView;
+  "gameLobby.kick": undefined;
+  "gameLobby.move": GameLobbyView;
+  "gameLobby.configure": GameLobbyView;
+  "gameLobby.promote": GameLobbyView;
+  "gameLobby.start": GameLobbyStartReply;
+  "gameLobby.watch": { lobbies: GameLobbySummary[] };
 }
 
 // Every message type has its reply entry, and nothing else does.

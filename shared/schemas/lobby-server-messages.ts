@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { ChatDeletedMessageSchema, ChatHistoryMessageSchema, ChatMessageSchema, ChatMutedMessageSchema, ChatUnreadMessageSchema } from "./chat";
+import { GameLobbyListingMessageSchema, GameLobbySnapshotMessageSchema, GameLobbyUpdateMessageSchema } from "./game-lobby";
 import { FriendsUpdateMessageSchema, LobbyServerMessage, WelcomeMessageSchema, WsErrorMessageSchema } from "./lobby";
 import { MatchCancelledMessageSchema, MatchFoundMessageSchema, QueueUpdateMessageSchema } from "./matchmaking";
 import { NotificationSchema, UnreadNotificationsMessageSchema } from "./notifications";
@@ -31,6 +32,9 @@ export const LobbyServerMessageSchemas = {
   [LobbyServerMessage.QueueUpdate]: QueueUpdateMessageSchema,
   [LobbyServerMessage.MatchFound]: MatchFoundMessageSchema,
   [LobbyServerMessage.MatchCancelled]: MatchCancelledMessageSchema,
+  [LobbyServerMessage.GameLobbySnapshot]: GameLobbySnapshotMessageSchema,
+  [LobbyServerMessage.GameLobbyUpdate]: GameLobbyUpdateMessageSchema,
+  [LobbyServerMessage.GameLobbyListing]: GameLobbyListingMessageSchema,
 } as const satisfies Record<(typeof LobbyServerMessage)[keyof typeof LobbyServerMessage], z.ZodType>;
 
 export type LobbyServerMessageType = keyof typeof LobbyServerMessageSchemas;

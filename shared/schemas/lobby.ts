@@ -40,6 +40,12 @@ export const LobbyServerMessage = {
   MatchFound: "match.found",
   /** A formed match was called off (someone did not join in time). */
   MatchCancelled: "match.cancelled",
+  /** Right after joining: the player's custom game lobby, or null. */
+  GameLobbySnapshot: "gameLobby.snapshot",
+  /** The game lobby's full state (versioned), or `lobby: null` once the player is out of it. */
+  GameLobbyUpdate: "gameLobby.update",
+  /** A lobby the browser watches (gameLobby.watch) changed, or left the browser. */
+  GameLobbyListing: "gameLobby.listing",
 } as const;
 
 /** Message types a client may send on a lobby connection. */
@@ -92,6 +98,26 @@ export const LobbyClientMessage = {
   QueueJoin: "queue.join",
   /** Any member: cancel the party's (or own) search. */
   QueueLeave: "queue.leave",
+  /** Create a custom game lobby (the player hosts it). */
+  GameLobbyCreate: "gameLobby.create",
+  /** Join a public lobby by id, or any lobby by code. */
+  GameLobbyJoin: "gameLobby.join",
+  GameLobbyLeave: "gameLobby.leave",
+  /** Take a free slot. */
+  GameLobbySlot: "gameLobby.slot",
+  GameLobbyReady: "gameLobby.ready",
+  /** Host only. */
+  GameLobbyKick: "gameLobby.kick",
+  /** Host only: put a player in a slot (swapping with whoever sits there). */
+  GameLobbyMove: "gameLobby.move",
+  /** Host only: name, visibility, password, settings. */
+  GameLobbyConfigure: "gameLobby.configure",
+  /** Host only: hand the host role to another player. */
+  GameLobbyPromote: "gameLobby.promote",
+  /** Host only: start the match. */
+  GameLobbyStart: "gameLobby.start",
+  /** The browser: live updates for the lobbies on screen. */
+  GameLobbyWatch: "gameLobby.watch",
 } as const;
 
 export const WelcomeMessageSchema = z.object({

@@ -1,3 +1,4 @@
+import type { GameLobbiesService } from "../../server/modules/game-lobbies/game-lobbies.service";
 import type { PartyJoinRequestsService } from "../../server/modules/parties/party-join-requests.service";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -39,6 +40,7 @@ export async function startStubGateway(stubs: { auth?: Partial<AuthService>; acc
     chat: notStubbed("chat") as ChatService,
     partyJoins: notStubbed("partyJoins") as PartyJoinRequestsService,
     ratings: notStubbed("ratings") as RatingsService,
+    gameLobbies: notStubbed("gameLobbies") as GameLobbiesService,
     limiters: {
       register: limiters.create({ name: "register", points: 1000, durationSeconds: 60 }),
       token: limiters.create({ name: "token", points: 1000, durationSeconds: 60 }),

@@ -17,6 +17,7 @@ import {
 } from "../../../shared/schemas/admin";
 import type { Limiter } from "../../lib/rate-limit/limiter";
 import type { AdminService } from "../../modules/admin/admin.service";
+import type { GameLobbiesService } from "../../modules/game-lobbies/game-lobbies.service";
 import type { AuthService } from "../../modules/auth/auth.service";
 import { operatorOf, requireOperator } from "../middleware/admin-auth";
 import { clientIp } from "../middleware/client-ip";
@@ -29,6 +30,8 @@ export interface AdminRoutesDeps {
   auth: AuthService;
   /** Shared with /auth/refresh: requests per IP on the login route (failed logins are throttled in AdminService). */
   loginLimiter: Limiter;
+  /** Custom game lobbies, listed for operators (private ones too). */
+  gameLobbies: Pick<GameLobbiesService, "listAll">;
   /** Live rooms on every process (Colyseus' room listing); replaceable for tests of the router alone. */
   listRooms?: () => Promise<LiveRoom[]>;
 }
@@ -41,6 +44,7 @@ export interface LiveRoom {
 }
 
 const AccountParams = z.object({ id: z.uuid() });
+const AdminGameLobbyQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(100) });
 const MessageParams = z.object({ messageId: z.string().regex(/^\d{1,19}$/, "must be a message id") });
 const ReportParams = z.object({ reportId: z.uuid() });
 
@@ -99,6 +103,16 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
       .filter((r) => r.name === RoomName.Lobby)
       .map((r) => ({ roomId: r.roomId, processId: r.processId, clients: r.clients }));
     res.json(await admin.rooms(lobbies));
+  });
+
+  router.get("/lobbies", viewer, async (req, res) => {
+    const q = parseQuery(AdminGameLobbyQuerySchema, req);
+    res.json({ items: await deps.gameLobbies.listAll(q.limit) });
+  });
+
+  router.post("/lobbies/:id/close", moderator, validateBody(ReasonRequestSchema), async (req, res) => {
+    await admin.closeGameLobby(operatorOf(res), parseParams(AccountParams, req).id, bodyOf(ReasonRequestSchema, req.body).reason);
+    res.json({ ok: true });
   });
 
   router.get("/chat/feed", viewer, async (req, res) => {

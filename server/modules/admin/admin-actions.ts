@@ -14,6 +14,8 @@ export interface AdminActionsDeps {
   repo: AdminRepo;
   chat: Pick<ChatModeration, "mute" | "deleteMessage">;
   bus: AccountEventBus;
+  /** Custom game lobbies an operator may close (its players are told `closed`). */
+  gameLobbies: { close(lobbyId: string): Promise<boolean> };
   clock: Clock;
   logger: Logger;
 }
@@ -119,6 +121,12 @@ export class AdminActions {
     const role = accountRoleOf(account.role);
     if (!mayActOn(op.role, role)) throw new AppError(ErrorCode.Forbidden, `A ${op.role} cannot act on a ${role} account.`);
     return account;
+  }
+
+  /** Closes a custom game lobby: every player in it is out (`gameLobby.update` with reason `closed`). */
+  async closeGameLobby(op: OperatorContext, lobbyId: string, reason: string): Promise<void> {
+    if (!(await this.d.gameLobbies.close(lobbyId))) throw new AppError(ErrorCode.GameLobbyNotFound, "No such lobby.");
+    await this.d.repo.audit(this.entry(op, "close_game_lobby", "game_lobby", lobbyId, reason));
   }
 
   private entry(op: OperatorContext, action: string, targetType: string, targetId: string, reason: string, details?: Record<string, unknown>) {

@@ -25,6 +25,7 @@ export interface AdminServiceDeps {
   bus: AccountEventBus;
   presence: PresenceStore;
   matchmaking: Pick<MatchmakingService, "stats">;
+  gameLobbies: { close(lobbyId: string): Promise<boolean> };
   cursors: CursorCodec;
   clock: Clock;
   logger: Logger;
@@ -101,6 +102,9 @@ export class AdminService {
   }
   deleteMessage(op: OperatorContext, messageId: string, reason: string): Promise<void> {
     return this.actions.deleteMessage(op, messageId, reason);
+  }
+  closeGameLobby(op: OperatorContext, lobbyId: string, reason: string): Promise<void> {
+    return this.actions.closeGameLobby(op, lobbyId, reason);
   }
   resolveReport(op: OperatorContext, reportId: string, reason: string): Promise<void> {
     return this.actions.resolveReport(op, reportId, reason);

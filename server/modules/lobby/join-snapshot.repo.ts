@@ -16,12 +16,13 @@ interface Row {
   dm_positions: { channelId: string; lastSeq: number }[];
   dm_unread: { channelId: string; otherId: string; otherUsername: string; unread: number }[];
   party_id: string | null;
+  game_lobby_id: string | null;
   invites: { partyId: string; fromId: string; fromUsername: string | null; expiresAt: string; size: number }[];
 }
 
 /**
  * The lobby join's reads as one statement: the session check, presence preference, friends,
- * blocks, unread notifications, DM positions and unread counts, party membership and invites.
+ * blocks, unread notifications, DM positions and unread counts, party membership and invites, the custom game lobby seat.
  * Each part mirrors the query its feature runs on its own elsewhere (same filters and order).
  */
 export class JoinSnapshotRepo implements JoinSnapshotSource {
@@ -57,6 +58,7 @@ export class JoinSnapshotRepo implements JoinSnapshotSource {
                   'unread', u.unread) ORDER BY u.newest DESC), '[]'::json)
           FROM (${dmUnreadQuery(accountId)}) u) AS dm_unread,
         (SELECT party_id FROM party_members WHERE account_id = ${accountId}::uuid)::text AS party_id,
+        (SELECT lobby_id FROM game_lobby_members WHERE account_id = ${accountId}::uuid)::text AS game_lobby_id,
         (SELECT coalesce(json_agg(json_build_object('partyId', i.party_id, 'fromId', i.from_id, 'fromUsername', fa.username,
                   'expiresAt', i.expires_at, 'size', (SELECT count(*) FROM party_members pm WHERE pm.party_id = i.party_id))
                   ORDER BY i.created_at), '[]'::json)
@@ -82,6 +84,7 @@ export class JoinSnapshotRepo implements JoinSnapshotSource {
       dmPositions: new Map(row.dm_positions.map((p) => [p.channelId, Number(p.lastSeq)])),
       dmUnread: row.dm_unread.map((u) => ({ ...u, unread: Number(u.unread) })),
       partyId: row.party_id,
+      gameLobbyId: row.game_lobby_id,
       invites: row.invites.map((i) => ({
         partyId: i.partyId,
         from: { id: i.fromId, username: i.fromUsername ?? "" },

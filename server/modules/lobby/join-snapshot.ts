@@ -29,6 +29,8 @@ export interface JoinSnapshot {
   dmUnread: DmUnreadRow[];
   partyId: string | null;
   invites: JoinInvite[];
+  /** The custom game lobby the player is seated in. */
+  gameLobbyId: string | null;
 }
 
 export interface JoinSnapshotSource {

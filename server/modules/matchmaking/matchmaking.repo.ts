@@ -194,7 +194,8 @@ export class MatchmakingRepo {
    * Calls off a pending match: tickets holding a no-show are deleted, the others wait again with
    * their original enqueue time (so they are first in line). Null if the match was not pending.
    */
-  async cancelPending(matchId: string, noShowIds: string[], at: Date, reason: string): Promise<{ requeued: TicketRow[]; dropped: TicketRow[] } | null> {
+  /** `unticketed`: players without a ticket in the match (a custom lobby's): nobody requeues them. */
+  async cancelPending(matchId: string, noShowIds: string[], at: Date, reason: string): Promise<{ requeued: TicketRow[]; dropped: TicketRow[]; unticketed: string[] } | null> {
     return this.prisma.$transaction(async (tx) => {
       const { count } = await tx.match.updateMany({ where: { id: matchId, status: "PENDING" }, data: { status: "CANCELLED", finishedAt: at, endReason: reason } });
       if (count === 0) return null;
@@ -202,11 +203,14 @@ export class MatchmakingRepo {
       const noShow = new Set(noShowIds);
       const dropped = tickets.filter((t) => t.playerIds.some((id) => noShow.has(id)));
       const requeued = tickets.filter((t) => !dropped.includes(t));
+      const ticketed = new Set(tickets.flatMap((t) => t.playerIds));
+      const participants = await tx.matchParticipant.findMany({ where: { matchId }, select: { accountId: true } });
+      const unticketed = participants.map((p) => p.accountId).filter((id) => !ticketed.has(id));
       if (dropped.length > 0) await tx.matchTicket.deleteMany({ where: { id: { in: dropped.map((t) => t.id) } } });
       if (requeued.length > 0) {
         await tx.matchTicket.updateMany({ where: { id: { in: requeued.map((t) => t.id) } }, data: { status: "WAITING", matchId: null } });
       }
-      return { requeued, dropped };
+      return { requeued, dropped, unticketed };
     });
   }
 

@@ -25,6 +25,8 @@ export interface FormedMatch {
   teams: Identity[][];
   /** Epoch ms on the injected clock: every player joins by then, or the match is called off. */
   deadline: number;
+  /** A custom game lobby's settings, passed to the match room (matchmade: none). */
+  settings?: Record<string, string | number | boolean>;
 }
 
 /** The realtime edge: creates the match room and sends each player its seat reservation. */
@@ -35,6 +37,8 @@ export interface MatchHandoff {
 export interface MatchmakingServiceDeps {
   repo: MatchmakingRepo;
   parties: PartiesService;
+  /** A player seated in a custom game lobby does not queue. */
+  gameLobbies: { inLobbyAny(accountIds: string[]): Promise<boolean> };
   /** Who friends see as watchable when a match starts (spectating). */
   spectating: { watchable(playerIds: string[]): Promise<Set<string>> };
   /** Creates the match room and sends the seat reservations (the realtime edge). */
@@ -86,6 +90,7 @@ export class MatchmakingService implements PartyQueuePort {
     }
     const playerIds = party ? party.members.map((m) => m.accountId) : [who.accountId];
     if (await this.d.repo.activeMatchOfAny(playerIds)) throw new AppError(ErrorCode.InMatch, "A player of the party is in a match.");
+    if (await this.d.gameLobbies.inLobbyAny(playerIds)) throw new AppError(ErrorCode.AlreadyInGameLobby, "A player is in a custom game lobby: leave it first.");
     const enqueuedAt = this.now();
     const ticketId = newId();
     try {
@@ -167,6 +172,10 @@ export class MatchmakingService implements PartyQueuePort {
       await this.tell(t.playerIds, { state: "idle", reason: "match_cancelled" });
       if (t.partyId) await this.d.parties.touch(t.partyId).catch(() => undefined);
       await this.setActivity(t.playerIds, { kind: "lobby" });
+    }
+    if (out.unticketed.length > 0) {
+      await this.tellPlayers(out.unticketed, LobbyServerMessage.MatchCancelled, { matchId, requeued: false } satisfies MatchCancelledMessage);
+      await this.setActivity(out.unticketed, { kind: "lobby" });
     }
   }
 

@@ -1,5 +1,5 @@
-import crypto from "node:crypto";
-import { normalizePartyCode, PARTY_CODE_ALPHABET, PARTY_CODE_LENGTH } from "../../../shared/party-codes";
+import { normalizePartyCode } from "../../../shared/party-codes";
+import { randomJoinCode } from "../../lib/random-code";
 import type { PartyJoinCode, PartyView } from "../../../shared/schemas/party";
 import type { Clock } from "../../lib/clock";
 import { AppError, ErrorCode } from "../../lib/errors";
@@ -28,7 +28,6 @@ export interface PartyCodesServiceDeps {
   config: PartyCodesConfig;
 }
 
-const randomCode = (): string => Array.from({ length: PARTY_CODE_LENGTH }, () => PARTY_CODE_ALPHABET[crypto.randomInt(PARTY_CODE_ALPHABET.length)]).join("");
 
 /**
  * Party join codes: the leader makes one (a new one replaces the old), revokes it, or lets it
@@ -44,7 +43,7 @@ export class PartyCodesService {
     const expiresAt = new Date(now.getTime() + this.d.config.ttlSeconds * 1000);
     // 30^8 codes: a clash with a live one is rare; three draws make a failure astronomically so.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const code = randomCode();
+      const code = randomJoinCode();
       const { result: stored } = await this.d.parties.asLeader(who, (tx) => tx.setJoinCode(code, who.accountId, now, expiresAt));
       if (stored) return joinCodeView({ code, expiresAt });
     }

@@ -21,6 +21,8 @@ export interface LockedMatch {
   id: string;
   mode: string;
   status: "PENDING" | "ACTIVE" | "FINISHED" | "CANCELLED";
+  /** False: a custom lobby's match in a mode not opted into ratings (GAME_LOBBY_RATED_MODES). */
+  rated: boolean;
   participants: ParticipantRow[];
 }
 
@@ -101,8 +103,8 @@ export class RatingsRepo {
    */
   async withLockedMatch<T>(matchId: string, fn: (tx: ResultTransaction) => Promise<T>): Promise<T | null> {
     return this.prisma.$transaction(async (tx) => {
-      const [row] = await tx.$queryRaw<{ id: string; mode: string; status: LockedMatch["status"] }[]>`
-        SELECT id::text AS id, mode, status::text AS status FROM matches WHERE id = ${matchId}::uuid FOR NO KEY UPDATE`;
+      const [row] = await tx.$queryRaw<{ id: string; mode: string; status: LockedMatch["status"]; rated: boolean }[]>`
+        SELECT id::text AS id, mode, status::text AS status, rated FROM matches WHERE id = ${matchId}::uuid FOR NO KEY UPDATE`;
       if (!row) return null;
       const all = await tx.matchParticipant.findMany({
         where: { matchId },

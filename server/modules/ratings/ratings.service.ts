@@ -92,8 +92,9 @@ export class RatingsService {
         }
         const teams = teamIds.map((team) => match.participants.filter((p) => p.team === team));
         // With fewer than two teams left (players deleted their accounts) there is no one to rate
-        // against: the match still finishes, ratings stay as they were.
-        const rated = teams.length >= 2;
+        // against, and an unrated match (a custom lobby's) moves no rating: the match still
+        // finishes, ratings stay as they were.
+        const rated = match.rated && teams.length >= 2;
         const after = rated
           ? rate(
               teams.map((members) => members.map((p) => ({ mu: p.muBefore, sigma: p.sigmaBefore }))),

@@ -30,6 +30,7 @@ export class LobbyFeatureSet {
       logger,
       // A feature's slot holds what its own open() returned.
       states: <S>(feature: LobbyFeature<S, AccountEventKind>) => this.statesOf(room, this.slotOf(feature)) as Iterable<S>,
+      clients: () => this.liveClients(room),
       stateOf: <S>(feature: LobbyFeature<S, AccountEventKind>, client: LobbyClient) => client.userData?.features[this.slotOf(feature)] as S | undefined,
     };
     this.features = list(context);
@@ -96,8 +97,12 @@ export class LobbyFeatureSet {
   }
 
   private *statesOf(room: FeatureRoom, slot: number): Iterable<unknown> {
+    for (const client of this.liveClients(room)) yield client.userData!.features[slot];
+  }
+
+  private *liveClients(room: FeatureRoom): Iterable<LobbyClient> {
     for (const client of room.clients) {
-      if (client.userData && !closedByServer(client)) yield client.userData.features[slot];
+      if (client.userData && !closedByServer(client)) yield client;
     }
   }
 }

@@ -30,6 +30,8 @@ export interface LobbyRoomContext {
    * (joining or joined; a held seat is not in the room until it reconnects).
    */
   states<S>(feature: LobbyFeature<S, AccountEventKind>): Iterable<S>;
+  /** The room's connections that are not being closed by the server. */
+  clients(): Iterable<LobbyClient>;
   /** The feature's state of one connection; undefined before its join opened it. */
   stateOf<S>(feature: LobbyFeature<S, AccountEventKind>, client: LobbyClient): S | undefined;
 }

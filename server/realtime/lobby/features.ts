@@ -9,6 +9,8 @@ import type { PartyCodesService } from "../../modules/parties/party-codes.servic
 import type { PartyJoinRequestsService } from "../../modules/parties/party-join-requests.service";
 import type { SpectatingService } from "../../modules/matches/spectating.service";
 import type { PresenceService } from "../../modules/presence/presence.service";
+import type { GameLobbiesService } from "../../modules/game-lobbies/game-lobbies.service";
+import { GameLobbiesFeature, type GameLobbiesFeatureDeps } from "./game-lobbies/game-lobbies.feature";
 import { ChatFeature, type ChatFeatureDeps } from "./chat/chat.feature";
 import type { LobbyFeatureList } from "./feature";
 import { PartiesFeature, type PartiesFeatureDeps } from "./parties/parties.feature";
@@ -24,6 +26,9 @@ export interface LobbyFeatureDeps {
   partyJoins: PartyJoinRequestsService;
   spectating: SpectatingService;
   matchmaking: MatchmakingService;
+  gameLobbies: GameLobbiesService;
+  /** The Presence channel of a game lobby's browser listing (see backplane/presence-game-lobby-listings.ts). */
+  gameLobbyListingChannel: (lobbyId: string) => string;
   /** chat.join budgets (CHAT_JOIN_BURST, CHAT_JOINS_PER_SECOND, CHAT_JOINS_PER_ACCOUNT_PER_MINUTE). */
   chatJoins: { burst: number; perSecond: number; perAccountPerMinute: number };
   limiterStore: LimiterStore;
@@ -51,12 +56,14 @@ export function lobbyFeatures(d: LobbyFeatureDeps): LobbyFeatureList {
     topicChannel: d.chatTopicChannel,
   };
   const partiesDeps: PartiesFeatureDeps = { parties, partyCodes, partyJoins, spectating, matchmaking, presence, logger };
+  const gameLobbiesDeps: GameLobbiesFeatureDeps = { gameLobbies: d.gameLobbies, presence, listingChannel: d.gameLobbyListingChannel, logger };
   return (room) => {
     const roomChat = new ChatFeature(chatDeps, room);
     return [
       social,
       roomChat,
       new PartiesFeature(partiesDeps, roomChat),
+      new GameLobbiesFeature(gameLobbiesDeps, room),
     ];
   };
 }

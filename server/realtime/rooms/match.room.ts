@@ -39,6 +39,8 @@ export interface MatchRoomOptions {
   teams: { accountId: string; username: string }[][];
   /** Epoch ms on the injected clock. */
   deadline: number;
+  /** A custom game lobby's settings for the game (matchmade: {}). The race game reads none. */
+  settings: Record<string, string | number | boolean>;
 }
 
 /** The seat reservation's auth: who the seat is for. */
