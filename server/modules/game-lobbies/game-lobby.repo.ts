@@ -119,7 +119,8 @@ export class GameLobbyRepo {
       });
       return true;
     } catch (err) {
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002" && String(err.meta?.target ?? err.message).includes("code")) return false;
+      // Which unique key failed is not reported alike by every driver adapter: ask the table.
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002" && (await this.lobbyOfCode(lobby.code)) !== null) return false;
       throw err;
     }
   }

@@ -151,9 +151,10 @@ test("private lobbies are found only by code; passwords are checked and failed j
   const joined = await ok<GameLobbyView>(friendly, M.GameLobbyJoin, { code: lobby.code.replace("-", "").toLowerCase(), password: "open-sesame" });
   expect(joined.members.map((m) => m.id)).toEqual([host.account.id, friendly.account.id]);
 
-  // Guessing: FAILED_JOINS wrong answers (codes or passwords), then even the right one waits.
+  // Guessing: FAILED_JOINS wrong answers (codes or passwords) are answered; past them, even the right one waits.
   for (let i = 0; i < FAILED_JOINS - 1; i++) expect(await refusedCode(guesser, M.GameLobbyJoin, { code: "ZZZZ-ZZZZ" })).toBe(ErrorCode.GameLobbyNotFound);
   expect(await refusedCode(guesser, M.GameLobbyJoin, { code: lobby.code, password: "wrong" })).toBe(ErrorCode.GameLobbyPasswordWrong);
+  expect(await refusedCode(guesser, M.GameLobbyJoin, { code: lobby.code, password: "wrong again" })).toBe(ErrorCode.RateLimited);
   expect(await refusedCode(guesser, M.GameLobbyJoin, { code: lobby.code, password: "open-sesame" })).toBe(ErrorCode.RateLimited);
 
   // Removing the password and going public lists it.
