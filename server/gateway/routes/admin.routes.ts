@@ -44,6 +44,7 @@ export interface LiveRoom {
 }
 
 const AccountParams = z.object({ id: z.uuid() });
+const LobbyParams = z.object({ lobbyId: z.uuid() });
 const AdminGameLobbyQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(100) });
 const MessageParams = z.object({ messageId: z.string().regex(/^\d{1,19}$/, "must be a message id") });
 const ReportParams = z.object({ reportId: z.uuid() });
@@ -110,8 +111,8 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
     res.json({ items: await deps.gameLobbies.listAll(q.limit) });
   });
 
-  router.post("/lobbies/:id/close", moderator, validateBody(ReasonRequestSchema), async (req, res) => {
-    await admin.closeGameLobby(operatorOf(res), parseParams(AccountParams, req).id, bodyOf(ReasonRequestSchema, req.body).reason);
+  router.post("/lobbies/:lobbyId/close", moderator, validateBody(ReasonRequestSchema), async (req, res) => {
+    await admin.closeGameLobby(operatorOf(res), parseParams(LobbyParams, req).lobbyId, bodyOf(ReasonRequestSchema, req.body).reason);
     res.json({ ok: true });
   });
 

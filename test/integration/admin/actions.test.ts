@@ -1,5 +1,7 @@
 import { CloseCode } from "../../../shared/codes";
-import { LobbyServerMessage } from "../../../shared/schemas/lobby";
+import { LobbyClientMessage, LobbyServerMessage } from "../../../shared/schemas/lobby";
+import type { GameLobbyUpdateMessage, GameLobbyView } from "../../../shared/schemas/game-lobby";
+import { ok } from "../../helpers/factories";
 import type { ChatDeletedMessage } from "../../../shared/schemas/chat";
 import { ManualClock } from "../../../server/lib/clock";
 import { registerAccount } from "../../helpers/accounts";
@@ -157,6 +159,24 @@ describe("moderator actions on a live server", () => {
     const rooms = await api.get("/admin/api/rooms", { token: ops.viewer });
     expect((rooms.body as { lobbies: { roomId: string }[] }).lobbies.map((l) => l.roomId)).toContain(conn.room.roomId);
     await leave(conn);
+  });
+
+  test("operators list every game lobby (private too) and close one: its players are told, the audit says who", async () => {
+    const [hostAccount, guestAccount] = [await newAccount(t.url), await newAccount(t.url)];
+    const [host, guest] = [await connect(hostAccount), await connect(guestAccount)];
+    const lobby = await ok<GameLobbyView>(host, LobbyClientMessage.GameLobbyCreate, { name: "Secret scrim", mode: "duel", region: "eu", visibility: "private" });
+    await ok(guest, LobbyClientMessage.GameLobbyJoin, { code: lobby.code });
+    const listed = await api.get("/admin/api/lobbies", { token: ops.viewer });
+    expect((listed.body as { items: { id: string; visibility: string; players: number }[] }).items.find((l) => l.id === lobby.id)).toMatchObject({ visibility: "private", players: 2 });
+
+    const mark = guest.log.mark;
+    const res = await api.post(`/admin/api/lobbies/${lobby.id}/close`, { reason: "offensive name" }, { token: ops.moderator });
+    expect(res.status).toBe(200);
+    const gone = await guest.log.waitFor<GameLobbyUpdateMessage>(LobbyServerMessage.GameLobbyUpdate, (u) => u.lobby === null, mark);
+    expect(gone.reason).toBe("closed");
+    expect(failure(await api.post(`/admin/api/lobbies/${lobby.id}/close`, { reason: "again" }, { token: ops.moderator }))).toEqual([404, "game_lobby_not_found"]);
+    expect((await auditFor(api, ops.viewer, lobby.id)).map((a) => [a.action, a.targetType, a.reason])).toEqual([["close_game_lobby", "game_lobby", "offensive name"]]);
+    await leave(host, guest);
   });
 
   test("a player token is refused on admin routes (403)", async () => {

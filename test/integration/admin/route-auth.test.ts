@@ -29,6 +29,8 @@ beforeAll(async () => {
   const reports = await api.get("/admin/api/reports?status=open", { token: ops.viewer });
   params.id = target.id;
   params.messageId = sent.id;
+  const lobby = await t.server.services.gameLobbies.create({ accountId: target.id, username: target.username }, { name: "Route test lobby", mode: "duel", region: "eu" });
+  params.lobbyId = lobby.id;
   params.reportId = (reports.body as { items: { id: string }[] }).items[0]!.id;
 });
 
@@ -70,6 +72,7 @@ test("the router has the documented routes, and every route but login has a role
   expect(all.filter((r) => r.requiredRole === "moderator").map((r) => r.path).sort()).toEqual(
     [
       "/chat/messages/:messageId/delete",
+      "/lobbies/:lobbyId/close",
       "/players/:id/ban",
       "/players/:id/kick",
       "/players/:id/mute",
