@@ -12,5 +12,6 @@ export * from "./schemas/chat";
 export * from "./schemas/party";
 export * from "./schemas/matchmaking";
 export * from "./schemas/match";
+export * from "./schemas/game-lobby";
 export * from "./schemas/admin";
 export * from "./schemas/operations";

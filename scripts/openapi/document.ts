@@ -82,6 +82,7 @@ export const tags = [
     description: "Chat history, unread direct messages and reports (live chat is on the lobby connection)",
   },
   { name: "matches", description: "Match history and ratings" },
+  { name: "lobbies", description: "Custom game lobbies: the lobby browser" },
   {
     name: "admin",
     description: "The operator API behind the console at /admin (operator tokens only)",

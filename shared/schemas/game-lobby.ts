@@ -120,6 +120,7 @@ export type GameLobbySummary = z.infer<typeof GameLobbySummarySchema>;
 /** A lobby as operators list it (private ones too). */
 export const AdminGameLobbySchema = GameLobbySummarySchema.extend({ visibility: GameLobbyVisibilitySchema }).meta({ id: "AdminGameLobby" });
 export type AdminGameLobby = z.infer<typeof AdminGameLobbySchema>;
+export const AdminGameLobbyQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(100) });
 export const AdminGameLobbyListResponseSchema = z.object({ items: z.array(AdminGameLobbySchema) }).meta({ id: "AdminGameLobbyListResponse" });
 
 const boolParam = z.enum(["true", "false"]).transform((v) => v === "true");

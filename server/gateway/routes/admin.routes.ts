@@ -17,6 +17,7 @@ import {
 } from "../../../shared/schemas/admin";
 import type { Limiter } from "../../lib/rate-limit/limiter";
 import type { AdminService } from "../../modules/admin/admin.service";
+import { AdminGameLobbyQuerySchema } from "../../../shared/schemas/game-lobby";
 import type { GameLobbiesService } from "../../modules/game-lobbies/game-lobbies.service";
 import type { AuthService } from "../../modules/auth/auth.service";
 import { operatorOf, requireOperator } from "../middleware/admin-auth";
@@ -45,7 +46,6 @@ export interface LiveRoom {
 
 const AccountParams = z.object({ id: z.uuid() });
 const LobbyParams = z.object({ lobbyId: z.uuid() });
-const AdminGameLobbyQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(100) });
 const MessageParams = z.object({ messageId: z.string().regex(/^\d{1,19}$/, "must be a message id") });
 const ReportParams = z.object({ reportId: z.uuid() });
 
