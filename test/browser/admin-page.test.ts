@@ -148,9 +148,12 @@ test("an operator logs in, watches a player come online, finds and bans them: th
   await page.locator("#process-table tbody tr").first().waitFor();
   await shot("admin-overview.png");
 
-  // Rooms & queues lists the lobby room the player sits in.
+  // Rooms & queues lists the lobby room the player sits in, and the custom game lobby they host (private: listed for operators only).
+  await conn.room.request("gameLobby.create", { name: "Ops <b>check</b> lobby", mode: "duel", region: "eu", visibility: "private" });
   await page.click('#nav a[data-view="rooms"]');
   await page.locator("#lobby-table tbody tr").first().waitFor();
+  await page.locator("#game-lobby-table tbody tr", { hasText: "Ops <b>check</b> lobby" }).waitFor();
+  await expect(page.locator("#game-lobby-table tbody tr", { hasText: "Ops <b>check</b> lobby" }).textContent()).resolves.toContain("private");
   await expect(page.locator("#main").getAttribute("data-view")).resolves.toBe("rooms");
 
   await page.click('#nav a[data-view="players"]');

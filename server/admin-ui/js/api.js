@@ -131,6 +131,10 @@ export const playerAction = (id, action, body) => call("POST", `/admin/api/playe
 /** @returns {Promise<AdminRooms>} */
 export const getRooms = () => call("GET", "/admin/api/rooms");
 
+/** @typedef {Infer<typeof import("../../../shared/schemas/game-lobby").AdminGameLobbyListResponseSchema>} AdminGameLobbies */
+/** @returns {Promise<AdminGameLobbies>} Custom game lobbies, private ones too. */
+export const getGameLobbies = () => call("GET", "/admin/api/lobbies");
+
 /**
  * @param {string} channelId
  * @returns {Promise<AdminChatFeed>}

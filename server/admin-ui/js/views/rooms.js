@@ -1,5 +1,5 @@
-// #/rooms: lobby rooms per process, parties, matches in progress, queues; live.
-import { getOverview, getRooms } from "../api.js";
+// #/rooms: lobby rooms per process, parties, custom game lobbies, matches in progress, queues; live.
+import { getGameLobbies, getOverview, getRooms } from "../api.js";
 import { append, clear, el, section } from "../dom.js";
 import { fmtValue } from "../format.js";
 import { currentView, every } from "../lifecycle.js";
@@ -14,7 +14,7 @@ export function roomsView(main) {
   const body = el("div", { id: "rooms" }, el("p", { className: "muted" }, "Loading…"));
   append(main, el("h1", null, "Rooms & queues"), el("p", { className: "muted" }, "Live: refreshes every 2 seconds."), body);
   every(async () => {
-    const [rooms, overview] = await Promise.all([getRooms(), getOverview()]);
+    const [rooms, overview, gameLobbies] = await Promise.all([getRooms(), getOverview(), getGameLobbies()]);
     if (!view.alive()) return;
     const queues = overview.queues.queues;
     const win = overview.queues.window;
@@ -23,6 +23,21 @@ export function roomsView(main) {
       body,
       section("Lobby rooms", table(rooms.lobbies, [["roomId", "Room"], ["processId", "Process"], ["clients", "Clients"]], { id: "lobby-table", empty: "No lobby rooms." })),
       section("Parties", table(rooms.parties, [["id", "Party"], ["leader", "Leader"], [(p) => names(p.members), "Members"]], { id: "party-table", empty: "No parties." })),
+      section(
+        "Game lobbies",
+        table(
+          gameLobbies.items,
+          [
+            ["name", "Name"],
+            ["mode", "Mode"],
+            ["region", "Region"],
+            [(l) => l.host.username, "Host"],
+            [(l) => `${l.players}/${l.maxPlayers}`, "Players"],
+            [(l) => `${l.visibility}${l.hasPassword ? ", password" : ""}`, "Access"],
+          ],
+          { id: "game-lobby-table", empty: "No game lobbies." },
+        ),
+      ),
       section(
         "Matches",
         table(
