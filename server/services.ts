@@ -219,6 +219,7 @@ export function createServices(i: ServiceInputs): Services {
     hasher: admittedHasher(hasher, (operation) => loginAdmission.run(operation)),
     bus,
     listings: i.gameLobbyListings,
+    presence,
     creates: i.limiterStore.create({ name: "game_lobby_create", points: config.gameLobbies.createsPerMinute, durationSeconds: 60 }),
     failedJoins: i.limiterStore.create({ name: "game_lobby_failed_join", points: config.gameLobbies.failedJoinsPerMinute, durationSeconds: 60 }),
     cursors,

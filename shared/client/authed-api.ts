@@ -23,6 +23,7 @@ const AUTHED = [
   "matchHistory",
   "ratings",
   "playerRatings",
+  "gameLobbies",
 ] as const satisfies readonly (keyof LobbyHttpClient)[];
 
 type Authed = (typeof AUTHED)[number];

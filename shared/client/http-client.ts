@@ -9,6 +9,7 @@ import type {
 } from "../schemas/chat";
 import type { ErrorBody } from "../schemas/common";
 import type { MatchHistoryResponse, RatingsResponse } from "../schemas/match";
+import type { GameLobbyListResponse } from "../schemas/game-lobby";
 import type { MarkReadBody, NotificationListResponse } from "../schemas/notifications";
 import type { BlockListResponse, FriendListResponse, FriendListState, FriendRequestResult } from "../schemas/social";
 
@@ -235,6 +236,11 @@ export class LobbyHttpClient {
   /** Any player's ratings (public, like a ladder). */
   playerRatings(accessToken: string, accountId: string): Promise<RatingsResponse> {
     return this.request("GET", `/players/${encodeURIComponent(accountId)}/ratings`, { accessToken });
+  }
+
+  /** The lobby browser: public custom game lobbies, newest first (`cursor` = the previous page's `nextCursor`). */
+  gameLobbies(accessToken: string, query: { mode?: string; region?: string; hasRoom?: boolean; q?: string; limit?: number; cursor?: string } = {}): Promise<GameLobbyListResponse> {
+    return this.request("GET", `/lobbies${queryString(query)}`, { accessToken });
   }
 
   /** Any JSON route; throws LobbyApiError on a non-2xx answer. Retries 503 server_busy (see BusyRetryOptions). */

@@ -29,11 +29,27 @@ export const PartyActivitySchema = z.object({
 });
 export type PartyActivity = z.infer<typeof PartyActivitySchema>;
 
+/**
+ * Seated in a custom game lobby. A public lobby without a password shows its id and name, and is
+ * joinable (gameLobby.join by id) while it has room; a private or password lobby shows neither.
+ */
+export const GameLobbyActivitySchema = z.object({
+  kind: z.literal("gameLobby"),
+  lobbyId: z.string().optional(),
+  name: z.string().optional(),
+  mode: z.string(),
+  size: z.number().int(),
+  maxSize: z.number().int(),
+  joinable: z.boolean(),
+});
+export type GameLobbyActivity = z.infer<typeof GameLobbyActivitySchema>;
+
 /** What the player is doing, set by the server as they move through the lobby. */
 export const ActivitySchema = z
   .discriminatedUnion("kind", [
     z.object({ kind: z.literal("lobby") }),
     PartyActivitySchema,
+    GameLobbyActivitySchema,
     z.object({ kind: z.literal("queue"), mode: z.string() }),
     z.object({ kind: z.literal("match"), mode: z.string(), matchId: z.string(), joinable: z.boolean() }),
   ])

@@ -22,9 +22,10 @@ import { rateLimitedError, type Limiter } from "../../lib/rate-limit/limiter";
 import type { PasswordHasher } from "../auth/password-hasher";
 import { deliver, type AccountEventBus } from "../events/account-events";
 import type { Identity } from "../identity";
+import type { GameLobbyActivity } from "../../../shared/schemas/presence";
 import type { FormedMatch, MatchHandoff } from "../matchmaking/matchmaking.service";
 import type { GameMode } from "../matchmaking/matchmaking-config";
-import { freeSlot, listingOf, seatIsFree, startProblem, summaryOf, viewOf } from "./game-lobby-rules";
+import { activityOf, freeSlot, listingOf, seatIsFree, startProblem, summaryOf, viewOf } from "./game-lobby-rules";
 import type { GameLobbyRepo, GameLobbyRow, GameLobbyTransaction } from "./game-lobby.repo";
 import { GameLobbyListCursorSchema, type GameLobbyListings } from "./game-lobby-listings";
 
@@ -50,6 +51,8 @@ export interface GameLobbiesServiceDeps {
   hasher: PasswordHasher;
   bus: AccountEventBus;
   listings: GameLobbyListings;
+  /** Friends see a seated player's lobby in their presence (announced only when it changed). */
+  presence: GameLobbyPresencePort;
   /** Lobby creations per account per minute. */
   creates: Limiter;
   /** Joins that fail (wrong code or password) per account per minute: guessing. */
@@ -58,6 +61,11 @@ export interface GameLobbiesServiceDeps {
   clock: Clock;
   logger: Logger;
   config: GameLobbiesConfig;
+}
+
+export interface GameLobbyPresencePort {
+  /** The player's lobby activity, or null once out of it (the lobby activity returns). */
+  setGameLobbyActivity(who: Identity, activity: GameLobbyActivity | null): Promise<void>;
 }
 
 type Departure = "left" | "kicked" | "closed" | "started";
@@ -269,7 +277,7 @@ export class GameLobbiesService {
       return { lobby: l, teams: seated };
     });
     const { lobby: started, teams } = out.result;
-    await this.publishGone(lobbyId, out.version + 1, started.members.map((m) => ({ accountId: m.accountId, reason: "started" })));
+    await this.publishGone(lobbyId, out.version + 1, started.members.map((m) => ({ accountId: m.accountId, username: m.username, reason: "started" as const })));
     await this.d.listings.changed(lobbyId, null);
     const match: FormedMatch = {
       id: matchId,
@@ -358,9 +366,9 @@ export class GameLobbiesService {
           await tx.setReady(staying[0]!.accountId, true);
         }
       }
-      return { leaving: leaving.map((m) => m.accountId), closed: staying.length === 0 || closeAll };
+      return { leaving: leaving.map((m) => ({ accountId: m.accountId, username: m.username })), closed: staying.length === 0 || closeAll };
     });
-    const gone = out.result.leaving.map((accountId) => ({ accountId, reason }));
+    const gone = out.result.leaving.map((m) => ({ ...m, reason }));
     if (out.result.closed) {
       await this.publishGone(lobbyId, out.version + 1, gone);
       await this.d.listings.changed(lobbyId, null);
@@ -375,7 +383,7 @@ export class GameLobbiesService {
     return out;
   }
 
-  private async publishCurrent(lobbyId: string, gone: { accountId: string; reason: Departure }[]): Promise<GameLobbyView> {
+  private async publishCurrent(lobbyId: string, gone: { accountId: string; username: string; reason: Departure }[]): Promise<GameLobbyView> {
     const lobby = await this.d.repo.load(lobbyId);
     if (!lobby) throw notFound();
     const view = viewOf(lobby);
@@ -383,11 +391,23 @@ export class GameLobbiesService {
     await Promise.all(lobby.members.map((m) => this.d.bus.publish(m.accountId, this.event(update, lobby.version))));
     await this.publishGone(lobbyId, lobby.version, gone);
     await this.d.listings.changed(lobbyId, listingOf(lobby));
+    const activity = activityOf(lobby);
+    await Promise.all(lobby.members.map((m) => this.showActivity({ accountId: m.accountId, username: m.username }, activity)));
     return view;
   }
 
-  private async publishGone(lobbyId: string, version: number, gone: { accountId: string; reason: Departure }[]): Promise<void> {
-    await Promise.all(gone.map(({ accountId, reason }) => this.d.bus.publish(accountId, this.event({ lobbyId, lobby: null, reason }, version))));
+  private async publishGone(lobbyId: string, version: number, gone: { accountId: string; username: string; reason: Departure }[]): Promise<void> {
+    await Promise.all(
+      gone.map(async ({ accountId, username, reason }) => {
+        await this.d.bus.publish(accountId, this.event({ lobbyId, lobby: null, reason }, version));
+        await this.showActivity({ accountId, username }, null);
+      }),
+    );
+  }
+
+  /** Presence is best effort here: the lobby change is stored and sent either way. */
+  private async showActivity(who: Identity, activity: GameLobbyActivity | null): Promise<void> {
+    await this.d.presence.setGameLobbyActivity(who, activity).catch((err) => this.d.logger.warn({ err, accountId: who.accountId }, "game lobby presence update failed"));
   }
 
   private event(update: GameLobbyUpdateMessage, version: number) {

@@ -1,5 +1,6 @@
 import { formatPartyCode } from "../../../shared/party-codes";
 import type { GameLobbySummary, GameLobbyView } from "../../../shared/schemas/game-lobby";
+import type { GameLobbyActivity } from "../../../shared/schemas/presence";
 import type { GameLobbyRow, GameLobbySummaryRow } from "./game-lobby.repo";
 
 /** The first free slot, team by team (a joiner's seat). */
@@ -72,4 +73,18 @@ export function listingOf(l: GameLobbyRow): GameLobbySummary | null {
     players: l.members.length,
     maxPlayers: l.teamCount * l.teamSize,
   });
+}
+
+/** What a seated player's friends see in their presence. */
+export function activityOf(l: GameLobbyRow): GameLobbyActivity {
+  const open = l.visibility === "public" && l.passwordHash === null;
+  const maxSize = l.teamCount * l.teamSize;
+  return {
+    kind: "gameLobby",
+    ...(open ? { lobbyId: l.id, name: l.name } : {}),
+    mode: l.mode,
+    size: l.members.length,
+    maxSize,
+    joinable: open && l.members.length < maxSize,
+  };
 }

@@ -6,7 +6,9 @@ export function visiblePresence(record: PresenceRecord, lastSeenAt: Date | null)
   if (record.connections === 0 || record.status === "invisible") {
     return lastSeenAt ? { status: "offline", lastSeenAt: lastSeenAt.toISOString() } : { status: "offline" };
   }
-  const activity = record.activity?.kind === "queue" || record.activity?.kind === "match" ? record.activity : (record.partyActivity ?? record.activity);
+  // A search, a match or a custom game lobby shows in place of the party.
+  const kind = record.activity?.kind;
+  const activity = kind === "queue" || kind === "match" || kind === "gameLobby" ? record.activity : (record.partyActivity ?? record.activity);
   return {
     status: record.status ?? "online",
     ...(activity ? { activity } : {}),

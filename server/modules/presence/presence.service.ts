@@ -1,4 +1,4 @@
-import type { Activity, ChosenStatus, FriendPresence, PartyActivity, PresenceSnapshotMessage, VisibleStatus } from "../../../shared/schemas/presence";
+import type { Activity, ChosenStatus, FriendPresence, GameLobbyActivity, PartyActivity, PresenceSnapshotMessage, VisibleStatus } from "../../../shared/schemas/presence";
 import { LobbyServerMessage } from "../../../shared/schemas/lobby";
 import type { Clock } from "../../lib/clock";
 import { forEachChunk } from "../../lib/chunked";
@@ -99,6 +99,19 @@ export class PresenceService {
   /** Server-side activity changes (party, queue, match) announce like any other change. */
   async setActivity(who: Identity, activity: Activity): Promise<void> {
     await this.d.store.update(who.accountId, { activity });
+    await this.announce(who);
+  }
+
+  /**
+   * The custom game lobby the player sits in as friends see it; null: out of it (back to the
+   * lobby, unless a search or match took its place meanwhile). Announced only if it changed.
+   */
+  async setGameLobbyActivity(who: Identity, activity: GameLobbyActivity | null): Promise<void> {
+    const before = (await this.d.store.read(who.accountId)).activity;
+    if (activity === null && before?.kind !== "gameLobby") return;
+    const next: Activity = activity ?? { kind: "lobby" };
+    if (sameJson(before ?? null, next)) return;
+    await this.d.store.update(who.accountId, { activity: next });
     await this.announce(who);
   }
 

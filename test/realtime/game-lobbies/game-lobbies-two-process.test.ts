@@ -1,4 +1,4 @@
-import type { GameLobbyListingMessage, GameLobbyStartReply, GameLobbySummary, GameLobbyUpdateMessage, GameLobbyView } from "../../../shared/schemas/game-lobby";
+import type { GameLobbyListingMessage, GameLobbyStartReply, GameLobbyUpdateMessage, GameLobbyView } from "../../../shared/schemas/game-lobby";
 import { LobbyClientMessage as M, LobbyServerMessage } from "../../../shared/schemas/lobby";
 import { newPlayer } from "../../helpers/factories";
 import { scorePoints, takeSeat } from "../../helpers/factories-match";
@@ -25,9 +25,10 @@ test("host on p1, joiner and browser on p2: listed, joined live, started into a 
   const region = freshRegion();
   const lobby = await ok<GameLobbyView>(host, M.GameLobbyCreate, { name: "Cross-process cup", mode: "duel", region });
 
-  // p2's HTTP lists what p1 created; p2's browser watches it.
-  const listed = await request(url("p2"), "GET", `/lobbies?region=${region}`, { token: browser.account.token });
-  expect((listed.body as { items: GameLobbySummary[] }).items.map((i) => i.id)).toEqual([lobby.id]);
+  // p2's HTTP lists what p1 created (through the SDK's browser call); p2's browser watches it.
+  const listed = await browser.account.client.api.gameLobbies({ region, hasRoom: true });
+  expect(listed.items.map((i) => i.id)).toEqual([lobby.id]);
+  expect((await request(url("p2"), "GET", `/lobbies?region=${region}&hasRoom=maybe`, { token: browser.account.token })).status).toBe(400);
   await ok(browser, M.GameLobbyWatch, { lobbyIds: [lobby.id] });
   const mark = browser.log.mark;
   const hostMark = host.log.mark;

@@ -6,7 +6,8 @@ import { scorePoints, takeSeat } from "../../helpers/factories-match";
 import { request } from "../../helpers/http";
 import { storedRating } from "../../helpers/matches";
 import { freshRegion, ok, PARTY_TEST_ENV, refusedCode } from "../../helpers/parties";
-import { leave } from "../../helpers/presence";
+import { befriend } from "../../helpers/factories";
+import { leave, presenceUpdate, updatesAbout } from "../../helpers/presence";
 import { startTestServer, type TestServer } from "../../helpers/test-server";
 import { until } from "../../helpers/until";
 
@@ -231,4 +232,39 @@ test("a lobby is at most one per player, and invalid joins leave nothing behind"
   await ok(conn, M.GameLobbyLeave);
   expect(await refusedCode(conn, M.GameLobbyLeave)).toBe(ErrorCode.NotInGameLobby);
   await leave(conn);
+});
+
+test("friends see the lobby in presence: joinable while public, passwordless and with room; private shows no name; leaving shows the lobby again", async () => {
+  const [host, friend, other] = await Promise.all([onlinePlayer(t.url), onlinePlayer(t.url), onlinePlayer(t.url)]);
+  await befriend(friend.account, host.account);
+  let mark = friend.log.mark;
+  const lobby = await create(host, { name: "Open doors", teamSize: 1 });
+  expect((await presenceUpdate(friend, host.account, (p) => p.activity?.kind === "gameLobby", mark)).activity).toEqual({
+    kind: "gameLobby",
+    lobbyId: lobby.id,
+    name: "Open doors",
+    mode: "duel",
+    size: 1,
+    maxSize: 2,
+    joinable: true,
+  });
+  await ok(other, M.GameLobbyJoin, { lobbyId: lobby.id });
+  expect((await presenceUpdate(friend, host.account, (p) => p.activity?.kind === "gameLobby" && p.activity.size === 2, mark)).activity).toMatchObject({ joinable: false });
+  mark = friend.log.mark;
+  await ok(other, M.GameLobbyReady, { ready: true });
+  await ok(host, M.GameLobbyConfigure, { visibility: "private" });
+  expect((await presenceUpdate(friend, host.account, (p) => p.activity?.kind === "gameLobby" && p.activity.name === undefined, mark)).activity).toEqual({
+    kind: "gameLobby",
+    mode: "duel",
+    size: 2,
+    maxSize: 2,
+    joinable: false,
+  });
+  // A ready flag changes nothing friends see: the only update since is the one for going private.
+  expect(updatesAbout(friend, host.account, mark)).toHaveLength(1);
+  mark = friend.log.mark;
+  await ok(host, M.GameLobbyLeave);
+  expect((await presenceUpdate(friend, host.account, (p) => p.activity?.kind !== "gameLobby", mark)).activity).toEqual({ kind: "lobby" });
+  await ok(other, M.GameLobbyLeave);
+  await leave(host, friend, other);
 });

@@ -18,6 +18,7 @@ function activityText(p: FriendPresence | undefined): string {
   if (a.kind === "party") return `in a party of ${a.size}/${a.maxSize}`;
   if (a.kind === "queue") return `searching ${a.mode}`;
   if (a.kind === "match") return `playing ${a.mode}`;
+  if (a.kind === "gameLobby") return `in ${a.name ? `the game lobby "${a.name}"` : "a private game lobby"} (${a.size}/${a.maxSize})`;
   return "in the lobby";
 }
 
