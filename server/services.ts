@@ -213,6 +213,8 @@ export function createServices(i: ServiceInputs): Services {
     matchmaking: {
       busyAny: async (ids) =>
         (await matchmakingRepo.activeMatchOfAny(ids)) !== null || (await Promise.all(ids.map((id) => matchmakingRepo.ticketOf(id)))).some((t) => t !== null),
+      // A backward edge like `queue` above: matchmaking is built below, called only once requests flow.
+      cancelMatch: (matchId, reason) => matchmaking.matchCancelled(matchId, [], reason),
     },
     ratings,
     handoff: i.matchHandoff,

@@ -38,9 +38,11 @@ export interface GameLobbiesConfig {
   joinDeadlineSeconds: number;
 }
 
-/** Whether players are busy elsewhere: searching, or in a match (a lobby cannot seat or start them). */
+/** What lobbies need of matchmaking: whether players are busy (searching, in a match), and calling off a match whose hand-off failed. */
 export interface MatchmakingStatePort {
   busyAny(accountIds: string[]): Promise<boolean>;
+  /** As for a matchmade match: its players get `match.cancelled` (not requeued: a lobby's players have no ticket). */
+  cancelMatch(matchId: string, reason: string): Promise<void>;
 }
 
 export interface GameLobbiesServiceDeps {
@@ -288,7 +290,13 @@ export class GameLobbiesService {
       deadline: this.d.clock.now() + this.d.config.joinDeadlineSeconds * 1000,
       settings: started.settings,
     };
-    await this.d.handoff.start(match);
+    try {
+      await this.d.handoff.start(match);
+    } catch (err) {
+      this.d.logger.error({ err, matchId }, "custom match hand-off failed; the match is called off");
+      await this.d.matchmaking.cancelMatch(matchId, "handoff_failed");
+      throw err;
+    }
     return { matchId };
   }
 
