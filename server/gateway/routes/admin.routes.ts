@@ -32,7 +32,7 @@ export interface AdminRoutesDeps {
   /** Shared with /auth/refresh: requests per IP on the login route (failed logins are throttled in AdminService). */
   loginLimiter: Limiter;
   /** Custom game lobbies, listed for operators (private ones too). */
-  gameLobbies: Pick<GameLobbiesService, "listAll">;
+  gameLobbies: Pick<GameLobbiesService, "browser">;
   /** Live rooms on every process (Colyseus' room listing); replaceable for tests of the router alone. */
   listRooms?: () => Promise<LiveRoom[]>;
 }
@@ -108,7 +108,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
 
   router.get("/lobbies", viewer, async (req, res) => {
     const q = parseQuery(AdminGameLobbyQuerySchema, req);
-    res.json({ items: await deps.gameLobbies.listAll(q.limit) });
+    res.json({ items: await deps.gameLobbies.browser.listAll(q.limit) });
   });
 
   router.post("/lobbies/:lobbyId/close", moderator, validateBody(ReasonRequestSchema), async (req, res) => {

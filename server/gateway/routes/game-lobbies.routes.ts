@@ -13,7 +13,7 @@ export function gameLobbiesRoutes({ auth, gameLobbies }: { auth: AuthService; ga
   const router = Router();
   router.use(requireAuth(auth));
   router.get("/", async (req, res) => {
-    res.json(await gameLobbies.list(authOf(res.locals).accountId, parseQuery(GameLobbyListQuerySchema, req)));
+    res.json(await gameLobbies.browser.list(authOf(res.locals).accountId, parseQuery(GameLobbyListQuerySchema, req)));
   });
   return router;
 }

@@ -2,16 +2,10 @@ import { normalizePartyCode } from "../../../shared/party-codes";
 import type {
   GameLobbyConfigureMessage,
   GameLobbyCreateMessage,
-  GameLobbyListQuery,
-  GameLobbyListResponse,
   GameLobbyStartReply,
-  GameLobbySummary,
-  AdminGameLobby,
-  GameLobbyUpdateMessage,
   GameLobbyView,
 } from "../../../shared/schemas/game-lobby";
 import { GameLobbyCreateMessageSchema } from "../../../shared/schemas/game-lobby";
-import { LobbyServerMessage } from "../../../shared/schemas/lobby";
 import type { Clock } from "../../lib/clock";
 import type { CursorCodec } from "../../lib/cursor";
 import { AppError, ErrorCode } from "../../lib/errors";
@@ -20,14 +14,16 @@ import type { Logger } from "../../lib/logger";
 import { randomJoinCode } from "../../lib/random-code";
 import { rateLimitedError, type Limiter } from "../../lib/rate-limit/limiter";
 import type { PasswordHasher } from "../auth/password-hasher";
-import { deliver, type AccountEventBus } from "../events/account-events";
+import type { AccountEventBus } from "../events/account-events";
 import type { Identity } from "../identity";
-import type { GameLobbyActivity } from "../../../shared/schemas/presence";
 import type { FormedMatch, MatchHandoff } from "../matchmaking/matchmaking.service";
 import type { GameMode } from "../matchmaking/matchmaking-config";
-import { activityOf, freeSlot, listingOf, seatIsFree, startProblem, summaryOf, viewOf } from "./game-lobby-rules";
+import { freeSlot, seatIsFree, startProblem, viewOf } from "./game-lobby-rules";
+import { alreadyInLobby, lobbyNotFound as notFound, notHost, notInLobby, notMember, playersBusy as busy, slotTaken } from "./game-lobby-errors";
+import { GameLobbyBrowser } from "./game-lobby-browser";
+import { GameLobbyPublisher, type Departure, type GameLobbyPresencePort, type Gone } from "./game-lobby-publisher";
 import type { GameLobbyRepo, GameLobbyRow, GameLobbyTransaction } from "./game-lobby.repo";
-import { GameLobbyListCursorSchema, type GameLobbyListings } from "./game-lobby-listings";
+import type { GameLobbyListings } from "./game-lobby-listings";
 
 export interface GameLobbiesConfig {
   modes: GameMode[];
@@ -65,12 +61,6 @@ export interface GameLobbiesServiceDeps {
   config: GameLobbiesConfig;
 }
 
-export interface GameLobbyPresencePort {
-  /** The player's lobby activity, or null once out of it (the lobby activity returns). */
-  setGameLobbyActivity(who: Identity, activity: GameLobbyActivity | null): Promise<void>;
-}
-
-type Departure = "left" | "kicked" | "closed" | "started";
 
 /**
  * Custom game lobbies: a host creates one (listed in the browser when public, joined by code
@@ -81,9 +71,14 @@ type Departure = "left" | "kicked" | "closed" | "started";
  */
 export class GameLobbiesService {
   private readonly modes: Map<string, GameMode>;
+  private readonly publisher: GameLobbyPublisher;
+  /** The lobby browser's reads (GET /lobbies, gameLobby.watch, operators). */
+  readonly browser: GameLobbyBrowser;
 
   constructor(private readonly d: GameLobbiesServiceDeps) {
     this.modes = new Map(d.config.modes.map((m) => [m.id, m]));
+    this.publisher = new GameLobbyPublisher(d.bus, d.listings, d.presence, d.logger);
+    this.browser = new GameLobbyBrowser(d.repo, d.cursors);
   }
 
   /** The player's lobby, if any (their join snapshot, which read `lobbyId`: no read when null). */
@@ -279,8 +274,7 @@ export class GameLobbiesService {
       return { lobby: l, teams: seated };
     });
     const { lobby: started, teams } = out.result;
-    await this.publishGone(lobbyId, out.version + 1, started.members.map((m) => ({ accountId: m.accountId, username: m.username, reason: "started" as const })));
-    await this.d.listings.changed(lobbyId, null);
+    await this.publisher.closed(lobbyId, out.version + 1, started.members.map((m) => ({ accountId: m.accountId, username: m.username, reason: "started" as const })));
     const match: FormedMatch = {
       id: matchId,
       mode: this.modes.get(started.mode) ?? { id: started.mode, teamSize: started.teamSize, teamCount: started.teamCount },
@@ -306,38 +300,6 @@ export class GameLobbiesService {
     if (!lobby) return false;
     await this.remove(lobbyId, lobby.members.map((m) => m.accountId), "closed", () => undefined, true);
     return true;
-  }
-
-  /** The browser: public lobbies, newest first, those with a block between the viewer and the host left out. */
-  async list(viewerId: string | undefined, q: GameLobbyListQuery, includePrivate = false): Promise<GameLobbyListResponse> {
-    const after = q.cursor ? this.d.cursors.decode(q.cursor, GameLobbyListCursorSchema) : undefined;
-    const rows = await this.d.repo.list({
-      mode: q.mode,
-      region: q.region,
-      hasRoom: q.hasRoom,
-      q: q.q,
-      viewerId,
-      includePrivate,
-      after: after ? { createdAt: new Date(after.t), id: after.id } : undefined,
-      limit: q.limit + 1,
-    });
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(summaryOf),
-      ...(rows.length > q.limit && last ? { nextCursor: this.d.cursors.encode({ t: last.createdAt.getTime(), id: last.id }) } : {}),
-    };
-  }
-
-  /** The browser's watched lobbies that it lists now (public, no block with the host). */
-  async listed(viewerId: string, lobbyIds: string[]): Promise<GameLobbySummary[]> {
-    if (lobbyIds.length === 0) return [];
-    return (await this.d.repo.list({ ids: lobbyIds, viewerId, limit: lobbyIds.length })).map(summaryOf);
-  }
-
-  /** Operators: every lobby, private ones too, newest first. */
-  async listAll(limit: number): Promise<AdminGameLobby[]> {
-    return (await this.d.repo.list({ includePrivate: true, limit })).map((r) => ({ ...summaryOf(r), visibility: r.visibility }));
   }
 
   private async byCode(typed: string): Promise<string | null> {
@@ -378,8 +340,7 @@ export class GameLobbiesService {
     });
     const gone = out.result.leaving.map((m) => ({ ...m, reason }));
     if (out.result.closed) {
-      await this.publishGone(lobbyId, out.version + 1, gone);
-      await this.d.listings.changed(lobbyId, null);
+      await this.publisher.closed(lobbyId, out.version + 1, gone);
     } else {
       await this.publishCurrent(lobbyId, gone);
     }
@@ -391,35 +352,10 @@ export class GameLobbiesService {
     return out;
   }
 
-  private async publishCurrent(lobbyId: string, gone: { accountId: string; username: string; reason: Departure }[]): Promise<GameLobbyView> {
+  private async publishCurrent(lobbyId: string, gone: Gone[]): Promise<GameLobbyView> {
     const lobby = await this.d.repo.load(lobbyId);
     if (!lobby) throw notFound();
-    const view = viewOf(lobby);
-    const update: GameLobbyUpdateMessage = { lobbyId, lobby: view };
-    await Promise.all(lobby.members.map((m) => this.d.bus.publish(m.accountId, this.event(update, lobby.version))));
-    await this.publishGone(lobbyId, lobby.version, gone);
-    await this.d.listings.changed(lobbyId, listingOf(lobby));
-    const activity = activityOf(lobby);
-    await Promise.all(lobby.members.map((m) => this.showActivity({ accountId: m.accountId, username: m.username }, activity)));
-    return view;
-  }
-
-  private async publishGone(lobbyId: string, version: number, gone: { accountId: string; username: string; reason: Departure }[]): Promise<void> {
-    await Promise.all(
-      gone.map(async ({ accountId, username, reason }) => {
-        await this.d.bus.publish(accountId, this.event({ lobbyId, lobby: null, reason }, version));
-        await this.showActivity({ accountId, username }, null);
-      }),
-    );
-  }
-
-  /** Presence is best effort here: the lobby change is stored and sent either way. */
-  private async showActivity(who: Identity, activity: GameLobbyActivity | null): Promise<void> {
-    await this.d.presence.setGameLobbyActivity(who, activity).catch((err) => this.d.logger.warn({ err, accountId: who.accountId }, "game lobby presence update failed"));
-  }
-
-  private event(update: GameLobbyUpdateMessage, version: number) {
-    return deliver(LobbyServerMessage.GameLobbyUpdate, update, { key: `gameLobby:${update.lobbyId}`, version });
+    return this.publisher.current(lobby, gone);
   }
 
   private async mine(who: Identity): Promise<string> {
@@ -432,11 +368,3 @@ export class GameLobbiesService {
     return new Date(this.d.clock.now());
   }
 }
-
-const notFound = () => new AppError(ErrorCode.GameLobbyNotFound, "No such lobby (or it cannot be joined).");
-const notInLobby = () => new AppError(ErrorCode.NotInGameLobby, "You are not in a game lobby.");
-const alreadyInLobby = () => new AppError(ErrorCode.AlreadyInGameLobby, "You are already in a game lobby: leave it first.");
-const notHost = () => new AppError(ErrorCode.NotGameLobbyHost, "Only the lobby's host can do that.");
-const notMember = () => new AppError(ErrorCode.NotGameLobbyMember, "That player is not in your lobby.");
-const slotTaken = () => new AppError(ErrorCode.GameLobbySlotTaken, "That slot is taken or does not exist.");
-const busy = () => new AppError(ErrorCode.InMatch, "A player is searching or in a match.");

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "../../db/database";
 import { Prisma } from "../../db/generated/client";
+import { WriteTracker } from "../../db/write-tracker";
 import type { GameLobbySettings } from "../../../shared/schemas/game-lobby";
 
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
@@ -188,12 +189,9 @@ export class GameLobbyRepo {
       const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM game_lobbies WHERE id = ${lobbyId}::uuid FOR NO KEY UPDATE`;
       if (locked.length === 0) return null;
       const lobby = (await readLobby(tx, lobbyId))!;
-      let wrote = false;
+      const writes = new WriteTracker();
+      const w = writes.track;
       let gone = false;
-      const w = <A extends unknown[]>(op: (...a: A) => Promise<unknown>) => async (...a: A) => {
-        wrote = true;
-        await op(...a);
-      };
       const result = await fn({
         lobby,
         seat: w((accountId: string, team: number, slot: number, joinedAt: Date) => tx.gameLobbyMember.create({ data: { lobbyId, accountId, team, slot, joinedAt } })),
@@ -234,7 +232,7 @@ export class GameLobbyRepo {
           });
         },
       });
-      if (gone || !wrote) return { result, version: lobby.version };
+      if (gone || !writes.wrote) return { result, version: lobby.version };
       const bumped = await tx.gameLobby.update({ where: { id: lobbyId }, data: { version: { increment: 1 } }, select: { version: true } });
       return { result, version: bumped.version };
     });

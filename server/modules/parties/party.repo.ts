@@ -2,6 +2,7 @@ import type { PrismaClient } from "../../db/database";
 import { Prisma } from "../../db/generated/client";
 import { preparedAs } from "../../db/prepared-statements";
 import type { SqlRunner } from "../../db/sql-runner";
+import { WriteTracker } from "../../db/write-tracker";
 import { findUsernames } from "../accounts/usernames.repo";
 import type { JoinPolicy } from "../../../shared/schemas/presence";
 
@@ -165,12 +166,9 @@ export class PartyRepo {
       const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id::text AS id FROM parties WHERE id = ${partyId}::uuid FOR NO KEY UPDATE`;
       if (locked.length === 0) return null;
       const party = (await readParty(tx, partyId, now))!;
-      let wrote = false;
+      const writes = new WriteTracker();
+      const w = writes.track;
       let gone = false;
-      const w = <A extends unknown[]>(op: (...a: A) => Promise<unknown>) => async (...a: A) => {
-        wrote = true;
-        await op(...a);
-      };
       const result = await fn({
         party,
         addMember: w((accountId: string, joinedAt: Date) => tx.partyMember.create({ data: { partyId, accountId, joinedAt } })),
@@ -197,7 +195,7 @@ export class PartyRepo {
           // A taken code is a conflict on the primary key: checked first (a failed insert would
           // abort the transaction), under the party's lock; the unique key still guards a race.
           if (await tx.partyJoinCode.findUnique({ where: { code }, select: { code: true } })) return false;
-          wrote = true;
+          writes.wrote = true;
           await tx.partyJoinCode.deleteMany({ where: { partyId } });
           await tx.partyJoinCode.create({ data: { code, partyId, createdBy, createdAt, expiresAt } });
           return true;
@@ -209,7 +207,7 @@ export class PartyRepo {
           await tx.party.delete({ where: { id: partyId } });
         },
       });
-      if (gone || !wrote) return { result, version: party.version };
+      if (gone || !writes.wrote) return { result, version: party.version };
       const bumped = await tx.party.update({ where: { id: partyId }, data: { version: { increment: 1 } }, select: { version: true } });
       return { result, version: bumped.version };
     });

@@ -194,7 +194,7 @@ test("a lobby player cannot queue, a searching player cannot take a seat; leavin
   const second = await connect(host.account);
   expect((await second.log.waitFor<GameLobbySnapshotMessage>(LobbyServerMessage.GameLobbySnapshot)).lobby?.id).toBe(lobby.id);
   await leave(host, second);
-  await until(async () => (await t.server.services.gameLobbies.list(undefined, { limit: 50 })).items.every((i) => i.id !== lobby.id));
+  await until(async () => (await t.server.services.gameLobbies.browser.list(undefined, { limit: 50 })).items.every((i) => i.id !== lobby.id));
   await leave(queued);
 });
 

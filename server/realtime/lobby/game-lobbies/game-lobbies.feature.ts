@@ -78,7 +78,7 @@ export class GameLobbiesFeature implements LobbyFeature<GameLobbyConnection> {
     const ids = new Set(lobbyIds);
     state.watching = ids.size > 0 ? ids : undefined;
     await Promise.all([...ids].map((id) => this.listings.add(id)));
-    return { lobbies: await this.d.gameLobbies.listed(whoOf(client).accountId, [...ids]) };
+    return { lobbies: await this.d.gameLobbies.browser.listed(whoOf(client).accountId, [...ids]) };
   }
 
   private unwatch(state: GameLobbyConnection): void {
