@@ -3,6 +3,7 @@ import type { Session } from "./session";
 import { announce, byId } from "./dom";
 import { ChatView } from "./views/chat";
 import { FriendsView } from "./views/friends";
+import { GameLobbiesView } from "./views/game-lobbies";
 import { HistoryView } from "./views/history";
 import { MatchView } from "./views/match";
 import { NotificationsView } from "./views/notifications";
@@ -19,6 +20,7 @@ export class App {
   readonly party: PartyView;
   readonly notifications: NotificationsView;
   readonly history: HistoryView;
+  readonly gameLobbies: GameLobbiesView;
 
   constructor(readonly session: Session) {
     this.lobby = new Lobby(session);
@@ -30,6 +32,7 @@ export class App {
     this.party = new PartyView(this);
     this.notifications = new NotificationsView(this);
     this.history = new HistoryView(this);
+    this.gameLobbies = new GameLobbiesView(this);
     let wasDown = false;
     this.lobby.onState = (state, detail) => {
       const banner = byId("conn-banner");
