@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import type { Database } from "../../server/db/database";
+import { MatchmakingRepo } from "../../server/modules/matchmaking/matchmaking.repo";
 import { GameLobbyRepo, type NewGameLobby } from "../../server/modules/game-lobbies/game-lobby.repo";
 import { createAccount, DATABASE_STORES, type StoreUnderTest } from "./database-stores";
 
@@ -153,5 +154,8 @@ describe.each(DATABASE_STORES)("GameLobbyRepo on %s", (_name, open) => {
       [guest.id, 1, 30],
     ]);
     expect(await repo.load(lobby.id)).toBeNull();
+    // Called off before it started: nobody has a ticket to go back to, so both are "unticketed".
+    const out = await new MatchmakingRepo(db.prisma).cancelPending(matchId, [], NOW, "join_deadline");
+    expect({ ...out, unticketed: [...out!.unticketed].sort() }).toEqual({ requeued: [], dropped: [], unticketed: [host.id, guest.id].sort() });
   });
 });

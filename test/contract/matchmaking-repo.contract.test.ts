@@ -149,6 +149,7 @@ describe.each(DATABASE_STORES)("MatchmakingRepo on %s", (_name, open) => {
     expect(out).toEqual({
       requeued: [expect.objectContaining({ id: tickets[0], playerIds: [a.id] })],
       dropped: [expect.objectContaining({ id: tickets[1], playerIds: [b.id] })],
+      unticketed: [],
     });
     expect(await repo.ticketOf(a.id)).toMatchObject({ status: "WAITING", matchId: null, enqueuedAt: NOW });
     expect(await repo.ticketOf(b.id)).toBeNull();

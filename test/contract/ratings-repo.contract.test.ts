@@ -84,6 +84,7 @@ describe.each(DATABASE_STORES)("RatingsRepo on %s", (_name, open) => {
       id,
       mode: "trio",
       status: "ACTIVE",
+      rated: true,
       participants: [players[1]!.id, ...team1].map((accountId) => ({ accountId, team: accountId === players[1]!.id ? 0 : 1, muBefore: 25, sigmaBefore: 8 })),
     });
     const fn = jest.fn(async () => "ran");
