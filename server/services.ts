@@ -106,6 +106,8 @@ export function createServices(i: ServiceInputs): Services {
   // One gate for every password hash of this process (player and operator logins, registrations,
   // password checks): its maxInFlight bounds the hashes at once, and so the per-IP overshoot.
   const loginAdmission = new AdmissionGate(config.admission.login, i.loginAdmission);
+  // Hashes outside the player login path (operator logins, lobby passwords) pass the same gate.
+  const gatedHasher = admittedHasher(hasher, (operation) => loginAdmission.run(operation));
   // One throttle, so player and operator logins share the same failure counts (as they do in Redis).
   const loginThrottle = new LoginThrottle(i.limiterStore, config.loginLimits);
   const auth = new AuthService({
@@ -207,7 +209,7 @@ export function createServices(i: ServiceInputs): Services {
     seats: i.spectatorSeats,
     config: config.matchRoom.spectators,
   });
-  const gameLobbyRepo = new GameLobbyRepo(db.prisma);
+  const gameLobbyRepo = new GameLobbyRepo(db.prisma, db.sql);
   const gameLobbies = new GameLobbiesService({
     repo: gameLobbyRepo,
     matchmaking: {
@@ -218,7 +220,7 @@ export function createServices(i: ServiceInputs): Services {
     },
     ratings,
     handoff: i.matchHandoff,
-    hasher: admittedHasher(hasher, (operation) => loginAdmission.run(operation)),
+    hasher: gatedHasher,
     bus,
     listings: i.gameLobbyListings,
     presence,
@@ -236,7 +238,7 @@ export function createServices(i: ServiceInputs): Services {
   });
   const matchmaking = new MatchmakingService({
     repo: matchmakingRepo,
-    gameLobbies: { inLobbyAny: async (ids) => (await Promise.all(ids.map((id) => gameLobbyRepo.lobbyOf(id)))).some((l) => l !== null) },
+    gameLobbies: { inLobbyAny: (ids) => gameLobbyRepo.anySeated(ids) },
     parties,
     spectating,
     handoff: i.matchHandoff,
@@ -251,7 +253,7 @@ export function createServices(i: ServiceInputs): Services {
   });
   const admin = new AdminService({
     repo: new AdminRepo(db.prisma),
-    hasher: admittedHasher(hasher, (operation) => loginAdmission.run(operation)),
+    hasher: gatedHasher,
     tokens: new OperatorTokens(
       { secret: config.jwt.secret, issuer: config.jwt.issuer, audience: config.admin.audience, ttlSeconds: config.admin.tokenTtlSeconds },
       clock,

@@ -20,7 +20,7 @@ describe.each(DATABASE_STORES)("GameLobbyRepo on %s", (_name, open) => {
   beforeAll(async () => {
     store = await open();
     db = store.db;
-    repo = new GameLobbyRepo(db.prisma);
+    repo = new GameLobbyRepo(db.prisma, db.sql);
   });
   afterAll(() => store?.close());
 
@@ -49,6 +49,9 @@ describe.each(DATABASE_STORES)("GameLobbyRepo on %s", (_name, open) => {
   test("create seats the host (ready) at version 1; a player holds one seat; a taken code is refused", async () => {
     const { lobby, host } = await newLobby();
     expect(await repo.lobbyOf(host.id)).toBe(lobby.id);
+    expect(await repo.anySeated([crypto.randomUUID(), host.id])).toBe(true);
+    expect(await repo.anySeated([crypto.randomUUID()])).toBe(false);
+    expect(await repo.anySeated([])).toBe(false);
     expect(await repo.lobbyOfCode(lobby.code)).toBe(lobby.id);
     expect(await repo.load(lobby.id)).toEqual({
       ...lobby,

@@ -1,6 +1,8 @@
 import type { PrismaClient } from "../../db/database";
 import { Prisma } from "../../db/generated/client";
 import { WriteTracker } from "../../db/write-tracker";
+import { preparedAs } from "../../db/prepared-statements";
+import type { SqlRunner } from "../../db/sql-runner";
 import type { GameLobbySettings } from "../../../shared/schemas/game-lobby";
 
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
@@ -95,11 +97,23 @@ const VIS_TO_DB = { public: "PUBLIC", private: "PRIVATE" } as const;
 const VIS_FROM_DB = { PUBLIC: "public", PRIVATE: "private" } as const;
 
 export class GameLobbyRepo {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** lobbyOf runs on every final leave (and most lobby requests): straight on the driver, like PartyRepo.partyOf. */
+    private readonly sql: SqlRunner,
+  ) {}
 
   async lobbyOf(accountId: string): Promise<string | null> {
-    const row = await this.prisma.gameLobbyMember.findUnique({ where: { accountId }, select: { lobbyId: true } });
-    return row?.lobbyId ?? null;
+    const rows = await this.sql.rows<{ lobby_id: string }>(
+      Prisma.sql`${preparedAs("game_lobby_of")} SELECT lobby_id::text AS lobby_id FROM game_lobby_members WHERE account_id = ${accountId}::uuid`,
+    );
+    return rows[0]?.lobby_id ?? null;
+  }
+
+  /** Whether any of these players holds a seat (one read, for a party's queue join). */
+  async anySeated(accountIds: string[]): Promise<boolean> {
+    if (accountIds.length === 0) return false;
+    return (await this.prisma.gameLobbyMember.findFirst({ where: { accountId: { in: accountIds } }, select: { accountId: true } })) !== null;
   }
 
   async lobbyOfCode(code: string): Promise<string | null> {
@@ -177,10 +191,6 @@ export class GameLobbyRepo {
       settings: r.settings,
       createdAt: r.created_at,
     }));
-  }
-
-  async count(): Promise<number> {
-    return this.prisma.gameLobby.count();
   }
 
   /** Runs `fn` with the lobby row locked, bumping its version when `fn` wrote anything. Null if the lobby is gone. */
