@@ -2,7 +2,7 @@
 // it into the Config the composition root uses, with the checks across variables).
 import { z } from "zod";
 import { DEFAULT_ARGON2_COST } from "./modules/auth/argon2-cost";
-import { parseGameModes, parseSpreadSchedule, type GameMode, type SpreadStep } from "./modules/matchmaking/matchmaking-config";
+import { parseBackfill, parseGameModes, parseSpreadSchedule, type GameMode, type SpreadStep } from "./modules/matchmaking/matchmaking-config";
 
 
 const bool = z
@@ -112,6 +112,7 @@ export const EnvSchema = z.object({
   MATCH_SPECTATOR_DELAY_SECONDS: int(0, 600).default(0),
   MATCH_SPECTATORS_MAX: int(1, 1000).default(20),
   MATCH_RECONNECT_SECONDS: int(0, 600).default(30),
+  MATCH_BACKFILL: parsedWith<Record<string, number>>(parseBackfill).default({}),
   PARTY_MAX_SIZE: int(2, 64).optional(),
   PARTY_INVITE_TTL_SECONDS: int(5, 3600).default(60),
   PARTY_CODE_TTL_SECONDS: int(60, 7 * 86_400).default(3600),

@@ -169,6 +169,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   problems.push(...crossFieldProblems(raw));
   const neighbours = parsed.success ? parseRegionNeighbours(parsed.data.MATCH_REGION_NEIGHBOURS, parsed.data.MATCH_REGIONS) : {};
   if (typeof neighbours === "string") problems.push(`MATCH_REGION_NEIGHBOURS: ${neighbours}`);
+  if (parsed.success) {
+    const unknown = Object.keys(parsed.data.MATCH_BACKFILL).filter((m) => !parsed.data.GAME_MODES.some((g) => g.id === m));
+    if (unknown.length > 0) problems.push(`MATCH_BACKFILL: ${unknown.join(", ")} not in GAME_MODES`);
+  }
   if (!parsed.success || problems.length > 0 || typeof neighbours === "string") throw new ConfigError(problems);
   const e = parsed.data;
   const largestTeam = Math.max(...e.GAME_MODES.map((m) => m.teamSize));
@@ -237,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       tickMs: e.MATCH_TICK_MS,
       leaseSeconds: e.MATCH_QUEUE_LEASE_SECONDS,
       joinDeadlineSeconds: e.MATCH_JOIN_DEADLINE_SECONDS,
+      backfill: e.MATCH_BACKFILL,
     },
     parties: { maxSize: e.PARTY_MAX_SIZE ?? Math.max(2, largestTeam), inviteTtlSeconds: e.PARTY_INVITE_TTL_SECONDS },
     partyCodes: { ttlSeconds: e.PARTY_CODE_TTL_SECONDS, guesses: e.PARTY_CODE_GUESSES, guessWindowSeconds: e.PARTY_CODE_GUESS_WINDOW_SECONDS },

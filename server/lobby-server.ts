@@ -232,7 +232,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       admission: joinAdmission,
       resyncs: lobbyResyncs,
     },
-    match: { matchmaking, ratings, clock, logger, metrics, config: config.matchRoom, processId: services.processId },
+    match: { matchmaking, backfill: services.backfill, ratings, clock, logger, metrics, config: config.matchRoom, processId: services.processId },
   });
 
   // Colyseus' listen() only settles from the listening callback: a bind error (EADDRINUSE) goes to

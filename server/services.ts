@@ -28,6 +28,9 @@ import type { ChatTopics } from "./modules/chat/chat-events";
 import { ChatRepo } from "./modules/chat/chat.repo";
 import { ChatService } from "./modules/chat/chat.service";
 import { MatchmakingRepo } from "./modules/matchmaking/matchmaking.repo";
+import { BackfillRepo } from "./modules/matchmaking/backfill.repo";
+import { BackfillService, type BackfillHandoff } from "./modules/matchmaking/backfill.service";
+import { MatchNotices } from "./modules/matchmaking/match-notices";
 import { MatchmakingService, type MatchHandoff } from "./modules/matchmaking/matchmaking.service";
 import { PartyRepo } from "./modules/parties/party.repo";
 import { PartyCodesService } from "./modules/parties/party-codes.service";
@@ -61,6 +64,7 @@ export interface Services {
   partyJoins: PartyJoinRequestsService;
   spectating: SpectatingService;
   matchmaking: MatchmakingService;
+  backfill: BackfillService;
   gameLobbies: GameLobbiesService;
   ratings: RatingsService;
   admin: AdminService;
@@ -76,7 +80,7 @@ export interface ServiceInputs {
   chatTopics: ChatTopics;
   processRegistry: ProcessRegistry;
   /** Starts a formed match on the realtime edge (its room and seat reservations). */
-  matchHandoff: MatchHandoff;
+  matchHandoff: MatchHandoff & BackfillHandoff;
   spectatorSeats: SpectatorSeats;
   /** Lobby browsers' live listing updates (Presence pub/sub). */
   gameLobbyListings: GameLobbyListings;
@@ -236,15 +240,28 @@ export function createServices(i: ServiceInputs): Services {
       joinDeadlineSeconds: config.matchmaking.joinDeadlineSeconds,
     },
   });
+  const matchNotices = new MatchNotices({ bus, presence, usernames: (ids) => matchmakingRepo.usernames(ids), logger });
+  const backfill = new BackfillService({
+    repo: new BackfillRepo(db.prisma),
+    handoff: i.matchHandoff,
+    ratings,
+    blocks: matchmakingRepo,
+    spectating,
+    notices: matchNotices,
+    usernames: (ids) => matchmakingRepo.usernames(ids),
+    clock,
+    logger,
+    config: config.matchmaking,
+  });
   const matchmaking = new MatchmakingService({
     repo: matchmakingRepo,
+    notices: matchNotices,
+    backfill,
     gameLobbies: { inLobbyAny: (ids) => gameLobbyRepo.anySeated(ids) },
     parties,
     spectating,
     handoff: i.matchHandoff,
     ratings,
-    presence,
-    bus,
     clock,
     logger,
     config: config.matchmaking,
@@ -269,5 +286,5 @@ export function createServices(i: ServiceInputs): Services {
     logger,
   });
   const joinSnapshots = new JoinSnapshotRepo(db.sql, UNREAD_ON_JOIN);
-  return { processId, auth, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, gameLobbies, ratings, admin, joinSnapshots };
+  return { processId, auth, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, backfill, gameLobbies, ratings, admin, joinSnapshots };
 }

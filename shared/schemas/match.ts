@@ -26,6 +26,10 @@ export const MatchResultMessageSchema = z.object({
       team: z.number().int(),
       before: z.number(),
       after: z.number(),
+      /** A backfill: the player whose seat this one took mid-match. Their rating does not move (after = before). */
+      backfillFor: z.uuid().nullable(),
+      /** Left before the end (forfeit, or dropped past the reconnect window): rated as a loss. */
+      left: z.boolean(),
     }),
   ),
   reason: z.enum(["target_reached", "forfeit"]),
@@ -71,6 +75,8 @@ export const MatchHistoryEntrySchema = z
         score: z.number().int(),
         ratingBefore: z.number().meta({ description: "Display rating the match formed with." }),
         ratingAfter: z.number().nullable().meta({ description: "Display rating after the result; null when not rated (cancelled)." }),
+        backfillFor: z.uuid().nullable().meta({ description: "You joined the match in progress, taking this player's seat (backfill): your rating did not move." }),
+        left: z.boolean().meta({ description: "You left before the end (forfeit, or dropped past the reconnect window): rated as a loss." }),
       })
       .meta({ description: "The caller's side of the match." }),
     teams: z

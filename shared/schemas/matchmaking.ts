@@ -51,6 +51,8 @@ export const MatchFoundMessageSchema = z.object({
   team: z.number().int(),
   deadline: z.iso.datetime(),
   reservation: SeatReservationSchema,
+  /** Present (true) when the seat is a leaver's in a match already being played (backfill). */
+  backfill: z.literal(true).optional(),
 });
 export type MatchFoundMessage = z.infer<typeof MatchFoundMessageSchema>;
 

@@ -85,7 +85,7 @@ describe.each(DATABASE_STORES)("RatingsRepo on %s", (_name, open) => {
       mode: "trio",
       status: "ACTIVE",
       rated: true,
-      participants: [players[1]!.id, ...team1].map((accountId) => ({ accountId, team: accountId === players[1]!.id ? 0 : 1, muBefore: 25, sigmaBefore: 8 })),
+      participants: [players[1]!.id, ...team1].map((accountId) => ({ accountId, team: accountId === players[1]!.id ? 0 : 1, muBefore: 25, sigmaBefore: 8, backfillFor: null, leftAt: null })),
     });
     const fn = jest.fn(async () => "ran");
     expect(await repo.withLockedMatch(crypto.randomUUID(), fn)).toBeNull();
@@ -105,8 +105,8 @@ describe.each(DATABASE_STORES)("RatingsRepo on %s", (_name, open) => {
     const id = await match([a.id, b.id], [0, 1]);
     await repo.withLockedMatch(id, (tx) =>
       tx.finish(finishWrite("duel", [
-        { accountId: a.id, muAfter: 27, sigmaAfter: 7.5, score: 10 },
-        { accountId: b.id, muAfter: 23, sigmaAfter: 7.6, score: 4 },
+        { accountId: a.id, muAfter: 27, sigmaAfter: 7.5, score: 10, rated: true },
+        { accountId: b.id, muAfter: 23, sigmaAfter: 7.6, score: 4, rated: true },
       ])),
     );
     expect(await db.prisma.match.findUnique({ where: { id }, select: { status: true, winnerTeam: true, finishedAt: true, endReason: true } })).toEqual({
@@ -121,17 +121,33 @@ describe.each(DATABASE_STORES)("RatingsRepo on %s", (_name, open) => {
     expect(await repo.ratingsOf(b.id)).toEqual([{ mode: "duel", mu: 23, sigma: 7.6, games: 1 }]);
   });
 
+  test("a participant written unrated (a backfill) keeps their stored rating while the others' move", async () => {
+    const [a, b] = [await createAccount(db), await createAccount(db)];
+    await db.prisma.rating.create({ data: { accountId: b.id, mode: "duel", mu: 20, sigma: 6, games: 2, updatedAt: NOW } });
+    const id = await match([a.id, b.id], [0, 1]);
+    await repo.withLockedMatch(id, (tx) =>
+      tx.finish(finishWrite("duel", [
+        { accountId: a.id, muAfter: 27, sigmaAfter: 7.5, score: 3, rated: true },
+        { accountId: b.id, muAfter: 20, sigmaAfter: 6, score: 1, rated: false },
+      ])),
+    );
+    expect(await repo.ratingsOf(a.id)).toEqual([{ mode: "duel", mu: 27, sigma: 7.5, games: 1 }]);
+    expect(await repo.ratingsOf(b.id)).toEqual([{ mode: "duel", mu: 20, sigma: 6, games: 2 }]);
+    const parts = await db.prisma.matchParticipant.findMany({ where: { matchId: id }, orderBy: { team: "asc" }, select: { score: true } });
+    expect(parts).toEqual([{ score: 3 }, { score: 1 }]);
+  });
+
   test("an unrated finish leaves stored ratings alone; an error rolls the whole result back", async () => {
     const [a, b] = [await createAccount(db), await createAccount(db)];
     const unrated = await match([a.id], [0]);
-    await repo.withLockedMatch(unrated, (tx) => tx.finish(finishWrite("duel", [{ accountId: a.id, muAfter: 25, sigmaAfter: 8, score: 3 }], false)));
+    await repo.withLockedMatch(unrated, (tx) => tx.finish(finishWrite("duel", [{ accountId: a.id, muAfter: 25, sigmaAfter: 8, score: 3, rated: false }], false)));
     expect(await repo.ratingsOf(a.id)).toEqual([]);
     expect(await db.prisma.match.findUnique({ where: { id: unrated }, select: { status: true } })).toEqual({ status: "FINISHED" });
 
     const failed = await match([a.id, b.id], [0, 1]);
     await expect(
       repo.withLockedMatch(failed, async (tx) => {
-        await tx.finish(finishWrite("duel", [{ accountId: a.id, muAfter: 30, sigmaAfter: 7, score: 1 }]));
+        await tx.finish(finishWrite("duel", [{ accountId: a.id, muAfter: 30, sigmaAfter: 7, score: 1, rated: true }]));
         throw new Error("boom");
       }),
     ).rejects.toThrow("boom");

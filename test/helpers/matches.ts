@@ -37,6 +37,10 @@ export interface MatchSeed {
   /** For FINISHED / CANCELLED seeds. */
   finishedAt?: Date;
   winnerTeam?: number | null;
+  /** Backfills: account id -> the player whose seat they took. */
+  backfillFor?: Record<string, string>;
+  /** Players who left before the end. */
+  left?: string[];
 }
 
 /** Inserts a match and its participants as the matcher would; returns the match id. */
@@ -68,7 +72,17 @@ export async function insertMatch(prisma: PrismaClient, seed: MatchSeed): Promis
         create: seed.teams.flatMap((members, team) =>
           members.map((accountId) => {
             const r = seed.before?.get(accountId) ?? stored.get(accountId) ?? { mu: 25, sigma: 25 / 3 };
-            return { accountId, team, partyId: null, waitSeconds: 1, muBefore: r.mu, sigmaBefore: r.sigma };
+            return {
+              accountId,
+              team,
+              partyId: null,
+              waitSeconds: 1,
+              muBefore: r.mu,
+              sigmaBefore: r.sigma,
+              backfillFor: seed.backfillFor?.[accountId] ?? null,
+              joinedAt: seed.backfillFor?.[accountId] ? new Date() : null,
+              leftAt: seed.left?.includes(accountId) ? new Date() : null,
+            };
           }),
         ),
       },

@@ -49,6 +49,13 @@ export class RaceGame {
     return { accepted: true, winnerTeam: this.winner };
   }
 
+  /** A backfill joins `team` in progress: the team keeps its score, the newcomer starts at 0. */
+  add(accountId: string, team: number): void {
+    if (this.over || this.teamOf.has(accountId) || team < 0 || team >= this.teamScores.length) return;
+    this.teamOf.set(accountId, team);
+    this.playerScores.set(accountId, 0);
+  }
+
   /** The player left for good. Returns the winner if that decided the match by forfeit. */
   leave(accountId: string): { finished: boolean; winnerTeam: number | null } {
     if (this.over || !this.teamOf.has(accountId)) return { finished: this.over, winnerTeam: this.winner };

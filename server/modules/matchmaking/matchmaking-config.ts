@@ -25,6 +25,12 @@ export interface MatchmakingConfig {
   leaseSeconds: number;
   /** Every player must join the match room by then, or the match is cancelled. */
   joinDeadlineSeconds: number;
+  /**
+   * Modes whose matchmade matches refill a leaver's seat from the queue (MATCH_BACKFILL), each with
+   * the point of the match after which they no longer do: a percent of the target score reached by
+   * the leading team. A mode not listed never backfills.
+   */
+  backfill: Readonly<Record<string, number>>;
 }
 
 export interface PartyConfig {
@@ -49,6 +55,20 @@ export interface SpectatingConfig {
 }
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
+/** `squad:50,ffa:30` (mode = backfill while the leading team is below that percent of the target score) */
+export function parseBackfill(value: string): Record<string, number> | string {
+  const out: Record<string, number> = {};
+  for (const part of value.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z0-9][a-z0-9_-]{0,31}):(\d{1,3})$/.exec(part);
+    if (!m) return `"${part}" is not <mode>:<percent of the target score>`;
+    const percent = Number(m[2]);
+    if (percent < 1 || percent > 100) return `"${part}": the percent must be 1..100`;
+    if (m[1]! in out) return `mode "${m[1]}" is listed twice`;
+    out[m[1]!] = percent;
+  }
+  return out;
+}
 
 /** `duel:1x2,squad:2x2,ffa:1x4` */
 export function parseGameModes(value: string): GameMode[] | string {

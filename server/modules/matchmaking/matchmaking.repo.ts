@@ -23,7 +23,7 @@ export interface NewMatch {
   participants: { accountId: string; team: number; partyId: string | null; waitSeconds: number; mu: number; sigma: number }[];
 }
 
-const ticketSelect = {
+export const ticketSelect = {
   id: true,
   mode: true,
   region: true,
@@ -47,7 +47,7 @@ type TicketRecord = {
   players: { accountId: string }[];
 };
 
-const toRow = (t: TicketRecord): TicketRow => ({ ...t, playerIds: t.players.map((p) => p.accountId) });
+export const toRow = (t: TicketRecord): TicketRow => ({ ...t, playerIds: t.players.map((p) => p.accountId) });
 
 export class MatchmakingRepo {
   constructor(private readonly prisma: PrismaClient) {}

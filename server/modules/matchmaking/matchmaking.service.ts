@@ -6,7 +6,6 @@ import { AppError, ErrorCode } from "../../lib/errors";
 import { isUniqueViolation } from "../../db/db-errors";
 import { newId } from "../../lib/ids";
 import type { Logger } from "../../lib/logger";
-import { deliver, type AccountEventBus } from "../events/account-events";
 import type { LobbyServerMessages, LobbyServerMessageType } from "../../../shared/schemas/lobby-server-messages";
 import type { Identity } from "../identity";
 import type { PartiesService, PartyChange, PartyQueuePort } from "../parties/parties.service";
@@ -14,6 +13,15 @@ import { findMatches } from "./matcher";
 import type { MatcherTicket, ProposedMatch } from "./matcher-types";
 import type { GameMode, MatchmakingConfig } from "./matchmaking-config";
 import type { MatchmakingRepo, TicketRow } from "./matchmaking.repo";
+import type { MatchNotices } from "./match-notices";
+
+/** What the queue owner's tick and a match's end need of backfill (BackfillService). */
+export interface BackfillPort {
+  /** Seats leavers left in running matches of `mode` with waiting solo tickets; returns the ticket ids taken. */
+  fill(mode: GameMode, waiting: TicketRow[], now: number): Promise<Set<string>>;
+  /** The match ended: its open seats close, players picked but not yet in go back to the queue. */
+  close(matchId: string): Promise<void>;
+}
 
 export type { Identity } from "../identity";
 
@@ -27,6 +35,11 @@ export interface FormedMatch {
   deadline: number;
   /** A custom game lobby's settings, passed to the match room (matchmade: none). */
   settings?: Record<string, string | number | boolean>;
+  /**
+   * Matchmade in a MATCH_BACKFILL mode: a leaver's seat is offered to the queue while the leading
+   * team is below this percent of the target score. Absent: never backfilled (custom lobbies too).
+   */
+  backfillPercent?: number;
 }
 
 /** The realtime edge: creates the match room and sends each player its seat reservation. */
@@ -44,8 +57,10 @@ export interface MatchmakingServiceDeps {
   /** Creates the match room and sends the seat reservations (the realtime edge). */
   handoff: MatchHandoff;
   ratings: { ratingsFor(accountIds: string[], mode: string): Promise<Map<string, { mu: number; sigma: number }>> };
-  presence: { setActivity(who: Identity, activity: Activity): Promise<void> };
-  bus: AccountEventBus;
+  /** Queue updates, lobby messages and presence activity to players. */
+  notices: MatchNotices;
+  /** Refills leavers' seats in running matches from this queue (MATCH_BACKFILL). */
+  backfill: BackfillPort;
   clock: Clock;
   logger: Logger;
   config: MatchmakingConfig;
@@ -68,9 +83,11 @@ const STATS_WINDOW_MINUTES = 15;
  */
 export class MatchmakingService implements PartyQueuePort {
   private readonly modes: Map<string, GameMode>;
+  private readonly notices: MatchNotices;
 
   constructor(private readonly d: MatchmakingServiceDeps) {
     this.modes = new Map(d.config.modes.map((m) => [m.id, m]));
+    this.notices = d.notices;
   }
 
   /** A solo player, or a party's leader for the whole party, starts searching. */
@@ -198,6 +215,7 @@ export class MatchmakingService implements PartyQueuePort {
   /** A match being played was called off without a result (its process is shutting down). */
   async matchAbandoned(matchId: string, playerIds: string[], reason: string): Promise<void> {
     await this.d.repo.abandonActive(matchId, this.now(), reason);
+    await this.d.backfill.close(matchId).catch((err) => this.d.logger.warn({ err, matchId }, "closing the match's backfill seats failed"));
     // Parties first: their activity (joinable again) is then current when the match's gives way.
     await this.d.parties.refreshPartiesOf(playerIds);
     await this.setActivity(playerIds, { kind: "lobby" });
@@ -229,7 +247,10 @@ export class MatchmakingService implements PartyQueuePort {
   }
 
   private async tickMode(mode: GameMode, now: number): Promise<FormedMatch[]> {
-    const rows = await this.d.repo.waiting(mode.id);
+    let rows = await this.d.repo.waiting(mode.id);
+    // A running match short of a player goes first: it is being played now.
+    const taken = await this.d.backfill.fill(mode, rows, now).catch((err) => (this.d.logger.warn({ err, mode: mode.id }, "backfill failed"), new Set<string>()));
+    if (taken.size > 0) rows = rows.filter((t) => !taken.has(t.id));
     const players = rows.reduce((n, t) => n + t.playerIds.length, 0);
     if (players < mode.teamSize * mode.teamCount) return [];
     const ids = rows.flatMap((t) => t.playerIds);
@@ -282,6 +303,7 @@ export class MatchmakingService implements PartyQueuePort {
       quality: p.quality,
       teams: p.teams.map((team) => team.players.map((pl) => ({ accountId: pl.accountId, username: names.get(pl.accountId) ?? "" }))),
       deadline: now + this.d.config.joinDeadlineSeconds * 1000,
+      ...(mode.id in this.d.config.backfill ? { backfillPercent: this.d.config.backfill[mode.id] } : {}),
     };
     const ids = participants.map((x) => x.accountId);
     await this.tell(ids, { state: "matched", mode: mode.id, region: p.region });
@@ -310,23 +332,16 @@ export class MatchmakingService implements PartyQueuePort {
     await this.setActivity(cancelled.playerIds, { kind: "lobby" });
   }
 
-  private async tell(accountIds: string[], update: QueueUpdateMessage): Promise<void> {
-    await this.tellPlayers(accountIds, LobbyServerMessage.QueueUpdate, update);
+  private tell(accountIds: string[], update: QueueUpdateMessage): Promise<void> {
+    return this.notices.queue(accountIds, update);
   }
 
-  private async tellPlayers<K extends LobbyServerMessageType>(accountIds: string[], type: K, payload: LobbyServerMessages[K]): Promise<void> {
-    const event = deliver(type, payload);
-    await Promise.all(accountIds.map((id) => this.d.bus.publish(id, event)));
+  private tellPlayers<K extends LobbyServerMessageType>(accountIds: string[], type: K, payload: LobbyServerMessages[K]): Promise<void> {
+    return this.notices.send(accountIds, type, payload);
   }
 
-  /** `activity`: the same for every player, or per player. */
-  private async setActivity(accountIds: string[], activity: Activity | ((accountId: string) => Activity)): Promise<void> {
-    const names = await this.d.repo.usernames(accountIds);
-    await Promise.all(
-      accountIds.map((accountId) =>
-        this.d.presence.setActivity({ accountId, username: names.get(accountId) ?? "" }, typeof activity === "function" ? activity(accountId) : activity).catch((err) => this.d.logger.warn({ err, accountId }, "activity update failed")),
-      ),
-    );
+  private setActivity(accountIds: string[], activity: Activity | ((accountId: string) => Activity)): Promise<void> {
+    return this.notices.activity(accountIds, activity);
   }
 
   private now(): Date {

@@ -14,6 +14,10 @@ export interface ParticipantRow {
   team: number;
   muBefore: number;
   sigmaBefore: number;
+  /** A backfill: the player whose seat this one took (null: in the match from the start). */
+  backfillFor: string | null;
+  /** Left the match being played for good. */
+  leftAt: Date | null;
 }
 
 /** The locked match row and its participants, as `recordResult` sees them. */
@@ -31,6 +35,8 @@ export interface ParticipantResult {
   muAfter: number;
   sigmaAfter: number;
   score: number;
+  /** False: the stored rating stays as it is (a backfill, or an unrated match). */
+  rated: boolean;
 }
 
 export interface FinishWrite {
@@ -57,6 +63,8 @@ export interface HistoryRow {
   sigmaBefore: number;
   muAfter: number | null;
   sigmaAfter: number | null;
+  backfillFor: string | null;
+  leftAt: Date | null;
   match: {
     mode: string;
     region: string;
@@ -109,7 +117,7 @@ export class RatingsRepo {
       const all = await tx.matchParticipant.findMany({
         where: { matchId },
         orderBy: [{ team: "asc" }, { accountId: "asc" }],
-        select: { accountId: true, team: true, muBefore: true, sigmaBefore: true },
+        select: { accountId: true, team: true, muBefore: true, sigmaBefore: true, backfillFor: true, leftAt: true },
       });
       // An account being deleted right now would cascade its participant row away under our writes:
       // KEY SHARE on the players' accounts makes a deletion wait for this transaction (or, if one
@@ -147,6 +155,8 @@ export class RatingsRepo {
         sigmaBefore: true,
         muAfter: true,
         sigmaAfter: true,
+        backfillFor: true,
+        leftAt: true,
         match: {
           select: {
             mode: true,
@@ -176,7 +186,7 @@ async function finish(tx: Tx, matchId: string, m: FinishWrite): Promise<void> {
       where: { matchId_accountId: { matchId, accountId: r.accountId } },
       data: { muAfter: r.muAfter, sigmaAfter: r.sigmaAfter, score: r.score },
     });
-    if (!m.rated) continue;
+    if (!m.rated || !r.rated) continue;
     await tx.rating.upsert({
       where: { accountId_mode: { accountId: r.accountId, mode: m.mode } },
       create: { accountId: r.accountId, mode: m.mode, mu: r.muAfter, sigma: r.sigmaAfter, games: 1, updatedAt: m.finishedAt },

@@ -8,7 +8,7 @@ import type {
 } from "../../../shared/schemas/match";
 import type { CursorCodec } from "../../lib/cursor";
 import { AppError, ErrorCode } from "../../lib/errors";
-import type { HistoryRow, ParticipantResult, RatingsRepo } from "./ratings.repo";
+import type { HistoryRow, ParticipantResult, ParticipantRow, RatingsRepo } from "./ratings.repo";
 
 /** `m` names the list: a cursor of another list (friends, notifications, chat) is refused here. */
 const HistoryCursorSchema = z.strictObject({ m: z.literal("history"), t: z.number().int(), id: z.uuid() });
@@ -91,32 +91,24 @@ export class RatingsService {
           throw new Error(`match ${matchId}: winner team ${outcome.winnerTeam} is not one of its teams (${teamIds.join(", ")})`);
         }
         const teams = teamIds.map((team) => match.participants.filter((p) => p.team === team));
-        // With fewer than two teams left (players deleted their accounts) there is no one to rate
-        // against, and an unrated match (a custom lobby's) moves no rating: the match still
-        // finishes, ratings stay as they were.
-        const rated = match.rated && teams.length >= 2;
-        const after = rated
-          ? rate(
-              teams.map((members) => members.map((p) => ({ mu: p.muBefore, sigma: p.sigmaBefore }))),
-              { rank: teamIds.map((team) => (outcome.winnerTeam === null || team === outcome.winnerTeam ? 1 : 2)) },
-            )
-          : teams.map((members) => members.map((p) => ({ mu: p.muBefore, sigma: p.sigmaBefore })));
-
-        const results: (ParticipantResult & { team: number; before: number; after: number })[] = [];
-        teams.forEach((members, ti) =>
-          members.forEach((p, pi) => {
-            const r = after[ti]![pi]!;
-            results.push({
-              accountId: p.accountId,
-              team: p.team,
-              muAfter: r.mu,
-              sigmaAfter: r.sigma,
-              score: outcome.playerScores.get(p.accountId) ?? 0,
-              before: displayRating({ mu: p.muBefore, sigma: p.sigmaBefore }),
-              after: displayRating(r),
-            });
-          }),
-        );
+        const after = newRatings(teams, outcome.winnerTeam, match.rated);
+        const results: (ParticipantResult & { team: number; before: number; after: number; backfillFor: string | null; left: boolean })[] = [];
+        for (const p of teams.flat()) {
+          const r = after.get(p.accountId) ?? { mu: p.muBefore, sigma: p.sigmaBefore };
+          results.push({
+            accountId: p.accountId,
+            team: p.team,
+            muAfter: r.mu,
+            sigmaAfter: r.sigma,
+            score: outcome.playerScores.get(p.accountId) ?? 0,
+            rated: after.has(p.accountId),
+            before: displayRating({ mu: p.muBefore, sigma: p.sigmaBefore }),
+            after: displayRating(r),
+            backfillFor: p.backfillFor,
+            left: p.leftAt !== null,
+          });
+        }
+        const rated = after.size > 0;
         await tx.finish({
           winnerTeam: outcome.winnerTeam,
           finishedAt: outcome.finishedAt,
@@ -129,7 +121,7 @@ export class RatingsService {
           matchId,
           winnerTeam: outcome.winnerTeam,
           scores: outcome.teamScores,
-          ratings: results.map((r) => ({ accountId: r.accountId, team: r.team, before: r.before, after: r.after })),
+          ratings: results.map((r) => ({ accountId: r.accountId, team: r.team, before: r.before, after: r.after, backfillFor: r.backfillFor, left: r.left })),
           reason: outcome.reason,
         };
         return message;
@@ -150,6 +142,34 @@ export class RatingsService {
         : {}),
     };
   }
+}
+
+/**
+ * New ratings of the players a match's result moves, by account id (absent: unchanged).
+ * - The teams are rated as they were matched: the players who started the match (a backfill, who
+ *   joined in progress, is never rated and does not count toward the team's strength).
+ * - The winner's team ranks 1, every other team 2; a draw ranks every team equal.
+ * - A starter who left before the end is rated as a loss whatever the team did: their update is
+ *   the one their team would get for ranking last.
+ * - Nothing moves in an unrated match (a custom lobby's) or with fewer than two teams of starters
+ *   (players deleted their accounts): there is no one to rate against.
+ */
+function newRatings(teams: ParticipantRow[][], winnerTeam: number | null, matchRated: boolean): Map<string, SkillRating> {
+  const out = new Map<string, SkillRating>();
+  const starters = teams.map((members) => members.filter((p) => p.backfillFor === null)).filter((m) => m.length > 0);
+  if (!matchRated || starters.length < 2) return out;
+  const ids = starters.map((m) => m[0]!.team);
+  const input = starters.map((members) => members.map((p) => ({ mu: p.muBefore, sigma: p.sigmaBefore })));
+  const ranks = ids.map((team) => (winnerTeam === null || team === winnerTeam ? 1 : 2));
+  const after = rate(input, { rank: ranks });
+  starters.forEach((members, ti) => members.forEach((p, pi) => out.set(p.accountId, after[ti]![pi]!)));
+  starters.forEach((members, ti) => {
+    const leavers = members.map((p, pi) => [p, pi] as const).filter(([p]) => p.leftAt !== null);
+    if (leavers.length === 0 || ranks[ti] === 2) return;
+    const lost = rate(input, { rank: ids.map((_, i) => (i === ti ? 2 : 1)) });
+    for (const [p, pi] of leavers) out.set(p.accountId, lost[ti]![pi]!);
+  });
+  return out;
 }
 
 function toEntry(row: HistoryRow): MatchHistoryEntry {
@@ -178,6 +198,8 @@ function toEntry(row: HistoryRow): MatchHistoryEntry {
       score: row.score,
       ratingBefore: displayRating({ mu: row.muBefore, sigma: row.sigmaBefore }),
       ratingAfter: row.muAfter !== null && row.sigmaAfter !== null ? displayRating({ mu: row.muAfter, sigma: row.sigmaAfter }) : null,
+      backfillFor: row.backfillFor,
+      left: row.leftAt !== null,
     },
     teams,
   };

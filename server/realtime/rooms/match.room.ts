@@ -7,6 +7,8 @@ import type { Logger } from "../../lib/logger";
 import type { Metrics } from "../../lib/metrics";
 import type { MatchRoomConfig } from "../../modules/matchmaking/matchmaking-config";
 import type { MatchmakingService } from "../../modules/matchmaking/matchmaking.service";
+import type { BackfillService } from "../../modules/matchmaking/backfill.service";
+import type { Identity } from "../../modules/identity";
 import { RaceGame } from "../../modules/matches/race-game";
 import type { RatingsService } from "../../modules/ratings/ratings.service";
 import { accountChannel, type AccountEvent } from "../../backplane/presence-account-event-bus";
@@ -16,11 +18,14 @@ import { MatchPlayerState, MatchState } from "./match.state";
 import { SpectatorHandOver } from "../spectating/spectator-hand-over";
 import { isFinalPhase, type MatchSnapshot, type SpectatorFeeds } from "../spectating/spectator-feeds";
 import type { SendBacklogGuard } from "../send-backlog";
+import { MatchBackfillSeats, type HeldBackfillSeat } from "./match-backfill-seats";
 
 export interface MatchRoomDeps {
   /** Cuts connections that do not read what they are sent (shared by every room of the process). */
   sendBacklog: SendBacklogGuard;
   matchmaking: MatchmakingService;
+  /** Records leavers and offers their seats to the queue (MATCH_BACKFILL). */
+  backfill: Pick<BackfillService, "playerLeft" | "joined" | "noShow" | "close">;
   ratings: RatingsService;
   clock: Clock;
   logger: Logger;
@@ -41,6 +46,8 @@ export interface MatchRoomOptions {
   deadline: number;
   /** A custom game lobby's settings for the game (matchmade: {}). The race game reads none. */
   settings: Record<string, string | number | boolean>;
+  /** MATCH_BACKFILL's percent of the target score for the mode; null: seats are never refilled. */
+  backfillPercent: number | null;
 }
 
 /** The seat reservation's auth: who the seat is for. */
@@ -48,6 +55,8 @@ export interface MatchAuth {
   accountId: string;
   username: string;
   matchId: string;
+  /** A backfill's request id: the leaver's seat the match room holds for this player. */
+  backfill?: string;
 }
 
 type MatchClient = Client<{ auth: MatchAuth }>;
@@ -79,6 +88,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
     private readonly removed = new Set<string>();
     private readonly reconnectDeadlines = new Map<string, number>();
     private spectators!: SpectatorHandOver;
+    private backfillSeats!: MatchBackfillSeats;
 
     override onCreate(options: MatchRoomOptions): void {
       this.options = options;
@@ -86,6 +96,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       this.maxClients = options.teams.flat().length;
       this.seatReservationTimeout = Math.max(1, Math.ceil((options.deadline - deps.clock.now()) / 1000) + 1);
       void this.setPrivate(true);
+      this.backfillSeats = new MatchBackfillSeats(options.backfillPercent ?? null, deps.config.targetScore);
       this.game = new RaceGame(options.teams.map((t) => t.map((p) => p.accountId)), deps.config.targetScore, deps.config.scoreCooldownMs);
       this.state.matchId = options.matchId;
       this.state.mode = options.mode;
@@ -117,7 +128,11 @@ export function createMatchRoom(deps: MatchRoomDeps) {
 
     override async onJoin(client: MatchClient): Promise<void> {
       const auth = client.auth as MatchAuth;
-      const player = this.state.players.get(auth.accountId);
+      let player = this.state.players.get(auth.accountId);
+      if (!player && auth.backfill && auth.matchId === this.options.matchId && this.state.phase === "playing") {
+        const seat = this.backfillSeats.take(auth.accountId, auth.backfill);
+        if (seat) player = this.seatBackfill(seat);
+      }
       if (auth.matchId !== this.options.matchId || !player) throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "Not a player of this match.");
       player.connected = true;
       if (this.state.phase === "waiting" && [...this.state.players.values()].every((p) => p.connected)) {
@@ -151,9 +166,20 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       const accountId = (client.auth as MatchAuth).accountId;
       const player = this.state.players.get(accountId);
       if (player) player.connected = false;
-      if (this.state.phase !== "playing") return;
+      if (this.state.phase !== "playing" || !player) return;
+      player.left = true;
       const { finished, winnerTeam } = this.game.leave(accountId);
       if (finished) await this.finish(winnerTeam, "forfeit");
+      else await this.offerSeat(accountId, player.team);
+    }
+
+    /**
+     * Called by the matchmaker (through Colyseus' room IPC, from any process): holds the open seat
+     * `requestId` for `who` until `deadline`. False if the match can no longer take them.
+     */
+    holdBackfill(requestId: string, who: Identity, deadline: number): boolean {
+      if (this.state.phase !== "playing" || this.ending || this.state.players.has(who.accountId)) return false;
+      return this.backfillSeats.hold(requestId, { accountId: who.accountId, username: who.username }, deadline, this.game.teamScores);
     }
 
     override async onBeforeShutdown(): Promise<void> {
@@ -224,7 +250,44 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       };
     }
 
+    /** Records the leaver and, while the match is before its backfill point, offers the seat to the queue. */
+    private async offerSeat(accountId: string, team: number): Promise<void> {
+      const offered = this.backfillSeats.allows(this.game.teamScores) ? team : null;
+      const requestId = await deps.backfill.playerLeft(this.options.matchId, accountId, offered).catch((err) => (this.log.warn({ err }, "recording the leaver failed"), null));
+      if (requestId && !this.ending) this.backfillSeats.opened(requestId, team);
+    }
+
+    /** The picked player joins on the leaver's team, with the team's score so far. */
+    private seatBackfill(seat: HeldBackfillSeat): InstanceType<typeof MatchPlayerState> {
+      const player = new MatchPlayerState().assign({ accountId: seat.accountId, username: seat.username, team: seat.team, backfill: true });
+      this.state.players.set(seat.accountId, player);
+      this.game.add(seat.accountId, seat.team);
+      void this.subscriptions.add(seat.accountId).catch((err) => this.log.warn({ err }, "subscribing to a player failed"));
+      deps.backfill.joined(this.options.matchId, seat.requestId, seat.accountId, this.options.mode).catch((err) => this.log.warn({ err }, "recording the backfill failed"));
+      return player;
+    }
+
+    /** Held seats nobody took in time: the reservation is withdrawn and the seat offered again. */
+    private expireBackfills(now: number): void {
+      for (const seat of this.backfillSeats.expired(now)) {
+        this.withdrawReservation(seat.accountId);
+        deps.backfill.noShow(this.options.matchId, seat.requestId, seat.accountId).catch((err) => this.log.warn({ err }, "recording the backfill no-show failed"));
+      }
+    }
+
+    private withdrawReservation(accountId: string): void {
+      const seats = this["_reservedSeats"] as Record<string, [unknown, MatchAuth | undefined]>;
+      const timers = this["_reservedSeatTimeouts"] as Record<string, ReturnType<typeof setTimeout>>;
+      for (const [sessionId, seat] of Object.entries(seats)) {
+        if (seat[1]?.accountId !== accountId) continue;
+        clearTimeout(timers[sessionId]);
+        delete timers[sessionId];
+        delete seats[sessionId];
+      }
+    }
+
     private checkDeadline(): void {
+      if (this.state.phase === "playing") this.expireBackfills(deps.clock.now());
       if (this.state.phase !== "waiting" || deps.clock.now() < this.options.deadline) return;
       const noShows = [...this.state.players.values()].filter((p) => !p.connected).map((p) => p.accountId);
       void this.cancel(noShows);
@@ -267,6 +330,8 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       this.state.phase = "finished";
       this.state.winnerTeam = winnerTeam ?? -1;
       try {
+        // Seats still open close first: a player picked but not yet in is not on the result.
+        await deps.backfill.close(this.options.matchId).catch((err) => this.log.warn({ err }, "closing the backfill seats failed"));
         const result = await deps.ratings.recordResult(this.options.matchId, {
           winnerTeam,
           teamScores: [...this.game.teamScores],

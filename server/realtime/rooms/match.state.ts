@@ -7,6 +7,10 @@ export const MatchPlayerState = schema(
     team: t.number().default(0),
     score: t.number().default(0),
     connected: t.boolean().default(false),
+    /** Left the match for good (forfeit, or dropped past the reconnect window). */
+    left: t.boolean().default(false),
+    /** Joined the match in progress, taking a leaver's seat (MATCH_BACKFILL). */
+    backfill: t.boolean().default(false),
   },
   "MatchPlayerState",
 );

@@ -221,6 +221,45 @@ describe("recordResult", () => {
     expect(await storedRating(prisma, a1!, "duel")).toBeNull();
   });
 
+  test("a backfilled seat: the newcomer's rating does not move and the team is rated as it was matched; the leaver is rated as a loss", async () => {
+    const [a1, a2, b1, b2, n] = await ids(5);
+    await setRating(prisma, n!, { mu: 40, sigma: 3, games: 9 }, "squad");
+    // a2 left; n took a2's seat and team 0 won.
+    const matchId = await insertMatch(prisma, {
+      mode: "squad",
+      teams: [[a1!, a2!, n!], [b1!, b2!]],
+      backfillFor: { [n!]: a2! },
+      left: [a2!],
+    });
+    const msg = await record(matchId, outcome(0, { playerScores: new Map([[n!, 3], [a1!, 2]]) }));
+    const [loser, winner] = rate([[NEW, NEW], [NEW, NEW]], { rank: [2, 1] });
+    const stored = async (id: string) => (await storedRating(prisma, id, "squad"))!;
+    // The winners (the starters of team 0 who stayed) get the update of a win of the team as matched: a2's rating counts, n's does not.
+    expect((await stored(a1!)).mu).toBeCloseTo(winner![0]!.mu, 10);
+    // The leaver gets the loss update their team would get, though the team won.
+    expect((await stored(a2!)).mu).toBeCloseTo(loser![1]!.mu, 10);
+    expect((await stored(a2!)).mu).toBeLessThan(NEW.mu);
+    // The backfill's stored rating stays, games too; their score is on the record.
+    expect(await stored(n!)).toMatchObject({ mu: 40, sigma: 3, games: 9 });
+    expect(entryOf(msg, n!)).toMatchObject({ team: 0, before: entryOf(msg, n!).after, backfillFor: a2, left: false });
+    expect(entryOf(msg, a2!)).toMatchObject({ team: 0, backfillFor: null, left: true });
+    expect(entryOf(msg, a1!)).toMatchObject({ backfillFor: null, left: false });
+    expect((await storedMatch(prisma, matchId)).participants.find((p) => p.accountId === n)).toMatchObject({ score: 3, muAfter: 40, sigmaAfter: 3 });
+    // The history tells each who played which part.
+    const history = async (id: string) => (await ratings.history(id, { limit: 5 })).items[0]!.you;
+    expect(await history(n!)).toMatchObject({ team: 0, won: true, score: 3, backfillFor: a2, left: false, ratingBefore: 40 - 9, ratingAfter: 40 - 9 });
+    expect(await history(a2!)).toMatchObject({ team: 0, won: true, backfillFor: null, left: true });
+  });
+
+  test("a leaver on the losing team gets the same loss as their teammates", async () => {
+    const [a1, a2, b1, b2] = await ids(4);
+    const matchId = await insertMatch(prisma, { mode: "squad", teams: [[a1!, a2!], [b1!, b2!]], left: [a2!] });
+    await record(matchId, outcome(1));
+    const stored = async (id: string) => (await storedRating(prisma, id, "squad"))!;
+    expect((await stored(a2!)).mu).toBeCloseTo((await stored(a1!)).mu, 10);
+    expect((await stored(a2!)).mu).toBeLessThan(NEW.mu);
+  });
+
   test("4-team free-for-all: the winner ranks first, the three others share second", async () => {
     const players = await ids(4);
     const teams = players.map((p) => [p]);
@@ -256,7 +295,7 @@ describe("recordResult", () => {
     const matchId = await insertMatch(prisma, { teams: [[a!], [b!]] });
     await prisma.account.delete({ where: { id: b! } });
     const msg = await record(matchId, outcome(0, { reason: "forfeit" }));
-    expect(msg.ratings).toEqual([{ accountId: a, team: 0, before: 27 - 18, after: 27 - 18 }]);
+    expect(msg.ratings).toEqual([{ accountId: a, team: 0, before: 27 - 18, after: 27 - 18, backfillFor: null, left: false }]);
     expect(await storedRating(prisma, a!)).toMatchObject({ mu: 27, sigma: 6, games: 4 });
     expect(await storedMatch(prisma, matchId)).toMatchObject({ status: "FINISHED", winnerTeam: 0 });
   });

@@ -1,0 +1,160 @@
+import { LobbyServerMessage } from "../../../shared/schemas/lobby";
+import type { Clock } from "../../lib/clock";
+import { newId } from "../../lib/ids";
+import type { Logger } from "../../lib/logger";
+import type { Identity } from "../identity";
+import { pickBackfill, type BackfillCandidate } from "./backfill-picker";
+import type { BackfillPick, BackfillRepo, OpenBackfill } from "./backfill.repo";
+import type { MatchNotices } from "./match-notices";
+import type { GameMode, MatchmakingConfig } from "./matchmaking-config";
+import type { BackfillPort } from "./matchmaking.service";
+import type { TicketRow } from "./matchmaking.repo";
+
+/** A seat offered to a player: which match room, which team, until when they may join. */
+export interface BackfillOffer {
+  requestId: string;
+  matchId: string;
+  roomId: string;
+  mode: string;
+  region: string;
+  team: number;
+  player: Identity;
+  /** Epoch ms on the injected clock. */
+  deadline: number;
+}
+
+/** The realtime edge: the match room holds a seat for the player, who then gets its reservation. */
+export interface BackfillHandoff {
+  /** False: the room would not take them (the seat is gone, the match is past its backfill point or over). */
+  hold(offer: BackfillOffer): Promise<boolean>;
+  /** Reserves the held seat and sends the player `match.found` (with `backfill: true`). */
+  seat(offer: BackfillOffer): Promise<void>;
+}
+
+export interface BackfillServiceDeps {
+  repo: BackfillRepo;
+  handoff: BackfillHandoff;
+  ratings: { ratingsFor(accountIds: string[], mode: string): Promise<Map<string, { mu: number; sigma: number }>> };
+  blocks: { blocksAmong(accountIds: string[]): Promise<{ accountId: string; otherId: string }[]> };
+  spectating: { watchable(playerIds: string[]): Promise<Set<string>> };
+  notices: MatchNotices;
+  usernames(ids: string[]): Promise<Map<string, string>>;
+  clock: Clock;
+  logger: Logger;
+  config: MatchmakingConfig;
+}
+
+/**
+ * Backfill: a matchmade match in a MATCH_BACKFILL mode whose player leaves for good (a forfeit, or
+ * a drop past the reconnect window) while the match goes on offers the seat to the queue. The
+ * mode's queue owner fills it on its tick, before forming new matches, from solo waiting tickets by
+ * the matcher's rules (backfill-picker.ts); the match room holds the seat and the player joins it
+ * with a seat reservation, on the leaver's team. The match record keeps who played which part:
+ * the leaver's `left_at`, the newcomer's `backfill_for` and `joined_at`.
+ */
+export class BackfillService implements BackfillPort {
+  constructor(private readonly d: BackfillServiceDeps) {}
+
+  /** The match room: the player left for good. With `team`, their seat is offered; returns its request id. */
+  async playerLeft(matchId: string, accountId: string, team: number | null): Promise<string | null> {
+    const offer = team === null ? null : { id: newId(), team };
+    const recorded = await this.d.repo.playerLeft(matchId, accountId, this.now(), offer);
+    return recorded && offer ? offer.id : null;
+  }
+
+  async fill(mode: GameMode, waiting: TicketRow[], now: number): Promise<Set<string>> {
+    const taken = new Set<string>();
+    if (!(mode.id in this.d.config.backfill)) return taken;
+    const solos = waiting.filter((t) => t.partyId === null && t.playerIds.length === 1);
+    if (solos.length === 0) return taken;
+    const seats = await this.d.repo.open(mode.id);
+    if (seats.length === 0) return taken;
+    const soloIds = solos.map((t) => t.playerIds[0]!);
+    const [ratings, blocks] = await Promise.all([
+      this.d.ratings.ratingsFor(soloIds, mode.id),
+      this.d.blocks.blocksAmong([...new Set([...soloIds, ...seats.flatMap((s) => s.playerIds)])]),
+    ]);
+    const blockedWith = new Map<string, string[]>();
+    for (const b of blocks) {
+      blockedWith.set(b.accountId, [...(blockedWith.get(b.accountId) ?? []), b.otherId]);
+      blockedWith.set(b.otherId, [...(blockedWith.get(b.otherId) ?? []), b.accountId]);
+    }
+    let candidates: BackfillCandidate[] = solos.map((t) => {
+      const accountId = t.playerIds[0]!;
+      const r = ratings.get(accountId) ?? { mu: 25, sigma: 25 / 3 };
+      return { ticketId: t.id, accountId, region: t.region, enqueuedAt: t.enqueuedAt.getTime(), mu: r.mu, sigma: r.sigma };
+    });
+    const rules = { spreadSchedule: this.d.config.spreadSchedule, regionNeighbours: this.d.config.regionNeighbours, regionWidenSeconds: this.d.config.regionWidenSeconds };
+    for (const seat of seats) {
+      if (!seat.roomId || candidates.length === 0) continue;
+      const pick = pickBackfill({ region: seat.region, mu: seat.seat.mu, openedAt: seat.createdAt.getTime(), playerIds: seat.playerIds }, candidates, now, rules, (id) => blockedWith.get(id) ?? []);
+      if (!pick) continue;
+      candidates = candidates.filter((c) => c.ticketId !== pick.ticketId);
+      if (await this.place(mode, seat, pick, now)) taken.add(pick.ticketId);
+    }
+    return taken;
+  }
+
+  /** The match room: the picked player took the seat. */
+  async joined(matchId: string, requestId: string, accountId: string, mode: string): Promise<void> {
+    if (!(await this.d.repo.joined(requestId, matchId, accountId, this.now()))) return;
+    const watchable = await this.d.spectating.watchable([accountId]).catch(() => new Set<string>());
+    await this.d.notices.activity([accountId], { kind: "match", mode, matchId, joinable: watchable.has(accountId) });
+  }
+
+  /** The match room: the picked player did not join by the deadline. They lose their place; the seat opens again. */
+  async noShow(matchId: string, requestId: string, accountId: string): Promise<void> {
+    if (!(await this.d.repo.noShow(requestId, matchId, accountId))) return;
+    await this.d.notices.send([accountId], LobbyServerMessage.MatchCancelled, { matchId, requeued: false });
+    await this.d.notices.queue([accountId], { state: "idle", reason: "match_cancelled" });
+    await this.d.notices.activity([accountId], { kind: "lobby" });
+  }
+
+  async close(matchId: string): Promise<void> {
+    for (const t of await this.d.repo.close(matchId)) {
+      await this.d.notices.send(t.playerIds, LobbyServerMessage.MatchCancelled, { matchId, requeued: true });
+      await this.d.notices.queue(t.playerIds, { state: "searching", mode: t.mode, region: t.region, since: t.enqueuedAt.toISOString() });
+      await this.d.notices.activity(t.playerIds, { kind: "queue", mode: t.mode });
+    }
+  }
+
+  private async place(mode: GameMode, seat: OpenBackfill, c: BackfillCandidate, now: number): Promise<boolean> {
+    const pick: BackfillPick = {
+      requestId: seat.id,
+      matchId: seat.matchId,
+      ticketId: c.ticketId,
+      accountId: c.accountId,
+      team: seat.team,
+      replaces: seat.replaces,
+      waitSeconds: (now - c.enqueuedAt) / 1000,
+      mu: c.mu,
+      sigma: c.sigma,
+      at: new Date(now),
+    };
+    if (!(await this.d.repo.claim(pick))) return false;
+    const names = await this.d.usernames([c.accountId]);
+    const offer: BackfillOffer = {
+      requestId: seat.id,
+      matchId: seat.matchId,
+      roomId: seat.roomId!,
+      mode: mode.id,
+      region: seat.region,
+      team: seat.team,
+      player: { accountId: c.accountId, username: names.get(c.accountId) ?? "" },
+      deadline: now + this.d.config.joinDeadlineSeconds * 1000,
+    };
+    const held = await this.d.handoff.hold(offer).catch((err) => (this.d.logger.warn({ err, matchId: seat.matchId }, "the match room did not answer a backfill"), false));
+    if (!held) {
+      await this.d.repo.release(pick);
+      return false;
+    }
+    await this.d.notices.queue([c.accountId], { state: "matched", mode: mode.id, region: seat.region });
+    // A reservation that fails now turns into a no-show at the room's deadline (the seat reopens).
+    await this.d.handoff.seat(offer).catch((err) => this.d.logger.warn({ err, matchId: seat.matchId }, "sending the backfill reservation failed"));
+    return true;
+  }
+
+  private now(): Date {
+    return new Date(this.d.clock.now());
+  }
+}
