@@ -14,6 +14,10 @@ export interface MatchPlayerView {
   score: number;
   /** False until the player joins, and while they are away. */
   connected: boolean;
+  /** Left the match for good. */
+  left: boolean;
+  /** Joined in progress, taking a leaver's seat (backfill). */
+  backfill: boolean;
 }
 
 /** The match room's state as plain data (docs/ws-protocol.md "The match room"). */

@@ -23,7 +23,7 @@ export class QueueView {
     lobby.on("queue.update", (m) => this.update(m));
     lobby.on("match.found", (m) => {
       this.stopTicker();
-      this.status(`Match found (${m.mode}, ${m.region}): joining…`);
+      this.status(m.backfill ? `A ${m.mode} match in progress needs a player (${m.region}): joining…` : `Match found (${m.mode}, ${m.region}): joining…`);
       void app.match.join(m);
     });
     lobby.on("match.cancelled", (m) => this.status(m.requeued ? "The match was called off: back in the queue." : "The match was called off."));
