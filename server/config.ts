@@ -170,8 +170,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const neighbours = parsed.success ? parseRegionNeighbours(parsed.data.MATCH_REGION_NEIGHBOURS, parsed.data.MATCH_REGIONS) : {};
   if (typeof neighbours === "string") problems.push(`MATCH_REGION_NEIGHBOURS: ${neighbours}`);
   if (parsed.success) {
-    const unknown = Object.keys(parsed.data.MATCH_BACKFILL).filter((m) => !parsed.data.GAME_MODES.some((g) => g.id === m));
+    const modes = new Map(parsed.data.GAME_MODES.map((g) => [g.id, g]));
+    const listed = Object.keys(parsed.data.MATCH_BACKFILL);
+    const unknown = listed.filter((m) => !modes.has(m));
     if (unknown.length > 0) problems.push(`MATCH_BACKFILL: ${unknown.join(", ")} not in GAME_MODES`);
+    // One player against one: any leave ends the match by forfeit, so there is never a seat to fill.
+    const never = listed.filter((m) => modes.get(m)?.teamSize === 1 && modes.get(m)?.teamCount === 2);
+    if (never.length > 0) problems.push(`MATCH_BACKFILL: ${never.join(", ")} is one player against one: a leave always ends the match, nothing to backfill`);
   }
   if (!parsed.success || problems.length > 0 || typeof neighbours === "string") throw new ConfigError(problems);
   const e = parsed.data;

@@ -3,7 +3,7 @@ import { RoomName } from "../../shared/rooms";
 import { LobbyServerMessage } from "../../shared/schemas/lobby";
 import type { MatchFoundMessage } from "../../shared/schemas/matchmaking";
 import type { AccountEventBus } from "../modules/events/account-events";
-import type { BackfillHandoff, BackfillOffer } from "../modules/matchmaking/backfill.service";
+import type { BackfillHandoff, BackfillHold, BackfillOffer } from "../modules/matchmaking/backfill.service";
 import type { FormedMatch, MatchHandoff } from "../modules/matchmaking/matchmaking.service";
 import type { MatchAuth, MatchRoomOptions } from "./rooms/match.room";
 
@@ -48,10 +48,12 @@ export class ColyseusMatchHandoff implements MatchHandoff, BackfillHandoff {
     );
   }
 
-  async hold(offer: BackfillOffer): Promise<boolean> {
-    // A room on another process answers through the driver's IPC, within Colyseus' short remote-call timeout.
+  async hold(offer: BackfillOffer): Promise<BackfillHold> {
+    // A room on another process answers through the driver's IPC, within Colyseus' short remote-call
+    // timeout (it throws past it). A room that no longer exists anywhere cannot take anyone.
+    if (!(await matchMaker.getRoomById(offer.roomId))) return "closed";
     const held: unknown = await matchMaker.remoteRoomCall(offer.roomId, "holdBackfill", [offer.requestId, offer.player, offer.deadline]);
-    return held === true;
+    return held === "held" || held === "busy" ? held : "closed";
   }
 
   async seat(offer: BackfillOffer): Promise<void> {

@@ -51,7 +51,7 @@ export class RaceGame {
 
   /** A backfill joins `team` in progress: the team keeps its score, the newcomer starts at 0. */
   add(accountId: string, team: number): void {
-    if (this.over || this.teamOf.has(accountId) || team < 0 || team >= this.teamScores.length) return;
+    if (this.over || this.teamOf.has(accountId) || !Number.isInteger(team) || team < 0 || team >= this.teamScores.length) return;
     this.teamOf.set(accountId, team);
     this.playerScores.set(accountId, 0);
   }

@@ -52,7 +52,7 @@ export function pickBackfill(
   let best: BackfillCandidate | null = null;
   let bestGap = Infinity;
   for (const c of candidates) {
-    if (inMatch.has(c.accountId) || !Number.isFinite(c.mu)) continue;
+    if (inMatch.has(c.accountId) || !Number.isFinite(c.mu) || !Number.isFinite(c.sigma) || !Number.isFinite(c.enqueuedAt)) continue;
     const waited = now - c.enqueuedAt;
     if (!regionFits(c, seat.region, waited, rules)) continue;
     const gap = Math.abs(c.mu - seat.mu);

@@ -108,10 +108,16 @@ export class BackfillRepo {
     }
   }
 
-  /** The room would not take the player: the seat closes, their ticket waits again (first in line by its age). */
-  async release(p: BackfillPick): Promise<void> {
+  /**
+   * The room did not take the player: their ticket waits again (first in line by its age) and the
+   * seat is offered again (`reopen`) or closed for good.
+   */
+  async release(p: BackfillPick, reopen: boolean): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      await tx.matchBackfill.updateMany({ where: { id: p.requestId, status: "FILLED", accountId: p.accountId }, data: { status: "CANCELLED" } });
+      await tx.matchBackfill.updateMany({
+        where: { id: p.requestId, status: "FILLED", accountId: p.accountId },
+        data: reopen ? { status: "OPEN", accountId: null, filledAt: null } : { status: "CANCELLED" },
+      });
       await tx.matchParticipant.deleteMany({ where: { matchId: p.matchId, accountId: p.accountId, joinedAt: null, backfillFor: { not: null } } });
       await tx.matchTicket.updateMany({ where: { id: p.ticketId, status: "MATCHED", matchId: p.matchId }, data: { status: "WAITING", matchId: null } });
     });

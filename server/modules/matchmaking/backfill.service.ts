@@ -1,6 +1,5 @@
 import { LobbyServerMessage } from "../../../shared/schemas/lobby";
 import type { Clock } from "../../lib/clock";
-import { newId } from "../../lib/ids";
 import type { Logger } from "../../lib/logger";
 import type { Identity } from "../identity";
 import { pickBackfill, type BackfillCandidate } from "./backfill-picker";
@@ -23,10 +22,16 @@ export interface BackfillOffer {
   deadline: number;
 }
 
+export type BackfillHold = "held" | "busy" | "closed";
+
 /** The realtime edge: the match room holds a seat for the player, who then gets its reservation. */
 export interface BackfillHandoff {
-  /** False: the room would not take them (the seat is gone, the match is past its backfill point or over). */
-  hold(offer: BackfillOffer): Promise<boolean>;
+  /**
+   * `held`: the room holds the seat for the player until the deadline. `closed`: the seat will never
+   * be taken (taken already, the match is past its backfill point or over). `busy`: held for
+   * someone else right now (a pick still in flight); ask again later.
+   */
+  hold(offer: BackfillOffer): Promise<BackfillHold>;
   /** Reserves the held seat and sends the player `match.found` (with `backfill: true`). */
   seat(offer: BackfillOffer): Promise<void>;
 }
@@ -55,16 +60,18 @@ export interface BackfillServiceDeps {
 export class BackfillService implements BackfillPort {
   constructor(private readonly d: BackfillServiceDeps) {}
 
-  /** The match room: the player left for good. With `team`, their seat is offered; returns its request id. */
-  async playerLeft(matchId: string, accountId: string, team: number | null): Promise<string | null> {
-    const offer = team === null ? null : { id: newId(), team };
-    const recorded = await this.d.repo.playerLeft(matchId, accountId, this.now(), offer);
-    return recorded && offer ? offer.id : null;
+  /**
+   * The player left the match being played for good; with `offer` (the room opened the seat under
+   * that request id first, so a queue owner never finds a seat the room does not know), their seat
+   * is offered. False if the match was not being played, or they had left already.
+   */
+  playerLeft(matchId: string, accountId: string, offer: { requestId: string; team: number } | null): Promise<boolean> {
+    return this.d.repo.playerLeft(matchId, accountId, this.now(), offer && { id: offer.requestId, team: offer.team });
   }
 
   async fill(mode: GameMode, waiting: TicketRow[], now: number): Promise<Set<string>> {
     const taken = new Set<string>();
-    if (!(mode.id in this.d.config.backfill)) return taken;
+    if (!Object.hasOwn(this.d.config.backfill, mode.id)) return taken;
     const solos = waiting.filter((t) => t.partyId === null && t.playerIds.length === 1);
     if (solos.length === 0) return taken;
     const seats = await this.d.repo.open(mode.id);
@@ -143,9 +150,10 @@ export class BackfillService implements BackfillPort {
       player: { accountId: c.accountId, username: names.get(c.accountId) ?? "" },
       deadline: now + this.d.config.joinDeadlineSeconds * 1000,
     };
-    const held = await this.d.handoff.hold(offer).catch((err) => (this.d.logger.warn({ err, matchId: seat.matchId }, "the match room did not answer a backfill"), false));
-    if (!held) {
-      await this.d.repo.release(pick);
+    // No answer (the room's process is slow or gone): the seat stays offered; a dead process' matches end through hostLost.
+    const held = await this.d.handoff.hold(offer).catch((err): BackfillHold => (this.d.logger.warn({ err, matchId: seat.matchId }, "the match room did not answer a backfill"), "busy"));
+    if (held !== "held") {
+      await this.d.repo.release(pick, held === "busy");
       return false;
     }
     await this.d.notices.queue([c.accountId], { state: "matched", mode: mode.id, region: seat.region });

@@ -64,7 +64,7 @@ export function parseBackfill(value: string): Record<string, number> | string {
     if (!m) return `"${part}" is not <mode>:<percent of the target score>`;
     const percent = Number(m[2]);
     if (percent < 1 || percent > 100) return `"${part}": the percent must be 1..100`;
-    if (m[1]! in out) return `mode "${m[1]}" is listed twice`;
+    if (Object.hasOwn(out, m[1]!)) return `mode "${m[1]}" is listed twice`;
     out[m[1]!] = percent;
   }
   return out;

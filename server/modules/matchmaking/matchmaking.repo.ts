@@ -109,19 +109,19 @@ export class MatchmakingRepo {
     });
   }
 
-  /** The match being played (ACTIVE) that the player is in, with its players. */
+  /** The match being played (ACTIVE) that the player is in (and has not left), with its players. */
   async activeMatchOf(accountId: string): Promise<{ id: string; mode: string; playerIds: string[] } | null> {
     const p = await this.prisma.matchParticipant.findFirst({
-      where: { accountId, match: { status: "ACTIVE" } },
+      where: { accountId, leftAt: null, match: { status: "ACTIVE" } },
       select: { match: { select: { id: true, mode: true, participants: { select: { accountId: true } } } } },
     });
     return p ? { id: p.match.id, mode: p.match.mode, playerIds: p.match.participants.map((x) => x.accountId) } : null;
   }
 
-  /** Is any of the players in a match that is forming or being played? */
+  /** Is any of the players in a match that is forming or being played (and not left for good)? */
   async activeMatchOfAny(accountIds: string[]): Promise<string | null> {
     const p = await this.prisma.matchParticipant.findFirst({
-      where: { accountId: { in: accountIds }, match: { status: { in: ["PENDING", "ACTIVE"] } } },
+      where: { accountId: { in: accountIds }, leftAt: null, match: { status: { in: ["PENDING", "ACTIVE"] } } },
       select: { matchId: true },
     });
     return p?.matchId ?? null;
@@ -171,11 +171,11 @@ export class MatchmakingRepo {
     await this.prisma.match.updateMany({ where: { id: matchId }, data: { roomId, hostProcess } });
   }
 
-  /** Pending and active matches whose room lived on `hostProcess`. */
+  /** Pending and active matches whose room lived on `hostProcess`, with the players still in them. */
   async hostedBy(hostProcess: string): Promise<{ id: string; status: "PENDING" | "ACTIVE"; playerIds: string[] }[]> {
     const rows = await this.prisma.match.findMany({
       where: { hostProcess, status: { in: ["PENDING", "ACTIVE"] } },
-      select: { id: true, status: true, participants: { select: { accountId: true } } },
+      select: { id: true, status: true, participants: { where: { leftAt: null }, select: { accountId: true } } },
     });
     return rows.map((r) => ({ id: r.id, status: r.status as "PENDING" | "ACTIVE", playerIds: r.participants.map((p) => p.accountId) }));
   }

@@ -15,8 +15,9 @@ import type { GameMode, MatchmakingConfig } from "./matchmaking-config";
 import type { MatchmakingRepo, TicketRow } from "./matchmaking.repo";
 import type { MatchNotices } from "./match-notices";
 
-/** What the queue owner's tick and a match's end need of backfill (BackfillService). */
+/** What the matchmaker needs of backfill (BackfillService). */
 export interface BackfillPort {
+  playerLeft(matchId: string, accountId: string, offer: { requestId: string; team: number } | null): Promise<boolean>;
   /** Seats leavers left in running matches of `mode` with waiting solo tickets; returns the ticket ids taken. */
   fill(mode: GameMode, waiting: TicketRow[], now: number): Promise<Set<string>>;
   /** The match ended: its open seats close, players picked but not yet in go back to the queue. */
@@ -221,7 +222,19 @@ export class MatchmakingService implements PartyQueuePort {
     await this.setActivity(playerIds, { kind: "lobby" });
   }
 
-  /** The match is over: its players are back in the lobby. */
+  /**
+   * The match room: a player left the match being played for good. They are out of it: back in the
+   * lobby, free to queue again. With `offer` (the match backfills and is before its backfill
+   * point), their seat is offered to the queue. False if nothing was recorded (the match is over).
+   */
+  async playerLeft(matchId: string, accountId: string, offer: { requestId: string; team: number } | null): Promise<boolean> {
+    if (!(await this.d.backfill.playerLeft(matchId, accountId, offer))) return false;
+    await this.d.parties.refreshPartiesOf([accountId]).catch((err) => this.d.logger.warn({ err, accountId }, "refreshing the leaver's party failed"));
+    await this.setActivity([accountId], { kind: "lobby" });
+    return true;
+  }
+
+  /** The match is over: its players (those still in it) are back in the lobby. */
   async matchEnded(playerIds: string[]): Promise<void> {
     await this.d.parties.refreshPartiesOf(playerIds);
     await this.setActivity(playerIds, { kind: "lobby" });
@@ -303,7 +316,7 @@ export class MatchmakingService implements PartyQueuePort {
       quality: p.quality,
       teams: p.teams.map((team) => team.players.map((pl) => ({ accountId: pl.accountId, username: names.get(pl.accountId) ?? "" }))),
       deadline: now + this.d.config.joinDeadlineSeconds * 1000,
-      ...(mode.id in this.d.config.backfill ? { backfillPercent: this.d.config.backfill[mode.id] } : {}),
+      ...(Object.hasOwn(this.d.config.backfill, mode.id) ? { backfillPercent: this.d.config.backfill[mode.id] } : {}),
     };
     const ids = participants.map((x) => x.accountId);
     await this.tell(ids, { state: "matched", mode: mode.id, region: p.region });

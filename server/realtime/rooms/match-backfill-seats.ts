@@ -33,12 +33,23 @@ export class MatchBackfillSeats {
     this.open.set(requestId, { team });
   }
 
-  /** Holds the open seat for `who` until `deadline`; false if it is not open, already held, or past the cutoff. */
-  hold(requestId: string, who: Identity, deadline: number, teamScores: readonly number[]): boolean {
+  /** The seat was never offered after all (recording the leaver failed). */
+  withdraw(requestId: string): void {
+    this.open.delete(requestId);
+    this.held.delete(requestId);
+  }
+
+  /**
+   * Holds the open seat for `who` until `deadline` (again for the same player: the deadline moves).
+   * `busy`: held for someone else now; `closed`: not open (taken, withdrawn, unknown) or past the cutoff.
+   */
+  hold(requestId: string, who: Identity, deadline: number, teamScores: readonly number[]): "held" | "busy" | "closed" {
     const seat = this.open.get(requestId);
-    if (!seat || this.held.has(requestId) || !this.allows(teamScores)) return false;
+    if (!seat || !this.allows(teamScores)) return "closed";
+    const current = this.held.get(requestId);
+    if (current && current.accountId !== who.accountId) return "busy";
     this.held.set(requestId, { requestId, team: seat.team, accountId: who.accountId, username: who.username, deadline });
-    return true;
+    return "held";
   }
 
   /** The held seat `requestId` if it is `accountId`'s (it is then taken: neither open nor held). */

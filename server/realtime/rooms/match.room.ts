@@ -7,7 +7,8 @@ import type { Logger } from "../../lib/logger";
 import type { Metrics } from "../../lib/metrics";
 import type { MatchRoomConfig } from "../../modules/matchmaking/matchmaking-config";
 import type { MatchmakingService } from "../../modules/matchmaking/matchmaking.service";
-import type { BackfillService } from "../../modules/matchmaking/backfill.service";
+import type { BackfillHold, BackfillService } from "../../modules/matchmaking/backfill.service";
+import { newId } from "../../lib/ids";
 import type { Identity } from "../../modules/identity";
 import { RaceGame } from "../../modules/matches/race-game";
 import type { RatingsService } from "../../modules/ratings/ratings.service";
@@ -25,7 +26,7 @@ export interface MatchRoomDeps {
   sendBacklog: SendBacklogGuard;
   matchmaking: MatchmakingService;
   /** Records leavers and offers their seats to the queue (MATCH_BACKFILL). */
-  backfill: Pick<BackfillService, "playerLeft" | "joined" | "noShow" | "close">;
+  backfill: Pick<BackfillService, "joined" | "noShow" | "close">;
   ratings: RatingsService;
   clock: Clock;
   logger: Logger;
@@ -169,16 +170,17 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       if (this.state.phase !== "playing" || !player) return;
       player.left = true;
       const { finished, winnerTeam } = this.game.leave(accountId);
+      // Recorded first either way: the result rates a leaver as a loss, and they are back in the lobby.
+      await this.recordLeaver(accountId, player.team, !finished && this.backfillSeats.allows(this.game.teamScores));
       if (finished) await this.finish(winnerTeam, "forfeit");
-      else await this.offerSeat(accountId, player.team);
     }
 
     /**
      * Called by the matchmaker (through Colyseus' room IPC, from any process): holds the open seat
      * `requestId` for `who` until `deadline`. False if the match can no longer take them.
      */
-    holdBackfill(requestId: string, who: Identity, deadline: number): boolean {
-      if (this.state.phase !== "playing" || this.ending || this.state.players.has(who.accountId)) return false;
+    holdBackfill(requestId: string, who: Identity, deadline: number): BackfillHold {
+      if (this.state.phase !== "playing" || this.ending || this.state.players.has(who.accountId)) return "closed";
       return this.backfillSeats.hold(requestId, { accountId: who.accountId, username: who.username }, deadline, this.game.teamScores);
     }
 
@@ -193,7 +195,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
         this.ending = true;
         this.state.phase = "cancelled";
         await deps.matchmaking
-          .matchAbandoned(this.options.matchId, [...this.state.players.keys()], "server_shutdown")
+          .matchAbandoned(this.options.matchId, this.stillIn(), "server_shutdown")
           .catch((err) => this.log.error({ err }, "abandoning the match failed"));
       }
       super.onBeforeShutdown();
@@ -240,6 +242,11 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       if (this.game.finished) await this.finish(this.game.winnerTeam, "target_reached");
     }
 
+    /** Players who have not left for good (a leaver is back in the lobby, maybe in another match already). */
+    private stillIn(): string[] {
+      return [...this.state.players.values()].filter((p) => !p.left).map((p) => p.accountId);
+    }
+
     private snapshot(): MatchSnapshot {
       return {
         phase: this.state.phase,
@@ -250,11 +257,15 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       };
     }
 
-    /** Records the leaver and, while the match is before its backfill point, offers the seat to the queue. */
-    private async offerSeat(accountId: string, team: number): Promise<void> {
-      const offered = this.backfillSeats.allows(this.game.teamScores) ? team : null;
-      const requestId = await deps.backfill.playerLeft(this.options.matchId, accountId, offered).catch((err) => (this.log.warn({ err }, "recording the leaver failed"), null));
-      if (requestId && !this.ending) this.backfillSeats.opened(requestId, team);
+    /** Records the leaver and, with `offer` (the match goes on, before its backfill point), offers the seat to the queue. */
+    private async recordLeaver(accountId: string, team: number, offer: boolean): Promise<void> {
+      // The seat is open here before the matchmaker can find it in the database.
+      const requestId = offer ? newId() : null;
+      if (requestId) this.backfillSeats.opened(requestId, team);
+      const recorded = await deps.matchmaking
+        .playerLeft(this.options.matchId, accountId, requestId ? { requestId, team } : null)
+        .catch((err) => (this.log.warn({ err }, "recording the leaver failed"), false));
+      if (!recorded && requestId) this.backfillSeats.withdraw(requestId);
     }
 
     /** The picked player joins on the leaver's team, with the team's score so far. */
@@ -340,7 +351,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
           finishedAt: new Date(deps.clock.now()),
         });
         if (result) this.broadcast(MatchServerMessage.Result, result);
-        await deps.matchmaking.matchEnded([...this.state.players.keys()]);
+        await deps.matchmaking.matchEnded(this.stillIn());
       } catch (err) {
         this.log.error({ err }, "recording the match result failed");
       }

@@ -80,7 +80,7 @@ describe("GET /matches/history", () => {
       createdAt: minute(1).toISOString(),
       finishedAt: new Date(T0 + 60_000 + 30_000).toISOString(),
       winnerTeam: 0,
-      you: { team: 0, won: true, score: 1, ratingBefore: 0, ratingAfter: expect.any(Number) },
+      you: { team: 0, won: true, score: 1, ratingBefore: 0, ratingAfter: expect.any(Number), backfillFor: null, left: false },
       teams: [[{ id: a.id, username: a.username }], [{ id: b.id, username: b.username }]],
     });
     expect(eDuel.you.ratingAfter).toBeCloseTo(aDuel.mu - 3 * aDuel.sigma, 10);
@@ -93,7 +93,7 @@ describe("GET /matches/history", () => {
     expect(eSquad.teams).toEqual([byName([c, b]), byName([a, d])]);
 
     expect(eCancelled).toMatchObject({ status: "cancelled", winnerTeam: null, finishedAt: minute(4).toISOString() });
-    expect(eCancelled.you).toEqual({ team: 0, won: false, score: 0, ratingBefore: expect.any(Number), ratingAfter: null });
+    expect(eCancelled.you).toEqual({ team: 0, won: false, score: 0, ratingBefore: expect.any(Number), ratingAfter: null, backfillFor: null, left: false });
 
     // The draw: nobody won; a's duel rating going in was the one after the first duel.
     expect(eDraw).toMatchObject({ status: "finished", winnerTeam: null });

@@ -80,6 +80,9 @@ test("a player who leaves is replaced from the queue on their team; the result r
   await leaveForGood(leaver, mate);
   expect(await backfills(matchId)).toEqual([{ status: "OPEN", team: 0, replaces: leaver.account.id, accountId: null }]);
   expect((await participant(matchId, leaver.account.id))!.leftAt).not.toBeNull();
+  // The leaver is out of the match: free to queue again at once (here in another region).
+  await ok(leaver.lobby, M.QueueJoin, { mode: "squad", region: freshRegion() });
+  await ok(leaver.lobby, M.QueueLeave);
 
   const newcomer = await queueSquad(region);
   expect(await tick()).toEqual([]);
