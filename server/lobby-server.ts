@@ -160,6 +160,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       for (const w of waits) metrics.matchWait.observe({ mode }, w);
       metrics.matchQuality.observe({ mode }, quality);
     },
+    onBackfill: (mode, outcome) => metrics.backfills.inc({ mode, outcome }),
   });
   const { auth, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, ratings } = services;
   metrics.sources.queueWaiting = () => matchmaking.waitingCounts();

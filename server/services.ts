@@ -29,7 +29,7 @@ import { ChatRepo } from "./modules/chat/chat.repo";
 import { ChatService } from "./modules/chat/chat.service";
 import { MatchmakingRepo } from "./modules/matchmaking/matchmaking.repo";
 import { BackfillRepo } from "./modules/matchmaking/backfill.repo";
-import { BackfillService, type BackfillHandoff } from "./modules/matchmaking/backfill.service";
+import { BackfillService, type BackfillHandoff, type BackfillOutcome } from "./modules/matchmaking/backfill.service";
 import { MatchNotices } from "./modules/matchmaking/match-notices";
 import { MatchmakingService, type MatchHandoff } from "./modules/matchmaking/matchmaking.service";
 import { PartyRepo } from "./modules/parties/party.repo";
@@ -86,6 +86,8 @@ export interface ServiceInputs {
   gameLobbyListings: GameLobbyListings;
   /** Observes each formed match (metrics). */
   onMatchFormed?: (mode: string, waitsSeconds: number[], quality: number) => void;
+  /** Observes backfill seats' outcomes (metrics). */
+  onBackfill?: (mode: string, outcome: BackfillOutcome) => void;
   limiterStore: LimiterStore;
   clock: Clock;
   logger: Logger;
@@ -252,6 +254,7 @@ export function createServices(i: ServiceInputs): Services {
     clock,
     logger,
     config: config.matchmaking,
+    onOutcome: i.onBackfill,
   });
   const matchmaking = new MatchmakingService({
     repo: matchmakingRepo,

@@ -65,6 +65,12 @@ export function createMetrics() {
       labelNames: ["mode"] as const,
       registers: [registry],
     }),
+    backfills: new Counter({
+      name: "lobby_backfills_total",
+      help: "Backfill seats by mode and outcome (offered, filled, joined, no_show, requeued).",
+      labelNames: ["mode", "outcome"] as const,
+      registers: [registry],
+    }),
     matchWait: new Histogram({
       name: "lobby_match_wait_seconds",
       help: "Time from queueing to a formed match, per player, by mode.",

@@ -9,6 +9,13 @@ import type { GameMode, MatchmakingConfig } from "./matchmaking-config";
 import type { BackfillPort } from "./matchmaking.service";
 import type { TicketRow } from "./matchmaking.repo";
 
+/** A leaver's seat the match room opened, offered to the queue of `mode`. */
+export interface BackfillSeatOffer {
+  requestId: string;
+  team: number;
+  mode: string;
+}
+
 /** A seat offered to a player: which match room, which team, until when they may join. */
 export interface BackfillOffer {
   requestId: string;
@@ -23,6 +30,9 @@ export interface BackfillOffer {
 }
 
 export type BackfillHold = "held" | "busy" | "closed";
+
+/** What happened to a seat (metrics): offered to the queue, filled by a pick, joined, a no-show, or the pick requeued at the match's end. */
+export type BackfillOutcome = "offered" | "filled" | "joined" | "no_show" | "requeued";
 
 /** The realtime edge: the match room holds a seat for the player, who then gets its reservation. */
 export interface BackfillHandoff {
@@ -47,6 +57,8 @@ export interface BackfillServiceDeps {
   clock: Clock;
   logger: Logger;
   config: MatchmakingConfig;
+  /** Observes seats' outcomes (metrics). */
+  onOutcome?: (mode: string, outcome: BackfillOutcome) => void;
 }
 
 /**
@@ -65,8 +77,10 @@ export class BackfillService implements BackfillPort {
    * that request id first, so a queue owner never finds a seat the room does not know), their seat
    * is offered. False if the match was not being played, or they had left already.
    */
-  playerLeft(matchId: string, accountId: string, offer: { requestId: string; team: number } | null): Promise<boolean> {
-    return this.d.repo.playerLeft(matchId, accountId, this.now(), offer && { id: offer.requestId, team: offer.team });
+  async playerLeft(matchId: string, accountId: string, offer: BackfillSeatOffer | null): Promise<boolean> {
+    const left = await this.d.repo.playerLeft(matchId, accountId, this.now(), offer && { id: offer.requestId, team: offer.team });
+    if (left && offer) this.d.onOutcome?.(offer.mode, "offered");
+    return left;
   }
 
   async fill(mode: GameMode, waiting: TicketRow[], now: number): Promise<Set<string>> {
@@ -105,13 +119,15 @@ export class BackfillService implements BackfillPort {
   /** The match room: the picked player took the seat. */
   async joined(matchId: string, requestId: string, accountId: string, mode: string): Promise<void> {
     if (!(await this.d.repo.joined(requestId, matchId, accountId, this.now()))) return;
+    this.d.onOutcome?.(mode, "joined");
     const watchable = await this.d.spectating.watchable([accountId]).catch(() => new Set<string>());
     await this.d.notices.activity([accountId], { kind: "match", mode, matchId, joinable: watchable.has(accountId) });
   }
 
   /** The match room: the picked player did not join by the deadline. They lose their place; the seat opens again. */
-  async noShow(matchId: string, requestId: string, accountId: string): Promise<void> {
+  async noShow(matchId: string, requestId: string, accountId: string, mode: string): Promise<void> {
     if (!(await this.d.repo.noShow(requestId, matchId, accountId))) return;
+    this.d.onOutcome?.(mode, "no_show");
     await this.d.notices.send([accountId], LobbyServerMessage.MatchCancelled, { matchId, requeued: false });
     await this.d.notices.queue([accountId], { state: "idle", reason: "match_cancelled" });
     await this.d.notices.activity([accountId], { kind: "lobby" });
@@ -119,6 +135,7 @@ export class BackfillService implements BackfillPort {
 
   async close(matchId: string): Promise<void> {
     for (const t of await this.d.repo.close(matchId)) {
+      this.d.onOutcome?.(t.mode, "requeued");
       await this.d.notices.send(t.playerIds, LobbyServerMessage.MatchCancelled, { matchId, requeued: true });
       await this.d.notices.queue(t.playerIds, { state: "searching", mode: t.mode, region: t.region, since: t.enqueuedAt.toISOString() });
       await this.d.notices.activity(t.playerIds, { kind: "queue", mode: t.mode });
@@ -156,6 +173,7 @@ export class BackfillService implements BackfillPort {
       await this.d.repo.release(pick, held === "busy");
       return false;
     }
+    this.d.onOutcome?.(mode.id, "filled");
     await this.d.notices.queue([c.accountId], { state: "matched", mode: mode.id, region: seat.region });
     // A reservation that fails now turns into a no-show at the room's deadline (the seat reopens).
     await this.d.handoff.seat(offer).catch((err) => this.d.logger.warn({ err, matchId: seat.matchId }, "sending the backfill reservation failed"));

@@ -14,10 +14,11 @@ import type { MatcherTicket, ProposedMatch } from "./matcher-types";
 import type { GameMode, MatchmakingConfig } from "./matchmaking-config";
 import type { MatchmakingRepo, TicketRow } from "./matchmaking.repo";
 import type { MatchNotices } from "./match-notices";
+import type { BackfillSeatOffer } from "./backfill.service";
 
 /** What the matchmaker needs of backfill (BackfillService). */
 export interface BackfillPort {
-  playerLeft(matchId: string, accountId: string, offer: { requestId: string; team: number } | null): Promise<boolean>;
+  playerLeft(matchId: string, accountId: string, offer: BackfillSeatOffer | null): Promise<boolean>;
   /** Seats leavers left in running matches of `mode` with waiting solo tickets; returns the ticket ids taken. */
   fill(mode: GameMode, waiting: TicketRow[], now: number): Promise<Set<string>>;
   /** The match ended: its open seats close, players picked but not yet in go back to the queue. */
@@ -227,7 +228,7 @@ export class MatchmakingService implements PartyQueuePort {
    * lobby, free to queue again. With `offer` (the match backfills and is before its backfill
    * point), their seat is offered to the queue. False if nothing was recorded (the match is over).
    */
-  async playerLeft(matchId: string, accountId: string, offer: { requestId: string; team: number } | null): Promise<boolean> {
+  async playerLeft(matchId: string, accountId: string, offer: BackfillSeatOffer | null): Promise<boolean> {
     if (!(await this.d.backfill.playerLeft(matchId, accountId, offer))) return false;
     await this.d.parties.refreshPartiesOf([accountId]).catch((err) => this.d.logger.warn({ err, accountId }, "refreshing the leaver's party failed"));
     await this.setActivity([accountId], { kind: "lobby" });

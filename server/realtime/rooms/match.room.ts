@@ -252,7 +252,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
         phase: this.state.phase,
         targetScore: this.state.targetScore,
         teamScores: [...this.state.teamScores],
-        players: [...this.state.players.values()].map((p) => ({ accountId: p.accountId, username: p.username, team: p.team, score: p.score, connected: p.connected })),
+        players: [...this.state.players.values()].map((p) => ({ accountId: p.accountId, username: p.username, team: p.team, score: p.score, connected: p.connected, left: p.left, backfill: p.backfill })),
         winnerTeam: this.state.winnerTeam,
       };
     }
@@ -263,7 +263,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       const requestId = offer ? newId() : null;
       if (requestId) this.backfillSeats.opened(requestId, team);
       const recorded = await deps.matchmaking
-        .playerLeft(this.options.matchId, accountId, requestId ? { requestId, team } : null)
+        .playerLeft(this.options.matchId, accountId, requestId ? { requestId, team, mode: this.options.mode } : null)
         .catch((err) => (this.log.warn({ err }, "recording the leaver failed"), false));
       if (!recorded && requestId) this.backfillSeats.withdraw(requestId);
     }
@@ -282,7 +282,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
     private expireBackfills(now: number): void {
       for (const seat of this.backfillSeats.expired(now)) {
         this.withdrawReservation(seat.accountId);
-        deps.backfill.noShow(this.options.matchId, seat.requestId, seat.accountId).catch((err) => this.log.warn({ err }, "recording the backfill no-show failed"));
+        deps.backfill.noShow(this.options.matchId, seat.requestId, seat.accountId, this.options.mode).catch((err) => this.log.warn({ err }, "recording the backfill no-show failed"));
       }
     }
 

@@ -111,6 +111,11 @@ test("a player who leaves is replaced from the queue on their team; the result r
   expect(await storedRating(t.server.db.prisma, newcomer.account.id, "squad")).toBeNull();
   for (const o of others) expect(await o.result).toEqual(result);
 
+  // Each step is counted on /metrics (this is the file's first backfill).
+  const metrics = await (await fetch(`${t.url}/metrics`)).text();
+  for (const outcome of ["offered", "filled", "joined"]) expect(metrics).toContain(`lobby_backfills_total{mode="squad",outcome="${outcome}"} 1`);
+  expect(metrics).not.toContain('outcome="no_show"');
+
   // Back in the lobby, the newcomer can queue again.
   await ok(newcomer, M.QueueJoin, { mode: "squad", region: freshRegion() });
   await closeAll(seats, newcomer);
