@@ -138,3 +138,16 @@ export async function setRating(prisma: PrismaClient, accountId: string, r: { mu
   const data = { mu: r.mu, sigma: r.sigma, games: r.games ?? 10, updatedAt: new Date(Date.UTC(2025, 11, 1)) };
   await prisma.rating.upsert({ where: { accountId_mode: { accountId, mode } }, create: { accountId, mode, ...data }, update: data });
 }
+
+/** A match's backfill seats (match_backfills), oldest first. */
+export function backfillSeats(prisma: PrismaClient, matchId: string) {
+  return prisma.matchBackfill.findMany({ where: { matchId }, orderBy: { createdAt: "asc" }, select: { status: true, team: true, replaces: true, accountId: true } });
+}
+
+/** One player's part in a match as recorded (null: not on the match's record). */
+export function participantOf(prisma: PrismaClient, matchId: string, accountId: string) {
+  return prisma.matchParticipant.findUnique({
+    where: { matchId_accountId: { matchId, accountId } },
+    select: { team: true, backfillFor: true, joinedAt: true, leftAt: true, score: true },
+  });
+}

@@ -96,7 +96,9 @@ export function roomState<S>(room: Room, predicate: (state: S) => boolean): Prom
 
 export interface MatchStateView {
   phase: string;
-  players: Map<string, { connected: boolean; score: number; team: number }>;
+  teamScores: number[];
+  /** `left`: gone for good; `backfill`: joined in progress for a leaver. */
+  players: Map<string, { connected: boolean; score: number; team: number; left: boolean; backfill: boolean }>;
 }
 export const phaseIs =
   (phase: string) =>

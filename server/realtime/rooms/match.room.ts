@@ -20,6 +20,7 @@ import { SpectatorHandOver } from "../spectating/spectator-hand-over";
 import { isFinalPhase, type MatchSnapshot, type SpectatorFeeds } from "../spectating/spectator-feeds";
 import type { SendBacklogGuard } from "../send-backlog";
 import { MatchBackfillSeats, type HeldBackfillSeat } from "./match-backfill-seats";
+import { clearSeatTimers, releaseUnconsumedSeats } from "./unconsumed-seats";
 
 export interface MatchRoomDeps {
   /** Cuts connections that do not read what they are sent (shared by every room of the process). */
@@ -205,8 +206,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       // Seats nobody consumed (a no-show's, or every seat of a match called off) keep Colyseus'
       // real-time expiry timer past the room's end, holding the process open for the rest of
       // seatReservationTimeout: clear them.
-      const timers = this["_reservedSeatTimeouts"] as Record<string, ReturnType<typeof setTimeout>>;
-      for (const sessionId of Object.keys(timers)) clearTimeout(timers[sessionId]);
+      clearSeatTimers(this);
       this.subscriptions?.clear();
       // Gone without an end (a crash of the room, not of the process): its spectators are told.
       if (!isFinalPhase(this.state.phase)) this.state.phase = "cancelled";
@@ -281,19 +281,8 @@ export function createMatchRoom(deps: MatchRoomDeps) {
     /** Held seats nobody took in time: the reservation is withdrawn and the seat offered again. */
     private expireBackfills(now: number): void {
       for (const seat of this.backfillSeats.expired(now)) {
-        this.withdrawReservation(seat.accountId);
+        releaseUnconsumedSeats(this, seat.accountId);
         deps.backfill.noShow(this.options.matchId, seat.requestId, seat.accountId, this.options.mode).catch((err) => this.log.warn({ err }, "recording the backfill no-show failed"));
-      }
-    }
-
-    private withdrawReservation(accountId: string): void {
-      const seats = this["_reservedSeats"] as Record<string, [unknown, MatchAuth | undefined]>;
-      const timers = this["_reservedSeatTimeouts"] as Record<string, ReturnType<typeof setTimeout>>;
-      for (const [sessionId, seat] of Object.entries(seats)) {
-        if (seat[1]?.accountId !== accountId) continue;
-        clearTimeout(timers[sessionId]);
-        delete timers[sessionId];
-        delete seats[sessionId];
       }
     }
 
@@ -314,25 +303,11 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       } catch (err) {
         this.log.error({ err }, "cancelling the match failed");
       }
-      this.releaseUnusedSeats();
+      // Colyseus disposes a room only once no seat is reserved: without this, a match called off
+      // stays listed (a no-show's reservation still usable) until the reservation times out.
+      releaseUnconsumedSeats(this);
       this.spectators.feed();
       this.disconnect(CloseCode.MatchCancelled);
-    }
-
-    /**
-     * Gives up the seats no-shows never consumed. Colyseus disposes a room only once no seat is
-     * reserved: without this, a match called off stays listed (its reservation still usable) until
-     * the reservation times out in real time.
-     */
-    private releaseUnusedSeats(): void {
-      const seats = this["_reservedSeats"] as Record<string, unknown>;
-      const timers = this["_reservedSeatTimeouts"] as Record<string, ReturnType<typeof setTimeout>>;
-      // Seats of joined clients are non-enumerable: only unconsumed ones are listed.
-      for (const sessionId of Object.keys(seats)) {
-        clearTimeout(timers[sessionId]);
-        delete timers[sessionId];
-        delete seats[sessionId];
-      }
     }
 
     private async finish(winnerTeam: number | null, reason: MatchResultMessage["reason"]): Promise<void> {

@@ -2,8 +2,8 @@ import { matchMaker } from "@colyseus/core";
 import { CloseCode } from "../../../shared/codes";
 import { LobbyClientMessage as M } from "../../../shared/schemas/lobby";
 import { scorePoints, seatedMatch, takeSeat, type Seat } from "../../helpers/factories-match";
-import { storedRating } from "../../helpers/matches";
-import { freshRegion, isState, matchesFound, matchFound, ok, PARTY_TEST_ENV, queueUpdate, roomState, storedTicket } from "../../helpers/parties";
+import { backfillSeats, participantOf, storedRating } from "../../helpers/matches";
+import { freshRegion, isState, matchesFound, matchFound, ok, PARTY_TEST_ENV, queueUpdate, roomState, storedTicket, type MatchStateView } from "../../helpers/parties";
 import { createLobbyOn } from "../../helpers/placement";
 import { connect, leave, newAccount, settle, type Connection } from "../../helpers/presence";
 import { startTwoProcesses, type TwoProcesses } from "../../helpers/two-processes";
@@ -28,21 +28,10 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => procs?.close());
 
-interface PlayerView {
-  team: number;
-  score: number;
-  connected: boolean;
-  left: boolean;
-  backfill: boolean;
-}
-type StateView = { phase: string; teamScores: number[]; players: Map<string, PlayerView> };
-
 const tick = () => procs.t.server.services.matchmaking.tick();
 const prisma = () => procs.t.server.db.prisma;
-const backfills = (matchId: string) =>
-  prisma().matchBackfill.findMany({ where: { matchId }, orderBy: { createdAt: "asc" }, select: { status: true, team: true, replaces: true, accountId: true } });
-const participant = (matchId: string, accountId: string) =>
-  prisma().matchParticipant.findUnique({ where: { matchId_accountId: { matchId, accountId } }, select: { team: true, backfillFor: true, joinedAt: true, leftAt: true } });
+const backfills = (matchId: string) => backfillSeats(prisma(), matchId);
+const participant = (matchId: string, accountId: string) => participantOf(prisma(), matchId, accountId);
 
 /** A new player whose lobby connection is on this (the Jest) process: a lobby instance of its own here. */
 async function playerHere(): Promise<Connection> {
@@ -87,7 +76,7 @@ async function squadOnChild(): Promise<{ region: string; seats: Seat[]; leaver: 
 /** The leaver leaves for good (consented); resolves once the match room has offered the seat. */
 async function leaveForGood(leaver: Seat, watcher: Seat): Promise<void> {
   await leaver.room.leave();
-  await roomState<StateView>(watcher.room, (s) => s.players.get(leaver.account.id)?.left === true);
+  await roomState<MatchStateView>(watcher.room, (s) => s.players.get(leaver.account.id)?.left === true);
   await until(async () => (await backfills(leaver.found.matchId)).some((b) => b.replaces === leaver.account.id && b.status === "OPEN"));
 }
 
@@ -119,7 +108,7 @@ test("a leaver's seat in a match on the child is filled by this process' tick; t
 
   const seat = await takeSeat(newcomer);
   for (const watcher of [mate, ...others]) {
-    const seen = await roomState<StateView>(watcher.room, (s) => s.players.get(newcomer.account.id)?.connected === true);
+    const seen = await roomState<MatchStateView>(watcher.room, (s) => s.players.get(newcomer.account.id)?.connected === true);
     expect(seen.players.get(newcomer.account.id)).toMatchObject({ team: 0, backfill: true, left: false, score: 0 });
     expect(seen.phase).toBe("playing");
   }
@@ -156,7 +145,7 @@ test("across processes too, a queued player blocked by one in the match is passe
   expect(matchesFound(free)).toMatchObject([{ matchId, team: 0, backfill: true }]);
   expect(await storedTicket(procs.db.url, blocked.account.id)).toMatchObject({ status: "WAITING" });
   const seat = await takeSeat(free);
-  await roomState<StateView>(mate.room, (s) => s.players.get(free.account.id)?.backfill === true && s.players.get(free.account.id)?.connected === true);
+  await roomState<MatchStateView>(mate.room, (s) => s.players.get(free.account.id)?.backfill === true && s.players.get(free.account.id)?.connected === true);
   await ok(blocked, M.QueueLeave);
   await seat.room.leave();
   await leave(...seats.map((s) => s.lobby), blocked, free);

@@ -5,8 +5,8 @@ import { LobbyClientMessage as M } from "../../../shared/schemas/lobby";
 import { MatchClientMessage } from "../../../shared/schemas/match";
 import { onlinePlayer, type Connection } from "../../helpers/factories";
 import { scorePoints, seatedMatch, takeSeat, type Seat } from "../../helpers/factories-match";
-import { storedRating } from "../../helpers/matches";
-import { freshRegion, isState, matchCancelled, matchesFound, matchFound, ok, PARTY_TEST_ENV, queueUpdate, roomState, storedTicket } from "../../helpers/parties";
+import { backfillSeats, participantOf, storedRating } from "../../helpers/matches";
+import { freshRegion, isState, matchCancelled, matchesFound, matchFound, ok, PARTY_TEST_ENV, queueUpdate, roomState, storedTicket, type MatchStateView } from "../../helpers/parties";
 import { leave, settle } from "../../helpers/presence";
 import { startTestServer, type TestServer } from "../../helpers/test-server";
 import { until } from "../../helpers/until";
@@ -34,20 +34,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-interface PlayerView {
-  team: number;
-  score: number;
-  connected: boolean;
-  left: boolean;
-  backfill: boolean;
-}
-type StateView = { phase: string; teamScores: number[]; players: Map<string, PlayerView> };
-
 const tick = () => t.server.services.matchmaking.tick();
-const backfills = (matchId: string) =>
-  t.server.db.prisma.matchBackfill.findMany({ where: { matchId }, orderBy: { createdAt: "asc" }, select: { status: true, team: true, replaces: true, accountId: true } });
-const participant = (matchId: string, accountId: string) =>
-  t.server.db.prisma.matchParticipant.findUnique({ where: { matchId_accountId: { matchId, accountId } }, select: { team: true, backfillFor: true, joinedAt: true, leftAt: true, score: true } });
+const backfills = (matchId: string) => backfillSeats(t.server.db.prisma, matchId);
+const participant = (matchId: string, accountId: string) => participantOf(t.server.db.prisma, matchId, accountId);
 
 /** A 2v2 being played; `leaver` is a player of team 0, `mate` their teammate; `others` team 1. */
 async function squadInPlay(): Promise<{ region: string; seats: Seat[]; leaver: Seat; mate: Seat; others: Seat[] }> {
@@ -61,7 +50,7 @@ async function squadInPlay(): Promise<{ region: string; seats: Seat[]; leaver: S
 /** The leaver leaves for good (consented); resolves once the others see it. */
 async function leaveForGood(leaver: Seat, watcher: Seat): Promise<void> {
   await leaver.room.leave();
-  await roomState<StateView>(watcher.room, (s) => s.players.get(leaver.account.id)?.left === true);
+  await roomState<MatchStateView>(watcher.room, (s) => s.players.get(leaver.account.id)?.left === true);
 }
 
 async function queueSquad(region: string): Promise<Connection> {
@@ -76,7 +65,7 @@ test("a player who leaves is replaced from the queue on their team; the result r
   const { region, seats, leaver, mate, others } = await squadInPlay();
   const matchId = leaver.found.matchId;
   mate.room.send(MatchClientMessage.Score, {});
-  await roomState<StateView>(mate.room, (s) => s.teamScores[0] === 1);
+  await roomState<MatchStateView>(mate.room, (s) => s.teamScores[0] === 1);
   await leaveForGood(leaver, mate);
   expect(await backfills(matchId)).toEqual([{ status: "OPEN", team: 0, replaces: leaver.account.id, accountId: null }]);
   expect((await participant(matchId, leaver.account.id))!.leftAt).not.toBeNull();
@@ -90,7 +79,7 @@ test("a player who leaves is replaced from the queue on their team; the result r
   expect(found).toMatchObject({ matchId, mode: "squad", region, team: 0, backfill: true });
   await queueUpdate(newcomer, isState("matched"));
   const seat = await takeSeat(newcomer);
-  const seen = await roomState<StateView>(mate.room, (s) => s.players.get(newcomer.account.id)?.connected === true);
+  const seen = await roomState<MatchStateView>(mate.room, (s) => s.players.get(newcomer.account.id)?.connected === true);
   expect(seen.players.get(newcomer.account.id)).toMatchObject({ team: 0, backfill: true, left: false, score: 0 });
   expect([...seen.teamScores]).toEqual([1, 0]);
   await until(async () => (await backfills(matchId))[0]?.status === "JOINED");
@@ -125,13 +114,13 @@ test("a player who drops and is not back within the reconnect window is replaced
   const { region, seats, leaver, mate } = await squadInPlay();
   leaver.room.reconnection.enabled = false;
   leaver.room.connection.close(CloseCode.MayTryReconnect);
-  await roomState<StateView>(mate.room, (s) => s.players.get(leaver.account.id)?.connected === false);
-  await roomState<StateView>(mate.room, (s) => s.players.get(leaver.account.id)?.left === true);
+  await roomState<MatchStateView>(mate.room, (s) => s.players.get(leaver.account.id)?.connected === false);
+  await roomState<MatchStateView>(mate.room, (s) => s.players.get(leaver.account.id)?.left === true);
   const newcomer = await queueSquad(region);
   await tick();
   expect(await matchFound(newcomer)).toMatchObject({ matchId: leaver.found.matchId, team: 0, backfill: true });
   const seat = await takeSeat(newcomer);
-  await roomState<StateView>(mate.room, (s) => s.players.get(newcomer.account.id)?.connected === true);
+  await roomState<MatchStateView>(mate.room, (s) => s.players.get(newcomer.account.id)?.connected === true);
   await seat.room.leave();
   await closeAll(seats, newcomer);
 });
@@ -163,7 +152,7 @@ test("past the backfill point a leaver's seat is not offered", async () => {
   const { region, seats, leaver, mate } = await squadInPlay();
   mate.room.send(MatchClientMessage.Score, {});
   mate.room.send(MatchClientMessage.Score, {});
-  await roomState<StateView>(mate.room, (s) => s.teamScores[0] === 2);
+  await roomState<MatchStateView>(mate.room, (s) => s.teamScores[0] === 2);
   await leaveForGood(leaver, mate);
   await until(async () => (await participant(leaver.found.matchId, leaver.account.id))?.leftAt != null);
   expect(await backfills(leaver.found.matchId)).toEqual([]);
@@ -193,7 +182,7 @@ test("a picked player who does not join in time loses their place, and the seat 
   const next = await queueSquad(region);
   await tick();
   const seat = await takeSeat(next);
-  await roomState<StateView>(mate.room, (s) => s.players.get(next.account.id)?.backfill === true);
+  await roomState<MatchStateView>(mate.room, (s) => s.players.get(next.account.id)?.backfill === true);
   // The no-show's reservation no longer admits them.
   await expect(noShow.account.client.colyseus.consumeSeatReservation((await matchFound(noShow)).reservation as never)).rejects.toThrow();
   await seat.room.leave();
@@ -232,7 +221,7 @@ test("a mode not in MATCH_BACKFILL never offers a seat; the leaver is still on t
   const seats = await seatedMatch(t, lobbies, { mode: "ffa", region });
   const [gone, watcher] = [seats[0]!, seats[1]!];
   await gone.room.leave();
-  await roomState<StateView>(watcher.room, (s) => s.players.get(gone.account.id)?.left === true);
+  await roomState<MatchStateView>(watcher.room, (s) => s.players.get(gone.account.id)?.left === true);
   await until(async () => (await participant(gone.found.matchId, gone.account.id))?.leftAt != null);
   expect(await backfills(gone.found.matchId)).toEqual([]);
   const waiting = await onlinePlayer(t.url);
