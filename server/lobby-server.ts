@@ -24,6 +24,7 @@ import { PresenceApiStore } from "./backplane/presence-api-store";
 import { chatNamespace, PresenceChatTopics } from "./backplane/presence-chat-topics";
 import { PresenceGameLobbyListings } from "./backplane/presence-game-lobby-listings";
 import { PresenceProcessRegistry } from "./backplane/presence-process-registry";
+import { LocalProcessRegistry } from "./backplane/local-process-registry";
 import { BackplaneHealth } from "./backplane/backplane-health";
 import { WeakListeners } from "./realtime/weak-listeners";
 import type { Resyncable } from "./realtime/rooms/lobby.room";
@@ -137,7 +138,8 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   const bus = new PresenceAccountEventBus(backplane.presence, onSessionsEnded, outbox);
   const presenceStore = new PresenceApiStore(backplane.presence, backplane.kind === "redis" ? PRESENCE_TTL_SECONDS : undefined);
   const chatTopics = new PresenceChatTopics(backplane.presence, chatNamespace(config.redisUrl));
-  const processRegistry = new PresenceProcessRegistry(backplane.presence);
+  // One process has no peers to reap: an O(1) in-memory registry instead of LocalPresence's array sets.
+  const processRegistry = backplane.kind === "redis" ? new PresenceProcessRegistry(backplane.presence) : new LocalProcessRegistry(clock);
   const gameLobbyListings = new PresenceGameLobbyListings(backplane.presence, chatNamespace(config.redisUrl), config.redisCommandTimeoutMs, logger);
   const services = createServices({
     gameLobbyListings,
