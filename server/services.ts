@@ -207,7 +207,7 @@ export function createServices(i: ServiceInputs): Services {
     clock,
     config: { ttlSeconds: config.partyJoinRequests.ttlSeconds, maxSize: config.parties.maxSize },
   });
-  const matchmakingRepo = new MatchmakingRepo(db.prisma);
+  const matchmakingRepo = new MatchmakingRepo(db.prisma, db.sql);
   const spectating = new SpectatingService({
     matches: matchmakingRepo,
     joinPolicies: partyRepo,

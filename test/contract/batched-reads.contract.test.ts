@@ -45,7 +45,7 @@ describe.each(DATABASE_STORES)("batched per-player statements on %s", (name, ope
     await db.prisma.partyMember.create({ data: { accountId: member.id, partyId, joinedAt: new Date() } });
     expect(await Promise.all(accounts.map((x) => parties.partyOf(x.id)))).toEqual([partyId, partyId, null]);
 
-    const tickets = new MatchmakingRepo(db.prisma);
+    const tickets = new MatchmakingRepo(db.prisma, db.sql);
     const none = await db.queries.measure(() => Promise.all(accounts.map((x) => tickets.ticketOf(x.id))));
     expect(none.result).toEqual([null, null, null]);
     // Prisma reads a ticket's relations in statements of their own: still a fixed number per batch.

@@ -158,7 +158,7 @@ describe.each(DATABASE_STORES)("GameLobbyRepo on %s", (_name, open) => {
     ]);
     expect(await repo.load(lobby.id)).toBeNull();
     // Called off before it started: nobody has a ticket to go back to, so both are "unticketed".
-    const out = await new MatchmakingRepo(db.prisma).cancelPending(matchId, [], NOW, "join_deadline");
+    const out = await new MatchmakingRepo(db.prisma, db.sql).cancelPending(matchId, [], NOW, "join_deadline");
     expect({ ...out, unticketed: [...out!.unticketed].sort() }).toEqual({ requeued: [], dropped: [], unticketed: [host.id, guest.id].sort() });
   });
 });

@@ -26,7 +26,7 @@ describe.each(DATABASE_STORES)("MatchmakingRepo on %s", (_name, open) => {
   beforeAll(async () => {
     store = await open();
     db = store.db;
-    repo = new MatchmakingRepo(db.prisma);
+    repo = new MatchmakingRepo(db.prisma, db.sql);
   });
   afterAll(() => store?.close());
 

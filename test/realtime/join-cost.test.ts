@@ -7,6 +7,7 @@ import { ok } from "../helpers/parties";
 import { befriend, connect, leave, loginAgain, newAccount, settle, updatesAbout, type Account, type Connection } from "../helpers/presence";
 import { REALTIME_TEST_ENV } from "../helpers/realtime";
 import { startTestServer, type TestServer } from "../helpers/test-server";
+import { until } from "../helpers/until";
 
 // What a lobby join costs the database, counted in statements (each one a round trip), for a
 // player with everything a join has to load: friends online and offline, a block, an unread
@@ -63,6 +64,25 @@ test("a join costs at most 3 statements however much the player has, and 1 once 
   const second = await measuredJoin(device);
   expect(second.queries).toBe(1);
   await leave(first.conn, second.conn, onlineConn);
+});
+
+test("a final leave of a player in no party, queue or custom lobby costs 6 statements", async () => {
+  const [subject, friend] = (await Promise.all([newAccount(t.url), newAccount(t.url)])) as [Account, Account];
+  await befriend(subject, friend);
+  const friendConn = await connect(friend);
+  const conn = await connect(subject);
+  await conn.log.waitFor(LobbyServerMessage.PartySnapshot);
+  await settle(conn, friendConn);
+  const mark = friendConn.log.mark;
+  const before = statements();
+  await conn.room.leave();
+  // Last seen; the friends to tell; the player's party (presence's refresh and the parties
+  // feature's clean-up each look); the player's ticket; the player's custom lobby seat.
+  await until(() => statements() - before >= 6);
+  await friendConn.log.waitFor<{ accountId: string; status: string }>(LobbyServerMessage.PresenceUpdate, (p) => p.accountId === subject.id && p.status === "offline", mark);
+  await settle(friendConn);
+  expect(statements() - before).toBe(6);
+  await leave(friendConn);
 });
 
 test("a presence change reaches exactly the connections of the player's friends, once each", async () => {

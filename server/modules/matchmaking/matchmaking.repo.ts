@@ -1,5 +1,8 @@
 import { batched, byKey } from "../../db/batched";
 import type { PrismaClient } from "../../db/database";
+import { Prisma } from "../../db/generated/client";
+import { preparedAs } from "../../db/prepared-statements";
+import type { SqlRunner } from "../../db/sql-runner";
 import { findUsernames } from "../accounts/usernames.repo";
 
 export interface TicketRow {
@@ -47,10 +50,27 @@ type TicketRecord = {
   players: { accountId: string }[];
 };
 
+interface TicketOfRow {
+  account_id: string;
+  id: string;
+  mode: string;
+  region: string;
+  party_id: string | null;
+  leader_id: string;
+  status: "WAITING" | "MATCHED";
+  enqueued_at: Date | string;
+  match_id: string | null;
+  player_ids: string[];
+}
+
 export const toRow = (t: TicketRecord): TicketRow => ({ ...t, playerIds: t.players.map((p) => p.accountId) });
 
 export class MatchmakingRepo {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** ticketOf runs on every final leave: one statement straight on the driver (Prisma's nested read took three). */
+    private readonly sql: SqlRunner,
+  ) {}
 
   /** Inserts a waiting ticket; the primary key on its players refuses anyone already on a ticket. */
   async insertTicket(t: { id: string; mode: string; region: string; partyId: string | null; leaderId: string; enqueuedAt: Date; playerIds: string[] }): Promise<void> {
@@ -73,11 +93,32 @@ export class MatchmakingRepo {
   }
 
   private readonly ticketOfLoader = batched<string, TicketRow | null>(async (accountIds) => {
-    const seats = await this.prisma.matchTicketPlayer.findMany({
-      where: { accountId: { in: [...accountIds] } },
-      select: { accountId: true, ticket: { select: ticketSelect } },
-    });
-    return byKey(accountIds, seats, (s) => s.accountId, (_: TicketRow | null, s) => toRow(s.ticket), () => null);
+    const rows = await this.sql.rows<TicketOfRow>(Prisma.sql`${preparedAs("ticket_of")}
+      SELECT me.account_id::text AS account_id, t.id::text AS id, t.mode, t.region, t.party_id::text AS party_id,
+             t.leader_id::text AS leader_id, t.status::text AS status, t.enqueued_at, t.match_id::text AS match_id,
+             array_agg(p.account_id::text ORDER BY p.account_id) AS player_ids
+      FROM match_ticket_players me
+      JOIN match_tickets t ON t.id = me.ticket_id
+      JOIN match_ticket_players p ON p.ticket_id = t.id
+      WHERE me.account_id = ANY(${[...accountIds]}::uuid[])
+      GROUP BY me.account_id, t.id`);
+    return byKey(
+      accountIds,
+      rows,
+      (r) => r.account_id,
+      (_: TicketRow | null, r): TicketRow => ({
+        id: r.id,
+        mode: r.mode,
+        region: r.region,
+        partyId: r.party_id,
+        leaderId: r.leader_id,
+        status: r.status,
+        enqueuedAt: new Date(r.enqueued_at),
+        matchId: r.match_id,
+        playerIds: r.player_ids,
+      }),
+      () => null,
+    );
   });
 
   async ticketOfParty(partyId: string): Promise<TicketRow | null> {
