@@ -189,6 +189,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     metrics,
     trustProxy: config.trustProxy,
     auth,
+    sessions: services.sessions,
     accounts,
     friends,
     notifications,

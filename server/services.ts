@@ -31,6 +31,8 @@ import { MatchmakingRepo } from "./modules/matchmaking/matchmaking.repo";
 import { BackfillRepo } from "./modules/matchmaking/backfill.repo";
 import { BackfillService, type BackfillHandoff, type BackfillOutcome } from "./modules/matchmaking/backfill.service";
 import { MatchNotices } from "./modules/matchmaking/match-notices";
+import { SessionsRepo } from "./modules/auth/sessions.repo";
+import { SessionsService } from "./modules/auth/sessions.service";
 import { MatchmakingService, type MatchHandoff } from "./modules/matchmaking/matchmaking.service";
 import { PartyRepo } from "./modules/parties/party.repo";
 import { PartyCodesService } from "./modules/parties/party-codes.service";
@@ -54,6 +56,8 @@ export interface Services {
   /** This process' id in shared presence (connection registry). */
   processId: string;
   auth: AuthService;
+  /** A player's own sessions (list, sign one out). */
+  sessions: SessionsService;
   accounts: AccountsService;
   friends: FriendsService;
   presence: PresenceService;
@@ -116,8 +120,10 @@ export function createServices(i: ServiceInputs): Services {
   const gatedHasher = admittedHasher(hasher, (operation) => loginAdmission.run(operation));
   // One throttle, so player and operator logins share the same failure counts (as they do in Redis).
   const loginThrottle = new LoginThrottle(i.limiterStore, config.loginLimits);
+  const sessionsRepo = new SessionsRepo(db.prisma);
   const auth = new AuthService({
     repo: new AuthRepo(db.prisma, db.sql),
+    sessions: sessionsRepo,
     hasher,
     tokens: new AccessTokens(
       {
@@ -289,5 +295,6 @@ export function createServices(i: ServiceInputs): Services {
     logger,
   });
   const joinSnapshots = new JoinSnapshotRepo(db.sql, UNREAD_ON_JOIN);
-  return { processId, auth, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, backfill, gameLobbies, ratings, admin, joinSnapshots };
+  const sessions = new SessionsService(sessionsRepo, sessionEvents, clock);
+  return { processId, auth, sessions, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, backfill, gameLobbies, ratings, admin, joinSnapshots };
 }

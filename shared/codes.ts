@@ -24,6 +24,8 @@ export const ErrorCode = {
   ServerBusy: "server_busy",
   InvalidCursor: "invalid_cursor",
   AccountNotFound: "account_not_found",
+  /** DELETE /me/sessions/{id}: not a live session of the caller's account. */
+  SessionNotFound: "session_not_found",
   CannotTargetSelf: "cannot_target_self",
   FriendRequestNotFound: "friend_request_not_found",
   FriendRequestNotAllowed: "friend_request_not_allowed",

@@ -25,6 +25,7 @@ const DEFAULT_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.InvalidCursor]: 400,
   [ErrorCode.CannotTargetSelf]: 400,
   [ErrorCode.AccountNotFound]: 404,
+  [ErrorCode.SessionNotFound]: 404,
   [ErrorCode.FriendRequestNotFound]: 404,
   [ErrorCode.FriendRequestNotAllowed]: 403,
   [ErrorCode.PlayerBlocked]: 409,

@@ -24,6 +24,7 @@ const AUTHED = [
   "ratings",
   "playerRatings",
   "gameLobbies",
+  "sessions",
 ] as const satisfies readonly (keyof LobbyHttpClient)[];
 
 type Authed = (typeof AUTHED)[number];

@@ -1,4 +1,4 @@
-import type { AuthResponse, LoginRequest, MeResponse, RegisterRequest } from "../schemas/auth";
+import type { AuthResponse, ChangePasswordRequest, LoginRequest, MeResponse, RegisterRequest, SessionListResponse } from "../schemas/auth";
 import type { z } from "zod";
 import type {
   AccountSettings,
@@ -138,6 +138,19 @@ export class LobbyHttpClient {
 
   deleteAccount(accessToken: string, password: string): Promise<void> {
     return this.request("DELETE", "/me", { accessToken, body: { password } });
+  }
+
+  /** Answers a fresh token pair for this session; every other session of the account ends. */
+  changePassword(accessToken: string, body: ChangePasswordRequest): Promise<AuthResponse> {
+    return this.request("POST", "/me/password", { accessToken, body });
+  }
+
+  sessions(accessToken: string): Promise<SessionListResponse> {
+    return this.request("GET", "/me/sessions", { accessToken });
+  }
+
+  endSession(accessToken: string, sessionId: string): Promise<void> {
+    return this.request("DELETE", `/me/sessions/${encodeURIComponent(sessionId)}`, { accessToken });
   }
 
   // Social graph (the lobby connection announces every change as `friends.update`).

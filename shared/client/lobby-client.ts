@@ -1,5 +1,5 @@
 import { Client, type Room } from "@colyseus/sdk";
-import type { AuthResponse, LoginRequest, RegisterRequest } from "../schemas/auth";
+import type { AuthResponse, LoginRequest, RegisterRequest, SessionListResponse } from "../schemas/auth";
 import { RoomName } from "../rooms";
 import { LobbyServerMessage, type WelcomeMessage } from "../schemas/lobby";
 import type { UnreadNotificationsMessage } from "../schemas/notifications";
@@ -132,6 +132,26 @@ export class LobbyClient {
   async logoutAll(): Promise<void> {
     await this.http.logoutAll(this.accessToken);
     this.forget();
+  }
+
+  /**
+   * Changes the password. This session goes on with the fresh token pair the server answers (its
+   * lobby connection stays); every other session ends and its lobby connections close (4101).
+   */
+  async changePassword(currentPassword: string, newPassword: string): Promise<AuthResponse> {
+    return this.adopt(await this.http.changePassword(this.accessToken, { currentPassword, newPassword }), "refresh");
+  }
+
+  /** The account's live sessions (`current`: this one). */
+  sessions(): Promise<SessionListResponse> {
+    return this.api.sessions();
+  }
+
+  /** Ends one of the account's sessions; its lobby connections close (4101). Ending this one is a logout. */
+  async endSession(sessionId: string): Promise<void> {
+    const current = (await this.sessions()).items.find((s) => s.current)?.id;
+    await this.tokens.withToken((token) => this.http.endSession(token, sessionId));
+    if (sessionId === current) this.forget();
   }
 
   /** Deletes the account; all its lobby connections are closed (4102). */

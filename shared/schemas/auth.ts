@@ -53,6 +53,31 @@ export type LogoutRequest = z.input<typeof LogoutRequestSchema>;
 export const DeleteAccountRequestSchema = z.strictObject({ password: PasswordSchema }).meta({ id: "DeleteAccountRequest" });
 export type DeleteAccountRequest = z.input<typeof DeleteAccountRequestSchema>;
 
+export const ChangePasswordRequestSchema = z
+  .strictObject({
+    currentPassword: PasswordSchema,
+    newPassword: NewPasswordSchema.meta({ description: "8–128 characters (code points, after NFC normalisation); the same rules as at registration." }),
+  })
+  .meta({ id: "ChangePasswordRequest" });
+export type ChangePasswordRequest = z.input<typeof ChangePasswordRequestSchema>;
+
+export const SessionSchema = z
+  .object({
+    id: z.uuid(),
+    createdAt: z.iso.datetime().meta({ description: "When the session logged in." }),
+    lastUsedAt: z.iso.datetime().meta({ description: "The session's last login or token refresh." }),
+    userAgent: z.string().nullable().meta({ description: "The User-Agent it logged in with (as sent, cut to 256 characters)." }),
+    current: z.boolean().meta({ description: "The session of the token that asked." }),
+  })
+  .meta({ id: "Session" });
+export type Session = z.infer<typeof SessionSchema>;
+
+/** The account's live sessions (not ended, not expired), newest first. */
+export const SessionListResponseSchema = z.object({ items: z.array(SessionSchema) }).meta({ id: "SessionListResponse" });
+export type SessionListResponse = z.infer<typeof SessionListResponseSchema>;
+
+export const SessionIdParamsSchema = z.strictObject({ sessionId: z.uuid() });
+
 export const AccountSchema = z
   .object({
     id: z.uuid(),

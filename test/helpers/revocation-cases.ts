@@ -96,6 +96,43 @@ export function revocationCases(server: () => TestServer): void {
   );
 
   test(
+    "a password change closes the account's other sessions' lobby sockets with 4101; this session's stays",
+    async () => {
+      const t = server();
+      const { alice1, alice2, bob } = await castOf(t);
+      const before = alice2.client.accessToken;
+
+      await alice2.client.changePassword(GOOD_PASSWORD, "copper-lantern-77-delta");
+      expect(alice2.client.accessToken).not.toBe(before);
+
+      await expectClosedBy(alice1, CloseCode.SessionRevoked);
+      await expectStillOpen(alice2);
+      await expectStillOpen(bob);
+      await leaveAll(alice2, bob);
+    },
+    REVOCATION_TIMEOUT_MS,
+  );
+
+  test(
+    "ending a session from the session list closes its lobby socket with 4101; the others stay",
+    async () => {
+      const t = server();
+      const { alice1, alice2, bob } = await castOf(t);
+      const sessions = (await alice2.client.sessions()).items;
+      expect(sessions).toHaveLength(2);
+      const other = sessions.find((s) => !s.current)!;
+
+      await alice2.client.endSession(other.id);
+
+      await expectClosedBy(alice1, CloseCode.SessionRevoked);
+      await expectStillOpen(alice2);
+      await expectStillOpen(bob);
+      await leaveAll(alice2, bob);
+    },
+    REVOCATION_TIMEOUT_MS,
+  );
+
+  test(
     "refresh-token reuse revokes that session and closes its socket with 4101",
     async () => {
       const t = server();

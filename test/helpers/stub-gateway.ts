@@ -6,6 +6,7 @@ import { createGatewayApp, type GatewayDeps } from "../../server/gateway/app";
 import { createMetrics } from "../../server/lib/metrics";
 import { memoryLimiterStore } from "../../server/lib/rate-limit/flexible-limiter-store";
 import type { AccountsService } from "../../server/modules/accounts/accounts.service";
+import type { SessionsService } from "../../server/modules/auth/sessions.service";
 import type { AuthService } from "../../server/modules/auth/auth.service";
 import type { ChatService } from "../../server/modules/chat/chat.service";
 import type { NotificationsService } from "../../server/modules/notifications/notifications.service";
@@ -34,6 +35,7 @@ export async function startStubGateway(stubs: { auth?: Partial<AuthService>; acc
     metrics: createMetrics(),
     trustProxy: false,
     auth: Object.assign(notStubbed("auth"), stubs.auth) as AuthService,
+    sessions: notStubbed("sessions") as SessionsService,
     accounts: Object.assign(notStubbed("accounts"), stubs.accounts) as AccountsService,
     friends: notStubbed("friends") as FriendsService,
     notifications: notStubbed("notifications") as NotificationsService,

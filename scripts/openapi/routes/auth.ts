@@ -1,4 +1,5 @@
-import { AccountSettingsPatchSchema, AccountSettingsSchema, AuthResponseSchema, DeleteAccountRequestSchema, LoginRequestSchema, LogoutRequestSchema, MeResponseSchema, RefreshRequestSchema, RegisterRequestSchema } from "../../../shared";
+import { z } from "zod";
+import { AccountSettingsPatchSchema, AccountSettingsSchema, AuthResponseSchema, ChangePasswordRequestSchema, DeleteAccountRequestSchema, SessionListResponseSchema, LoginRequestSchema, LogoutRequestSchema, MeResponseSchema, RefreshRequestSchema, RegisterRequestSchema } from "../../../shared";
 import { empty, error, json, md, player, publicRoute } from "../helpers";
 import type { Route } from "../types";
 
@@ -150,6 +151,71 @@ export const authRoutes: Route[] = [
       403: error("`invalid_credentials`: the password is incorrect."),
       413: "PayloadTooLarge",
       429: "LoginLocked",
+      503: "ServiceUnavailable",
+    },
+  },
+  {
+    method: "post",
+    path: "/me/password",
+    tags: ["account"],
+    operationId: "changePassword",
+    summary: "Change the caller's password; every other session ends",
+    description: md(
+      "Checks `currentPassword` like a login: a wrong one answers 403 and counts toward the",
+      "account+IP lockout (`login_locked` once past it). `newPassword` follows the registration",
+      "rules. In one transaction the password changes, every other session of the account ends",
+      "(their tokens are refused at once; their live lobby and match connections close with close",
+      "code 4101 on every process, within a second), and this session gets a fresh token pair:",
+      "store it (the previous refresh token is spent; presenting it later counts as reuse).",
+    ),
+    security: player,
+    body: ChangePasswordRequestSchema,
+    responses: {
+      200: json("The password changed; this session's new tokens.", AuthResponseSchema),
+      400: "InvalidOrWeak",
+      401: "Unauthorized",
+      403: error("`invalid_credentials`: `currentPassword` is incorrect."),
+      413: "PayloadTooLarge",
+      429: "LoginLocked",
+      503: "ServiceUnavailableOrBusy",
+    },
+  },
+  {
+    method: "get",
+    path: "/me/sessions",
+    tags: ["account"],
+    operationId: "listSessions",
+    summary: "The caller's live sessions (signed-in devices)",
+    description: md(
+      "Every session of the account that has not ended or expired, newest first (at most 500).",
+      "`current` marks the session of the token that asked; `lastUsedAt` is its last login or",
+      "token refresh.",
+    ),
+    security: player,
+    responses: {
+      200: json("The sessions.", SessionListResponseSchema),
+      401: "Unauthorized",
+      503: "ServiceUnavailable",
+    },
+  },
+  {
+    method: "delete",
+    path: "/me/sessions/{sessionId}",
+    tags: ["account"],
+    operationId: "endSession",
+    summary: "End one of the caller's sessions",
+    description: md(
+      "Its tokens are refused at once and its live connections close with close code 4101 on",
+      "every process, within a second. Ending the caller's own session is a logout. Another",
+      "account's session, one already ended and an unknown id all answer the same 404.",
+    ),
+    security: player,
+    parameters: [{ name: "sessionId", in: "path", description: "An id from `GET /me/sessions`.", schema: z.uuid() }],
+    responses: {
+      204: empty("The session ended."),
+      400: "InvalidRequest",
+      401: "Unauthorized",
+      404: error("`session_not_found`: the caller has no live session with that id."),
       503: "ServiceUnavailable",
     },
   },

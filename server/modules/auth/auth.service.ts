@@ -11,6 +11,7 @@ import type { Admit, LoginThrottle } from "./login-throttle";
 import type { PasswordHasher } from "./password-hasher";
 import type { SessionCache } from "./session-cache";
 import { passwordPolicyProblem } from "./password-policy";
+import type { SessionsRepo } from "./sessions.repo";
 
 export interface ClientInfo {
   ip: string;
@@ -33,6 +34,8 @@ export interface AuthServiceDeps {
   clock: Clock;
   logger: Logger;
   sessionTtlSeconds: number;
+  /** A password change's writes (new hash, other sessions ended, this session's token replaced). */
+  sessions: Pick<SessionsRepo, "changePassword">;
   /** Login admission control around the password hash (login, register, password checks); absent: none. */
   admission?: AdmissionGate;
   /** Recently confirmed sessions (invalidated by every revocation); absent: every check reads the store. */
@@ -169,6 +172,31 @@ export class AuthService {
   /** Of the given sessions, the ones still live (used to sweep long-lived connections). */
   liveSessionIds(sessionIds: string[]): Promise<string[]> {
     return this.d.repo.findLiveSessionIds(sessionIds, new Date(this.d.clock.now()));
+  }
+
+  /**
+   * Changes the caller's password: the current one is checked like a login (a wrong one counts
+   * toward the account+IP lockout and answers 403), the new one must pass the registration rules.
+   * Every other session of the account ends at once (tokens refused, live connections closed with
+   * 4101 on every process); this session goes on with a fresh token pair.
+   */
+  async changePassword(me: AuthContext, currentPassword: string, newPassword: string, ip: string): Promise<IssuedTokens> {
+    const problem = passwordPolicyProblem(newPassword, me.username);
+    if (problem) throw new AppError(ErrorCode.WeakPassword, `Password ${problem}.`, { fields: [{ path: "newPassword", message: problem }] });
+    await this.confirmPassword(me.accountId, currentPassword, ip);
+    const passwordHash = await this.admit(() => this.d.hasher.hash(newPassword));
+    const refreshToken = randomSecret();
+    const ended = await this.d.sessions.changePassword({
+      accountId: me.accountId,
+      passwordHash,
+      sessionId: me.sessionId,
+      token: { id: newId(), tokenHash: sha256Hex(refreshToken) },
+      reason: "password_changed",
+      now: new Date(this.d.clock.now()),
+    });
+    if (ended.length > 0) await this.d.events.sessionsEnded(me.accountId, ended, "password_changed");
+    this.d.logger.info({ accountId: me.accountId, endedSessions: ended.length }, "password changed");
+    return this.issue({ id: me.accountId, username: me.username }, me.sessionId, refreshToken);
   }
 
   /** Checks a password for an already authenticated account (e.g. to confirm deletion). */

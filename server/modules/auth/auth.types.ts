@@ -23,7 +23,7 @@ export interface SessionRecord {
   revokedAt: Date | null;
 }
 
-export type SessionEndReason = "logout" | "logout_all" | "refresh_reuse" | "account_deleted" | "expired";
+export type SessionEndReason = "logout" | "logout_all" | "refresh_reuse" | "account_deleted" | "expired" | "password_changed" | "session_ended";
 
 /**
  * Announces ended sessions so live connections can be closed on every process.
