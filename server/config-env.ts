@@ -76,6 +76,7 @@ export const EnvSchema = z.object({
   LOGIN_IP_WINDOW_SECONDS: int(1, 86400).default(600),
   LOGIN_IP_LOCK_SECONDS: int(1, 86400).default(600),
   REGISTER_MAX_PER_IP_PER_HOUR: int(1, 100000).default(20),
+  GUEST_ACCOUNTS: bool.default(true),
   /** Express "trust proxy": false (default), a hop count, or a list of trusted proxy addresses. */
   TRUST_PROXY: z.string().default("false"),
   /** If set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */

@@ -30,6 +30,8 @@ export interface Config {
     ip: { maxFailures: number; windowSeconds: number; lockSeconds: number };
   };
   registerMaxPerIpPerHour: number;
+  /** POST /auth/device creates and logs in guest accounts (GUEST_ACCOUNTS). */
+  guestAccounts: boolean;
   trustProxy: boolean | number | string;
   metricsToken: string | undefined;
   friendLimit: number;
@@ -216,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       },
     },
     registerMaxPerIpPerHour: e.REGISTER_MAX_PER_IP_PER_HOUR,
+    guestAccounts: e.GUEST_ACCOUNTS,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     metricsToken: e.METRICS_TOKEN,
     friendLimit: e.FRIEND_LIMIT,

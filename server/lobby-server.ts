@@ -190,6 +190,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     trustProxy: config.trustProxy,
     auth,
     sessions: services.sessions,
+    deviceAuth: services.deviceAuth,
     accounts,
     friends,
     notifications,

@@ -33,6 +33,8 @@ import { BackfillService, type BackfillHandoff, type BackfillOutcome } from "./m
 import { MatchNotices } from "./modules/matchmaking/match-notices";
 import { SessionsRepo } from "./modules/auth/sessions.repo";
 import { SessionsService } from "./modules/auth/sessions.service";
+import { DeviceAuthRepo } from "./modules/auth/device-auth.repo";
+import { DeviceAuthService } from "./modules/auth/device-auth.service";
 import { MatchmakingService, type MatchHandoff } from "./modules/matchmaking/matchmaking.service";
 import { PartyRepo } from "./modules/parties/party.repo";
 import { PartyCodesService } from "./modules/parties/party-codes.service";
@@ -58,6 +60,8 @@ export interface Services {
   auth: AuthService;
   /** A player's own sessions (list, sign one out). */
   sessions: SessionsService;
+  /** Guest accounts: device login and the upgrade to a full account. */
+  deviceAuth: DeviceAuthService;
   accounts: AccountsService;
   friends: FriendsService;
   presence: PresenceService;
@@ -296,5 +300,17 @@ export function createServices(i: ServiceInputs): Services {
   });
   const joinSnapshots = new JoinSnapshotRepo(db.sql, UNREAD_ON_JOIN);
   const sessions = new SessionsService(sessionsRepo, sessionEvents, clock);
-  return { processId, auth, sessions, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, backfill, gameLobbies, ratings, admin, joinSnapshots };
+  const deviceAuth = new DeviceAuthService({
+    repo: new DeviceAuthRepo(db.prisma),
+    auth,
+    hasher,
+    admission: loginAdmission,
+    // A guest is an account: new guests per IP are held to the registration limit.
+    creations: i.limiterStore.create({ name: "guest_create_ip", points: config.registerMaxPerIpPerHour, durationSeconds: 3600 }),
+    enabled: config.guestAccounts,
+    sessionCache: i.sessionCache,
+    clock,
+    logger,
+  });
+  return { processId, auth, sessions, deviceAuth, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, backfill, gameLobbies, ratings, admin, joinSnapshots };
 }

@@ -24,6 +24,14 @@ export const ErrorCode = {
   ServerBusy: "server_busy",
   InvalidCursor: "invalid_cursor",
   AccountNotFound: "account_not_found",
+  /** POST /me/upgrade by an account that is not a guest. */
+  NotAGuest: "not_a_guest",
+  /** A guest account cannot do this (change a password it does not have): upgrade first. */
+  GuestAccount: "guest_account",
+  /** POST /auth/device with a device whose guest account was upgraded: log in with username and password. */
+  DeviceUpgraded: "device_upgraded",
+  /** POST /auth/device while GUEST_ACCOUNTS is off. */
+  GuestAccountsDisabled: "guest_accounts_disabled",
   /** DELETE /me/sessions/{id}: not a live session of the caller's account. */
   SessionNotFound: "session_not_found",
   CannotTargetSelf: "cannot_target_self",

@@ -8,6 +8,7 @@ import type { Limiter } from "../lib/rate-limit/limiter";
 import type { AccountsService } from "../modules/accounts/accounts.service";
 import type { AuthService } from "../modules/auth/auth.service";
 import type { SessionsService } from "../modules/auth/sessions.service";
+import type { DeviceAuthService } from "../modules/auth/device-auth.service";
 import type { ChatService } from "../modules/chat/chat.service";
 import type { NotificationsService } from "../modules/notifications/notifications.service";
 import type { RatingsService } from "../modules/ratings/ratings.service";
@@ -42,6 +43,7 @@ export interface GatewayDeps {
   trustProxy: boolean | number | string;
   auth: AuthService;
   sessions: SessionsService;
+  deviceAuth: DeviceAuthService;
   accounts: AccountsService;
   friends: FriendsService;
   notifications: NotificationsService;
@@ -79,9 +81,9 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use(refuseNulCharacters);
 
   app.use(healthRoutes({ ...deps.health, metrics: deps.metrics }));
-  app.use("/auth", authRoutes({ auth: deps.auth, registerLimiter: deps.limiters.register, tokenLimiter: deps.limiters.token }));
+  app.use("/auth", authRoutes({ auth: deps.auth, deviceAuth: deps.deviceAuth, registerLimiter: deps.limiters.register, tokenLimiter: deps.limiters.token }));
   app.use("/me/settings", settingsRoutes({ auth: deps.auth, chat: deps.chat, partyJoins: deps.partyJoins }));
-  app.use("/me", meRoutes({ auth: deps.auth, sessions: deps.sessions, accounts: deps.accounts }));
+  app.use("/me", meRoutes({ auth: deps.auth, sessions: deps.sessions, deviceAuth: deps.deviceAuth, accounts: deps.accounts }));
   const social = { auth: deps.auth, friends: deps.friends, writeLimiter: deps.limiters.socialWrite };
   app.use("/friends", friendsRoutes(social));
   app.use("/blocks", blocksRoutes(social));

@@ -1,4 +1,4 @@
-import type { AuthResponse, ChangePasswordRequest, LoginRequest, MeResponse, RegisterRequest, SessionListResponse } from "../schemas/auth";
+import type { AuthResponse, ChangePasswordRequest, DeviceAuthRequest, LoginRequest, MeResponse, RegisterRequest, SessionListResponse, UpgradeRequest, UpgradeResponse } from "../schemas/auth";
 import type { z } from "zod";
 import type {
   AccountSettings,
@@ -118,6 +118,15 @@ export class LobbyHttpClient {
 
   login(body: LoginRequest): Promise<AuthResponse> {
     return this.request("POST", "/auth/login", { body });
+  }
+
+  /** A guest account's session (created with the device's first call: HTTP 201). */
+  deviceLogin(body: DeviceAuthRequest): Promise<AuthResponse> {
+    return this.request("POST", "/auth/device", { body });
+  }
+
+  upgrade(accessToken: string, body: UpgradeRequest): Promise<UpgradeResponse> {
+    return this.request("POST", "/me/upgrade", { accessToken, body });
   }
 
   refresh(refreshToken: string): Promise<AuthResponse> {

@@ -112,6 +112,24 @@ export class LobbyClient {
     return this.adopt(await this.http.register(body));
   }
 
+  /**
+   * Logs in as the device's guest account (created on the first call). `deviceId`: a secret made
+   * once per device (e.g. 32 random bytes, base64url) and kept in its storage.
+   */
+  async loginWithDevice(deviceId: string): Promise<AuthResponse> {
+    return this.adopt(await this.http.deviceLogin({ deviceId }));
+  }
+
+  /**
+   * Gives the guest account a username and password (it keeps everything it has). The device id
+   * stops logging in by itself afterwards: log in with the username and password from then on.
+   */
+  async upgrade(username: string, password: string): Promise<AuthResponse> {
+    await this.tokens.withToken((token) => this.http.upgrade(token, { username, password }));
+    // The refreshed pair carries the new username.
+    return this.refresh();
+  }
+
   async login(body: LoginRequest): Promise<AuthResponse> {
     return this.adopt(await this.http.login(body));
   }

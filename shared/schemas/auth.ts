@@ -25,9 +25,13 @@ export const PasswordSchema = z
   .max(Limits.passwordMaxLength * 4, "is too long")
   .transform((s) => s.normalize("NFC"));
 
+/** Guest accounts' generated names start so; nobody may choose one (to pass for a guest). */
+export const GUEST_USERNAME_PREFIX = "guest_";
+const ChosenUsernameSchema = UsernameSchema.refine((u) => !u.toLowerCase().startsWith(GUEST_USERNAME_PREFIX), `must not start with "${GUEST_USERNAME_PREFIX}" (kept for guest accounts)`);
+
 export const RegisterRequestSchema = z
   .strictObject({
-    username: UsernameSchema,
+    username: ChosenUsernameSchema,
     password: NewPasswordSchema.meta({ description: "8–128 characters (code points, after NFC normalisation)." }),
   })
   .meta({ id: "RegisterRequest" });
@@ -52,6 +56,26 @@ export type LogoutRequest = z.input<typeof LogoutRequestSchema>;
 
 export const DeleteAccountRequestSchema = z.strictObject({ password: PasswordSchema }).meta({ id: "DeleteAccountRequest" });
 export type DeleteAccountRequest = z.input<typeof DeleteAccountRequestSchema>;
+
+/** POST /auth/device: a secret the client generated once (e.g. 32 random bytes, base64url) and keeps on the device. */
+export const DeviceAuthRequestSchema = z
+  .strictObject({
+    deviceId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{32,128}$/, "must be 32–128 URL-safe characters (A-Z a-z 0-9 _ -)")
+      .meta({ description: "A secret the client generated once (32–128 URL-safe characters; e.g. 32 random bytes in base64url) and keeps on the device. Stored only as a hash." }),
+  })
+  .meta({ id: "DeviceAuthRequest" });
+export type DeviceAuthRequest = z.input<typeof DeviceAuthRequestSchema>;
+
+/** POST /me/upgrade: the guest's chosen username and password (the registration rules). */
+export const UpgradeRequestSchema = z
+  .strictObject({
+    username: ChosenUsernameSchema,
+    password: NewPasswordSchema.meta({ description: "8–128 characters (code points, after NFC normalisation)." }),
+  })
+  .meta({ id: "UpgradeRequest" });
+export type UpgradeRequest = z.input<typeof UpgradeRequestSchema>;
 
 export const ChangePasswordRequestSchema = z
   .strictObject({
@@ -82,13 +106,20 @@ export const AccountSchema = z
   .object({
     id: z.uuid(),
     username: z.string(),
+    guest: z.boolean().optional().meta({ description: "True for a guest account (POST /auth/device) until it upgrades." }),
   })
   .meta({ id: "Account" });
 export type Account = z.infer<typeof AccountSchema>;
 
+/** POST /me/upgrade's answer: the account, no longer a guest. */
+export const UpgradeResponseSchema = z
+  .object({ account: z.object({ id: z.uuid(), username: z.string(), guest: z.literal(false) }) })
+  .meta({ id: "UpgradeResponse" });
+export type UpgradeResponse = z.infer<typeof UpgradeResponseSchema>;
+
 export const MeResponseSchema = z
   .object({
-    account: AccountSchema.extend({ createdAt: z.iso.datetime() }),
+    account: AccountSchema.extend({ createdAt: z.iso.datetime(), guest: z.boolean().meta({ description: "A guest account (POST /auth/device) that has not upgraded yet." }) }),
   })
   .meta({ id: "MeResponse" });
 export type MeResponse = z.infer<typeof MeResponseSchema>;

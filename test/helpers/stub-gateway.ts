@@ -7,6 +7,7 @@ import { createMetrics } from "../../server/lib/metrics";
 import { memoryLimiterStore } from "../../server/lib/rate-limit/flexible-limiter-store";
 import type { AccountsService } from "../../server/modules/accounts/accounts.service";
 import type { SessionsService } from "../../server/modules/auth/sessions.service";
+import type { DeviceAuthService } from "../../server/modules/auth/device-auth.service";
 import type { AuthService } from "../../server/modules/auth/auth.service";
 import type { ChatService } from "../../server/modules/chat/chat.service";
 import type { NotificationsService } from "../../server/modules/notifications/notifications.service";
@@ -36,6 +37,7 @@ export async function startStubGateway(stubs: { auth?: Partial<AuthService>; acc
     trustProxy: false,
     auth: Object.assign(notStubbed("auth"), stubs.auth) as AuthService,
     sessions: notStubbed("sessions") as SessionsService,
+    deviceAuth: notStubbed("deviceAuth") as DeviceAuthService,
     accounts: Object.assign(notStubbed("accounts"), stubs.accounts) as AccountsService,
     friends: notStubbed("friends") as FriendsService,
     notifications: notStubbed("notifications") as NotificationsService,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AccountSettingsPatchSchema, AccountSettingsSchema, AuthResponseSchema, ChangePasswordRequestSchema, DeleteAccountRequestSchema, SessionListResponseSchema, LoginRequestSchema, LogoutRequestSchema, MeResponseSchema, RefreshRequestSchema, RegisterRequestSchema } from "../../../shared";
+import { AccountSettingsPatchSchema, AccountSettingsSchema, AuthResponseSchema, ChangePasswordRequestSchema, DeleteAccountRequestSchema, DeviceAuthRequestSchema, UpgradeRequestSchema, UpgradeResponseSchema, SessionListResponseSchema, LoginRequestSchema, LogoutRequestSchema, MeResponseSchema, RefreshRequestSchema, RegisterRequestSchema } from "../../../shared";
 import { empty, error, json, md, player, publicRoute } from "../helpers";
 import type { Route } from "../types";
 
@@ -152,6 +152,63 @@ export const authRoutes: Route[] = [
       413: "PayloadTooLarge",
       429: "LoginLocked",
       503: "ServiceUnavailable",
+    },
+  },
+  {
+    method: "post",
+    path: "/auth/device",
+    tags: ["auth"],
+    operationId: "deviceLogin",
+    summary: "Log in as the device's guest account, creating it on first use",
+    description: md(
+      "Play first, sign up later. The client generates `deviceId` once (e.g. 32 random bytes in",
+      "base64url) and keeps it on the device; the server stores only its SHA-256 hash. The first",
+      "call creates a guest account (a generated username `guest_` + 10 characters, no password,",
+      "`account.guest: true`) and answers 201; later calls log into it (200). Each call starts a new",
+      "session, as `/auth/login` does. A guest can do everything a player can; it cannot change a",
+      "password (it has none: `POST /me/upgrade` gives it one) and deletes its account without one.",
+      "Every call counts toward the per-IP token limit (60 a minute); one that creates a guest also",
+      "toward the registration limit (`REGISTER_MAX_PER_IP_PER_HOUR`). After the guest upgraded, the",
+      "device no longer logs in by itself: 409 `device_upgraded` (log in with username and password).",
+      "Off when `GUEST_ACCOUNTS=false`: 403 `guest_accounts_disabled`.",
+    ),
+    security: publicRoute,
+    body: DeviceAuthRequestSchema,
+    responses: {
+      200: json("Logged into the device's guest account.", AuthResponseSchema),
+      201: json("A guest account was created for the device; the tokens of its first session.", AuthResponseSchema),
+      400: "InvalidRequest",
+      401: error("`invalid_credentials`: the account was disabled."),
+      403: error("`account_banned` (with the ban's end), or `guest_accounts_disabled`."),
+      409: error("`device_upgraded`: the guest became a full account; log in with its username and password."),
+      413: "PayloadTooLarge",
+      429: "RateLimited",
+      503: "ServiceUnavailable",
+    },
+  },
+  {
+    method: "post",
+    path: "/me/upgrade",
+    tags: ["account"],
+    operationId: "upgradeGuest",
+    summary: "Turn the caller's guest account into a full account",
+    description: md(
+      "The username and password follow the registration rules (a name may not start with",
+      "`guest_`). The account keeps its id and so its friends, blocks, ratings, match history, chat",
+      "and party. Its device credential is retired: a device secret lives in the client's storage,",
+      "and once the account has a password it should not be a second way in that skips it.",
+      "Every session goes on; other processes show the new name within `SESSION_CACHE_SECONDS`,",
+      "and live lobby connections keep the old name until they reconnect.",
+    ),
+    security: player,
+    body: UpgradeRequestSchema,
+    responses: {
+      200: json("The account, no longer a guest.", UpgradeResponseSchema),
+      400: "InvalidOrWeak",
+      401: "Unauthorized",
+      409: error("`not_a_guest`: the account already has a username and password; `username_taken`."),
+      413: "PayloadTooLarge",
+      503: "ServiceUnavailableOrBusy",
     },
   },
   {

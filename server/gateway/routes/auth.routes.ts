@@ -1,5 +1,6 @@
 import { Router, type Request } from "express";
 import {
+  DeviceAuthRequestSchema,
   LoginRequestSchema,
   LogoutRequestSchema,
   RefreshRequestSchema,
@@ -7,6 +8,7 @@ import {
 } from "../../../shared/schemas/auth";
 import type { Limiter } from "../../lib/rate-limit/limiter";
 import type { AuthService, ClientInfo } from "../../modules/auth/auth.service";
+import type { DeviceAuthService } from "../../modules/auth/device-auth.service";
 import { authOf, requireAuth } from "../middleware/authenticate";
 import { clientIp } from "../middleware/client-ip";
 import { rateLimit } from "../middleware/rate-limit";
@@ -14,13 +16,14 @@ import { bodyOf, validateBody } from "../middleware/validate";
 
 export interface AuthRoutesDeps {
   auth: AuthService;
+  deviceAuth: DeviceAuthService;
   registerLimiter: Limiter;
   tokenLimiter: Limiter;
 }
 
 const clientInfo = (req: Request): ClientInfo => ({ ip: clientIp(req), userAgent: req.get("user-agent") });
 
-export function authRoutes({ auth, registerLimiter, tokenLimiter }: AuthRoutesDeps): Router {
+export function authRoutes({ auth, deviceAuth, registerLimiter, tokenLimiter }: AuthRoutesDeps): Router {
   const router = Router();
   router.use((_req, res, next) => {
     res.setHeader("Cache-Control", "no-store");
@@ -36,6 +39,12 @@ export function authRoutes({ auth, registerLimiter, tokenLimiter }: AuthRoutesDe
   router.post("/login", validateBody(LoginRequestSchema), async (req, res) => {
     const body = bodyOf(LoginRequestSchema, req.body);
     res.json(await auth.login(body.username, body.password, clientInfo(req)));
+  });
+
+  // Every call is held to the per-IP token limit; a call that creates a guest also to the registration limit (in the service).
+  router.post("/device", rateLimit(tokenLimiter, clientIp), validateBody(DeviceAuthRequestSchema), async (req, res) => {
+    const { tokens, created } = await deviceAuth.login(bodyOf(DeviceAuthRequestSchema, req.body).deviceId, clientInfo(req));
+    res.status(created ? 201 : 200).json({ ...tokens, account: { ...tokens.account, guest: true } });
   });
 
   router.post("/refresh", rateLimit(tokenLimiter, clientIp), validateBody(RefreshRequestSchema), async (req, res) => {

@@ -1,20 +1,22 @@
 import { Router } from "express";
-import { ChangePasswordRequestSchema, DeleteAccountRequestSchema, SessionIdParamsSchema, type MeResponse } from "../../../shared/schemas/auth";
+import { ChangePasswordRequestSchema, DeleteAccountRequestSchema, SessionIdParamsSchema, UpgradeRequestSchema, type MeResponse } from "../../../shared/schemas/auth";
 import type { AccountsService } from "../../modules/accounts/accounts.service";
 import type { AuthService } from "../../modules/auth/auth.service";
 import type { SessionsService } from "../../modules/auth/sessions.service";
+import type { DeviceAuthService } from "../../modules/auth/device-auth.service";
 import { authOf, requireAuth } from "../middleware/authenticate";
 import { clientIp } from "../middleware/client-ip";
 import { parseParams } from "../middleware/parse";
 import { bodyOf, validateBody } from "../middleware/validate";
 
-export function meRoutes({ auth, sessions, accounts }: { auth: AuthService; sessions: SessionsService; accounts: AccountsService }): Router {
+export function meRoutes(d: { auth: AuthService; sessions: SessionsService; deviceAuth: DeviceAuthService; accounts: AccountsService }): Router {
+  const { auth, sessions, accounts } = d;
   const router = Router();
 
   // Everything /me says came with the session check (and is cached with it): no read of its own.
   router.get("/", requireAuth(auth), (_req, res) => {
     const me = authOf(res.locals);
-    const body: MeResponse = { account: { id: me.accountId, username: me.username, createdAt: me.accountCreatedAt.toISOString() } };
+    const body: MeResponse = { account: { id: me.accountId, username: me.username, createdAt: me.accountCreatedAt.toISOString(), guest: me.guest } };
     res.json(body);
   });
 
@@ -22,6 +24,11 @@ export function meRoutes({ auth, sessions, accounts }: { auth: AuthService; sess
     const { password } = bodyOf(DeleteAccountRequestSchema, req.body);
     await accounts.deleteAccount(authOf(res.locals).accountId, password, clientIp(req));
     res.status(204).end();
+  });
+
+  router.post("/upgrade", requireAuth(auth), validateBody(UpgradeRequestSchema), async (req, res) => {
+    const body = bodyOf(UpgradeRequestSchema, req.body);
+    res.json(await d.deviceAuth.upgrade(authOf(res.locals), body.username, body.password));
   });
 
   // Answers tokens: never cached.

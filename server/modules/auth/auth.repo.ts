@@ -21,7 +21,7 @@ export interface RefreshTokenRecord {
 }
 
 export interface SessionAuthRecord extends SessionRecord {
-  account: { id: string; username: string; disabledAt: Date | null; createdAt: Date };
+  account: { id: string; username: string; disabledAt: Date | null; createdAt: Date; guest: boolean };
 }
 
 const accountSelect = {
@@ -140,8 +140,8 @@ export class AuthRepo {
   /** One statement (Prisma would read the account in a second one): this runs on every uncached session check. */
   async findSessionForAuth(sessionId: string): Promise<SessionAuthRecord | null> {
     const rows = await this.sql.rows<
-      { id: string; account_id: string; expires_at: Date; revoked_at: Date | null; username: string; disabled_at: Date | null; created_at: Date }
-    >(Prisma.sql`${preparedAs("session_for_auth")} SELECT s.id::text, s.account_id::text, s.expires_at, s.revoked_at, a.username, a.disabled_at, a.created_at
+      { id: string; account_id: string; expires_at: Date; revoked_at: Date | null; username: string; disabled_at: Date | null; created_at: Date; guest: boolean }
+    >(Prisma.sql`${preparedAs("session_for_auth")} SELECT s.id::text, s.account_id::text, s.expires_at, s.revoked_at, a.username, a.disabled_at, a.created_at, a.guest
       FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id = ${sessionId}::uuid`);
     const row = rows[0];
     if (!row) return null;
@@ -150,7 +150,7 @@ export class AuthRepo {
       accountId: row.account_id,
       expiresAt: row.expires_at,
       revokedAt: row.revoked_at,
-      account: { id: row.account_id, username: row.username, disabledAt: row.disabled_at, createdAt: row.created_at },
+      account: { id: row.account_id, username: row.username, disabledAt: row.disabled_at, createdAt: row.created_at, guest: row.guest },
     };
   }
 

@@ -5,7 +5,7 @@ import type { Logger } from "../../lib/logger";
 import { isUniqueViolation } from "../../db/db-errors";
 import type { AccessTokens } from "./access-tokens";
 import type { AuthRepo } from "./auth.repo";
-import { usernameKeyOf, type AccountRecord, type AuthContext, type SessionEvents } from "./auth.types";
+import { NO_PASSWORD, usernameKeyOf, type AccountRecord, type AuthContext, type SessionEvents } from "./auth.types";
 import type { AdmissionGate } from "../../lib/admission-gate";
 import type { Admit, LoginThrottle } from "./login-throttle";
 import type { PasswordHasher } from "./password-hasher";
@@ -96,7 +96,8 @@ export class AuthService {
       client.ip,
       async () => {
         const found = await this.d.repo.findAccountForLogin(key, new Date(this.d.clock.now()));
-        const passwordOk = found ? await this.d.hasher.verify(found.passwordHash, password) : await this.d.hasher.verifyDummy(password);
+        // A guest has no password: the same hash work as an unknown user, so neither stands out.
+        const passwordOk = found && found.passwordHash !== NO_PASSWORD ? await this.d.hasher.verify(found.passwordHash, password) : await this.d.hasher.verifyDummy(password);
         const ok = found !== null && passwordOk && !found.disabledAt;
         return { failed: !ok, result: ok ? found : null };
       },
@@ -105,6 +106,11 @@ export class AuthService {
     if (!account) throw new AppError(ErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
     // Read with the account, told only now that the password proved right.
     if (account.ban) throw bannedError(account.ban);
+    return this.startSession(account, client);
+  }
+
+  /** A new session for an account whose credentials were just proven (a login, a device login). */
+  async startSession(account: { id: string; username: string }, client: ClientInfo): Promise<IssuedTokens> {
     const session = this.newSession(client);
     await this.d.repo.createSession({ ...session.record, accountId: account.id });
     return this.issue(account, session.record.sessionId, session.refreshToken);
@@ -150,7 +156,7 @@ export class AuthService {
     const cached = this.d.sessionCache?.get(claims.sessionId);
     if (cached) {
       if (cached.accountId !== claims.accountId) throw new AppError(ErrorCode.InvalidToken, "The session has ended.");
-      return { accountId: cached.accountId, sessionId: claims.sessionId, username: cached.username, accountCreatedAt: cached.accountCreatedAt };
+      return { accountId: cached.accountId, sessionId: claims.sessionId, username: cached.username, accountCreatedAt: cached.accountCreatedAt, guest: cached.guest };
     }
     const mark = this.d.sessionCache?.mark() ?? 0;
     const session = await this.d.repo.findSessionForAuth(claims.sessionId);
@@ -164,9 +170,9 @@ export class AuthService {
     ) {
       throw new AppError(ErrorCode.InvalidToken, "The session has ended.");
     }
-    const { username, createdAt: accountCreatedAt } = session.account;
-    this.d.sessionCache?.set(session.id, { accountId: session.accountId, username, accountCreatedAt, expiresAt: session.expiresAt.getTime() }, mark);
-    return { accountId: session.account.id, sessionId: session.id, username, accountCreatedAt };
+    const { username, createdAt: accountCreatedAt, guest } = session.account;
+    this.d.sessionCache?.set(session.id, { accountId: session.accountId, username, accountCreatedAt, guest, expiresAt: session.expiresAt.getTime() }, mark);
+    return { accountId: session.account.id, sessionId: session.id, username, accountCreatedAt, guest };
   }
 
   /** Of the given sessions, the ones still live (used to sweep long-lived connections). */
@@ -181,6 +187,7 @@ export class AuthService {
    * 4101 on every process); this session goes on with a fresh token pair.
    */
   async changePassword(me: AuthContext, currentPassword: string, newPassword: string, ip: string): Promise<IssuedTokens> {
+    if (me.guest) throw new AppError(ErrorCode.GuestAccount, "A guest account has no password yet: set a username and password with POST /me/upgrade.");
     const problem = passwordPolicyProblem(newPassword, me.username);
     if (problem) throw new AppError(ErrorCode.WeakPassword, `Password ${problem}.`, { fields: [{ path: "newPassword", message: problem }] });
     await this.confirmPassword(me.accountId, currentPassword, ip);
@@ -203,6 +210,8 @@ export class AuthService {
   async confirmPassword(accountId: string, password: string, ip: string): Promise<AccountRecord> {
     const account = await this.d.repo.findAccountById(accountId);
     if (!account) throw new AppError(ErrorCode.InvalidToken, "The session has ended.");
+    // A guest has no password to confirm with: its session is all it has (and all a thief would need).
+    if (account.passwordHash === NO_PASSWORD) return account;
     const ok = await this.d.throttle.attempt(
       account.usernameKey,
       ip,

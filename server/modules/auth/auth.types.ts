@@ -5,7 +5,12 @@ export interface AuthContext {
   username: string;
   /** When the account was created (never changes: read with the session, cached with it). */
   accountCreatedAt: Date;
+  /** A guest account (POST /auth/device) that has not upgraded yet. */
+  guest: boolean;
 }
+
+/** The password hash of an account without a password (a guest): matches no password. */
+export const NO_PASSWORD = "!";
 
 export interface AccountRecord {
   id: string;

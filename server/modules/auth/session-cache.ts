@@ -4,6 +4,7 @@ export interface CachedSession {
   accountId: string;
   username: string;
   accountCreatedAt: Date;
+  guest: boolean;
   /** Epoch ms when the session itself expires. */
   expiresAt: number;
 }

@@ -6,6 +6,7 @@ const session = (accountId: string, expiresInMs = 3_600_000): CachedSession => (
   accountId,
   username: `u_${accountId}`,
   accountCreatedAt: new Date(0),
+  guest: false,
   expiresAt: clock.now() + expiresInMs,
 });
 

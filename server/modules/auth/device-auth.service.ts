@@ -1,0 +1,100 @@
+import crypto from "node:crypto";
+import type { UpgradeResponse } from "../../../shared/schemas/auth";
+import type { Clock } from "../../lib/clock";
+import { AppError, ErrorCode } from "../../lib/errors";
+import { newId, sha256Hex } from "../../lib/ids";
+import type { Logger } from "../../lib/logger";
+import { retryAfterSeconds, type Limiter } from "../../lib/rate-limit/limiter";
+import type { AdmissionGate } from "../../lib/admission-gate";
+import type { AuthService, ClientInfo, IssuedTokens } from "./auth.service";
+import { usernameKeyOf, type AuthContext } from "./auth.types";
+import type { DeviceAuthRepo } from "./device-auth.repo";
+import type { PasswordHasher } from "./password-hasher";
+import { passwordPolicyProblem } from "./password-policy";
+import type { SessionCache } from "./session-cache";
+
+export interface DeviceAuthServiceDeps {
+  repo: DeviceAuthRepo;
+  auth: Pick<AuthService, "startSession" | "assertNotBanned">;
+  hasher: PasswordHasher;
+  /** New guest accounts per client IP (the registration limit: a guest is an account). */
+  creations: Limiter;
+  /** GUEST_ACCOUNTS: false answers guest_accounts_disabled. */
+  enabled: boolean;
+  clock: Clock;
+  logger: Logger;
+  admission?: AdmissionGate;
+  /** Forgets the account's cached sessions after an upgrade (their username and guest flag changed). */
+  sessionCache?: Pick<SessionCache, "invalidate">;
+}
+
+const GUEST_PREFIX = "guest_";
+const NAME_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789";
+const randomGuestName = () => GUEST_PREFIX + Array.from({ length: 10 }, () => NAME_ALPHABET[crypto.randomInt(NAME_ALPHABET.length)]).join("");
+
+/**
+ * Guest accounts: play first, sign up later. A client generates a device secret once and keeps
+ * it; `/auth/device` with it creates a guest account (a generated username, no password) the first
+ * time and logs into it after. `upgrade` gives the guest a username and password, keeping its id and
+ * so its friends, ratings, history and chat; the device is then retired (see `login`).
+ */
+export class DeviceAuthService {
+  constructor(private readonly d: DeviceAuthServiceDeps) {}
+
+  async login(deviceId: string, client: ClientInfo): Promise<{ tokens: IssuedTokens; created: boolean }> {
+    if (!this.d.enabled) throw new AppError(ErrorCode.GuestAccountsDisabled, "Guest accounts are turned off on this server: register instead.");
+    const idHash = sha256Hex(deviceId);
+    const now = new Date(this.d.clock.now());
+    const known = await this.d.repo.find(idHash, now);
+    if (known) return { tokens: await this.loginKnown(known, client), created: false };
+
+    const limit = await this.d.creations.consume(client.ip);
+    if (!limit.allowed) {
+      const retryAfter = retryAfterSeconds(limit);
+      throw new AppError(ErrorCode.RateLimited, `Too many new accounts from this address. Try again in ${retryAfter} seconds.`, { retryAfterSeconds: retryAfter });
+    }
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const account = { id: newId(), username: randomGuestName() };
+      const outcome = await this.d.repo.createGuest({ accountId: account.id, username: account.username, usernameKey: usernameKeyOf(account.username), idHash, now });
+      if (outcome === "created") {
+        this.d.logger.info({ accountId: account.id }, "guest account created");
+        return { tokens: await this.d.auth.startSession(account, client), created: true };
+      }
+      if (outcome === "device_taken") {
+        // The same device's first call raced this one and won: log in to what it created.
+        const raced = await this.d.repo.find(idHash, now);
+        if (raced) return { tokens: await this.loginKnown(raced, client), created: false };
+      }
+    }
+    throw new Error("could not create a guest account: generated usernames kept colliding");
+  }
+
+  /**
+   * The guest becomes a full account with `username` and `password` (the registration rules),
+   * keeping its id. The device logs in no more by itself (`device_upgraded`): a device secret sits
+   * in the client's storage, and once the account has a password it should not be a second way in
+   * that skips it. This session (and any other of the guest's) goes on.
+   */
+  async upgrade(me: AuthContext, username: string, password: string): Promise<UpgradeResponse> {
+    if (!me.guest) throw notGuest();
+    const problem = passwordPolicyProblem(password, username);
+    if (problem) throw new AppError(ErrorCode.WeakPassword, `Password ${problem}.`, { fields: [{ path: "password", message: problem }] });
+    const passwordHash = await (this.d.admission ? this.d.admission.run(() => this.d.hasher.hash(password)) : this.d.hasher.hash(password));
+    const outcome = await this.d.repo.upgrade({ accountId: me.accountId, username, usernameKey: usernameKeyOf(username), passwordHash, now: new Date(this.d.clock.now()) });
+    if (outcome === "not_guest") throw notGuest();
+    if (outcome === "username_taken") throw new AppError(ErrorCode.UsernameTaken, "That username is taken.", { fields: [{ path: "username", message: "is taken" }] });
+    // Other processes' caches catch up within SESSION_CACHE_SECONDS.
+    this.d.sessionCache?.invalidate(me.accountId, null);
+    this.d.logger.info({ accountId: me.accountId }, "guest account upgraded");
+    return { account: { id: me.accountId, username, guest: false } };
+  }
+
+  private async loginKnown(known: { accountId: string; username: string; disabled: boolean; retired: boolean }, client: ClientInfo): Promise<IssuedTokens> {
+    if (known.retired) throw new AppError(ErrorCode.DeviceUpgraded, "This device's guest account now has a password: log in with its username and password.");
+    if (known.disabled) throw new AppError(ErrorCode.InvalidCredentials, "This device cannot log in.");
+    await this.d.auth.assertNotBanned(known.accountId);
+    return this.d.auth.startSession({ id: known.accountId, username: known.username }, client);
+  }
+}
+
+const notGuest = () => new AppError(ErrorCode.NotAGuest, "Only a guest account can be upgraded: this one already has a username and password.");
