@@ -77,6 +77,7 @@ export const EnvSchema = z.object({
   LOGIN_IP_LOCK_SECONDS: int(1, 86400).default(600),
   REGISTER_MAX_PER_IP_PER_HOUR: int(1, 100000).default(20),
   GUEST_ACCOUNTS: bool.default(true),
+  ACCOUNT_EXPORTS_PER_HOUR: int(1, 1000).default(3),
   /** Express "trust proxy": false (default), a hop count, or a list of trusted proxy addresses. */
   TRUST_PROXY: z.string().default("false"),
   /** If set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */

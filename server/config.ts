@@ -32,6 +32,8 @@ export interface Config {
   registerMaxPerIpPerHour: number;
   /** POST /auth/device creates and logs in guest accounts (GUEST_ACCOUNTS). */
   guestAccounts: boolean;
+  /** GET /me/export calls per account per hour (ACCOUNT_EXPORTS_PER_HOUR). */
+  accountExportsPerHour: number;
   trustProxy: boolean | number | string;
   metricsToken: string | undefined;
   friendLimit: number;
@@ -219,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     },
     registerMaxPerIpPerHour: e.REGISTER_MAX_PER_IP_PER_HOUR,
     guestAccounts: e.GUEST_ACCOUNTS,
+    accountExportsPerHour: e.ACCOUNT_EXPORTS_PER_HOUR,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     metricsToken: e.METRICS_TOKEN,
     friendLimit: e.FRIEND_LIMIT,

@@ -191,6 +191,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     auth,
     sessions: services.sessions,
     deviceAuth: services.deviceAuth,
+    accountExport: services.accountExport,
     accounts,
     friends,
     notifications,
@@ -206,6 +207,8 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       socialWrite: limiterStore.create({ name: "social_write_account", points: 60, durationSeconds: 60 }),
       // A history page reads and sends up to 100 messages: 120 pages a minute per account, on every process together.
       chatHistory: limiterStore.create({ name: "chat_history_account", points: 120, durationSeconds: 60 }),
+      // An export reads everything the account owns (up to 10,000 rows per list): a few an hour.
+      accountExport: limiterStore.create({ name: "account_export", points: config.accountExportsPerHour, durationSeconds: 3600 }),
     },
     health: {
       pingDatabase: () => db.ping(),

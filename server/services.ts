@@ -35,6 +35,8 @@ import { SessionsRepo } from "./modules/auth/sessions.repo";
 import { SessionsService } from "./modules/auth/sessions.service";
 import { DeviceAuthRepo } from "./modules/auth/device-auth.repo";
 import { DeviceAuthService } from "./modules/auth/device-auth.service";
+import { AccountExportRepo } from "./modules/accounts/account-export.repo";
+import { AccountExportService } from "./modules/accounts/account-export.service";
 import { MatchmakingService, type MatchHandoff } from "./modules/matchmaking/matchmaking.service";
 import { PartyRepo } from "./modules/parties/party.repo";
 import { PartyCodesService } from "./modules/parties/party-codes.service";
@@ -62,6 +64,8 @@ export interface Services {
   sessions: SessionsService;
   /** Guest accounts: device login and the upgrade to a full account. */
   deviceAuth: DeviceAuthService;
+  /** GET /me/export: everything an account owns. */
+  accountExport: AccountExportService;
   accounts: AccountsService;
   friends: FriendsService;
   presence: PresenceService;
@@ -312,5 +316,6 @@ export function createServices(i: ServiceInputs): Services {
     clock,
     logger,
   });
-  return { processId, auth, sessions, deviceAuth, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, backfill, gameLobbies, ratings, admin, joinSnapshots };
+  const accountExport = new AccountExportService(new AccountExportRepo(db.prisma), clock);
+  return { processId, auth, sessions, deviceAuth, accountExport, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, backfill, gameLobbies, ratings, admin, joinSnapshots };
 }

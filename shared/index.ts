@@ -3,6 +3,7 @@ export * from "./limits";
 export * from "./rooms";
 export * from "./schemas/common";
 export * from "./schemas/auth";
+export * from "./schemas/account-export";
 export * from "./schemas/lobby";
 export * from "./schemas/lobby-server-messages";
 export * from "./schemas/social";

@@ -9,6 +9,7 @@ import type { AccountsService } from "../modules/accounts/accounts.service";
 import type { AuthService } from "../modules/auth/auth.service";
 import type { SessionsService } from "../modules/auth/sessions.service";
 import type { DeviceAuthService } from "../modules/auth/device-auth.service";
+import type { AccountExportService } from "../modules/accounts/account-export.service";
 import type { ChatService } from "../modules/chat/chat.service";
 import type { NotificationsService } from "../modules/notifications/notifications.service";
 import type { RatingsService } from "../modules/ratings/ratings.service";
@@ -44,6 +45,7 @@ export interface GatewayDeps {
   auth: AuthService;
   sessions: SessionsService;
   deviceAuth: DeviceAuthService;
+  accountExport: AccountExportService;
   accounts: AccountsService;
   friends: FriendsService;
   notifications: NotificationsService;
@@ -55,7 +57,7 @@ export interface GatewayDeps {
   admin?: AdminService;
   /** Development tools (@colyseus/playground at /playground): true only outside production. */
   devTools?: boolean;
-  limiters: { register: Limiter; token: Limiter; socialWrite: Limiter; chatHistory: Limiter };
+  limiters: { register: Limiter; token: Limiter; socialWrite: Limiter; chatHistory: Limiter; accountExport: Limiter };
   health: Omit<HealthDeps, "metrics">;
 }
 
@@ -83,7 +85,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use(healthRoutes({ ...deps.health, metrics: deps.metrics }));
   app.use("/auth", authRoutes({ auth: deps.auth, deviceAuth: deps.deviceAuth, registerLimiter: deps.limiters.register, tokenLimiter: deps.limiters.token }));
   app.use("/me/settings", settingsRoutes({ auth: deps.auth, chat: deps.chat, partyJoins: deps.partyJoins }));
-  app.use("/me", meRoutes({ auth: deps.auth, sessions: deps.sessions, deviceAuth: deps.deviceAuth, accounts: deps.accounts }));
+  app.use("/me", meRoutes({ auth: deps.auth, sessions: deps.sessions, deviceAuth: deps.deviceAuth, accounts: deps.accounts, accountExport: deps.accountExport, exportLimiter: deps.limiters.accountExport }));
   const social = { auth: deps.auth, friends: deps.friends, writeLimiter: deps.limiters.socialWrite };
   app.use("/friends", friendsRoutes(social));
   app.use("/blocks", blocksRoutes(social));

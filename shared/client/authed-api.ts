@@ -25,6 +25,7 @@ const AUTHED = [
   "playerRatings",
   "gameLobbies",
   "sessions",
+  "exportAccount",
 ] as const satisfies readonly (keyof LobbyHttpClient)[];
 
 type Authed = (typeof AUTHED)[number];

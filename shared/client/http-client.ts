@@ -8,6 +8,7 @@ import type {
   PublicChannelsResponseSchema,
 } from "../schemas/chat";
 import type { ErrorBody } from "../schemas/common";
+import type { AccountExport } from "../schemas/account-export";
 import type { MatchHistoryResponse, RatingsResponse } from "../schemas/match";
 import type { GameLobbyListResponse } from "../schemas/game-lobby";
 import type { MarkReadBody, NotificationListResponse } from "../schemas/notifications";
@@ -152,6 +153,11 @@ export class LobbyHttpClient {
   /** Answers a fresh token pair for this session; every other session of the account ends. */
   changePassword(accessToken: string, body: ChangePasswordRequest): Promise<AuthResponse> {
     return this.request("POST", "/me/password", { accessToken, body });
+  }
+
+  /** Everything the account owns (data-protection export); a few per hour. */
+  exportAccount(accessToken: string): Promise<AccountExport> {
+    return this.request("GET", "/me/export", { accessToken });
   }
 
   sessions(accessToken: string): Promise<SessionListResponse> {

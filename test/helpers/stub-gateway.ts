@@ -8,6 +8,7 @@ import { memoryLimiterStore } from "../../server/lib/rate-limit/flexible-limiter
 import type { AccountsService } from "../../server/modules/accounts/accounts.service";
 import type { SessionsService } from "../../server/modules/auth/sessions.service";
 import type { DeviceAuthService } from "../../server/modules/auth/device-auth.service";
+import type { AccountExportService } from "../../server/modules/accounts/account-export.service";
 import type { AuthService } from "../../server/modules/auth/auth.service";
 import type { ChatService } from "../../server/modules/chat/chat.service";
 import type { NotificationsService } from "../../server/modules/notifications/notifications.service";
@@ -38,6 +39,7 @@ export async function startStubGateway(stubs: { auth?: Partial<AuthService>; acc
     auth: Object.assign(notStubbed("auth"), stubs.auth) as AuthService,
     sessions: notStubbed("sessions") as SessionsService,
     deviceAuth: notStubbed("deviceAuth") as DeviceAuthService,
+    accountExport: notStubbed("accountExport") as AccountExportService,
     accounts: Object.assign(notStubbed("accounts"), stubs.accounts) as AccountsService,
     friends: notStubbed("friends") as FriendsService,
     notifications: notStubbed("notifications") as NotificationsService,
@@ -50,6 +52,7 @@ export async function startStubGateway(stubs: { auth?: Partial<AuthService>; acc
       token: limiters.create({ name: "token", points: 1000, durationSeconds: 60 }),
       socialWrite: limiters.create({ name: "social", points: 1000, durationSeconds: 60 }),
       chatHistory: limiters.create({ name: "chat_history", points: 1000, durationSeconds: 60 }),
+      accountExport: limiters.create({ name: "account_export", points: 1000, durationSeconds: 60 }),
     },
     health: { pingDatabase: async () => undefined, isDraining: () => false, metricsToken: undefined },
   };

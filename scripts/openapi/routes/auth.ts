@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AccountSettingsPatchSchema, AccountSettingsSchema, AuthResponseSchema, ChangePasswordRequestSchema, DeleteAccountRequestSchema, DeviceAuthRequestSchema, UpgradeRequestSchema, UpgradeResponseSchema, SessionListResponseSchema, LoginRequestSchema, LogoutRequestSchema, MeResponseSchema, RefreshRequestSchema, RegisterRequestSchema } from "../../../shared";
+import { AccountExportSchema, AccountSettingsPatchSchema, AccountSettingsSchema, AuthResponseSchema, ChangePasswordRequestSchema, DeleteAccountRequestSchema, DeviceAuthRequestSchema, UpgradeRequestSchema, UpgradeResponseSchema, SessionListResponseSchema, LoginRequestSchema, LogoutRequestSchema, MeResponseSchema, RefreshRequestSchema, RegisterRequestSchema } from "../../../shared";
 import { empty, error, json, md, player, publicRoute } from "../helpers";
 import type { Route } from "../types";
 
@@ -182,6 +182,28 @@ export const authRoutes: Route[] = [
       403: error("`account_banned` (with the ban's end), or `guest_accounts_disabled`."),
       409: error("`device_upgraded`: the guest became a full account; log in with its username and password."),
       413: "PayloadTooLarge",
+      429: "RateLimited",
+      503: "ServiceUnavailable",
+    },
+  },
+  {
+    method: "get",
+    path: "/me/export",
+    tags: ["account"],
+    operationId: "exportAccount",
+    summary: "Everything the caller's account owns, for a data-protection request",
+    description: md(
+      "The account and its settings, its sessions (ended ones too), friends, the players it",
+      "blocked, pending friend requests both ways, its notifications, the chat messages it sent, its",
+      "party, its matches and ratings. Nothing of other players' beyond their ids and usernames. Each",
+      "list holds at most its newest 10,000 entries; `truncated` names the lists that were cut.",
+      "Sent as an attachment (`Content-Disposition`). Limited per account",
+      "(`ACCOUNT_EXPORTS_PER_HOUR`, 3 by default).",
+    ),
+    security: player,
+    responses: {
+      200: json("The export.", AccountExportSchema),
+      401: "Unauthorized",
       429: "RateLimited",
       503: "ServiceUnavailable",
     },

@@ -4,12 +4,25 @@ import type { AccountsService } from "../../modules/accounts/accounts.service";
 import type { AuthService } from "../../modules/auth/auth.service";
 import type { SessionsService } from "../../modules/auth/sessions.service";
 import type { DeviceAuthService } from "../../modules/auth/device-auth.service";
+import type { AccountExportService } from "../../modules/accounts/account-export.service";
+import type { Limiter } from "../../lib/rate-limit/limiter";
+import { rateLimit } from "../middleware/rate-limit";
 import { authOf, requireAuth } from "../middleware/authenticate";
 import { clientIp } from "../middleware/client-ip";
 import { parseParams } from "../middleware/parse";
 import { bodyOf, validateBody } from "../middleware/validate";
 
-export function meRoutes(d: { auth: AuthService; sessions: SessionsService; deviceAuth: DeviceAuthService; accounts: AccountsService }): Router {
+export interface MeRoutesDeps {
+  auth: AuthService;
+  sessions: SessionsService;
+  deviceAuth: DeviceAuthService;
+  accounts: AccountsService;
+  accountExport: AccountExportService;
+  /** Exports per account (ACCOUNT_EXPORTS_PER_HOUR). */
+  exportLimiter: Limiter;
+}
+
+export function meRoutes(d: MeRoutesDeps): Router {
   const { auth, sessions, accounts } = d;
   const router = Router();
 
@@ -24,6 +37,12 @@ export function meRoutes(d: { auth: AuthService; sessions: SessionsService; devi
     const { password } = bodyOf(DeleteAccountRequestSchema, req.body);
     await accounts.deleteAccount(authOf(res.locals).accountId, password, clientIp(req));
     res.status(204).end();
+  });
+
+  router.get("/export", requireAuth(d.auth), rateLimit(d.exportLimiter, (_req, res) => authOf(res.locals).accountId), async (_req, res) => {
+    res.setHeader("Cache-Control", "no-store");
+    res.setHeader("Content-Disposition", 'attachment; filename="account-export.json"');
+    res.json(await d.accountExport.export(authOf(res.locals).accountId));
   });
 
   router.post("/upgrade", requireAuth(auth), validateBody(UpgradeRequestSchema), async (req, res) => {
