@@ -25,6 +25,7 @@ import { chatNamespace, PresenceChatTopics } from "./backplane/presence-chat-top
 import { PresenceGameLobbyListings } from "./backplane/presence-game-lobby-listings";
 import { PresenceProcessRegistry } from "./backplane/presence-process-registry";
 import { LocalProcessRegistry } from "./backplane/local-process-registry";
+import { SmtpMailer } from "./lib/smtp-mailer";
 import { BackplaneHealth } from "./backplane/backplane-health";
 import { WeakListeners } from "./realtime/weak-listeners";
 import type { Resyncable } from "./realtime/rooms/lobby.room";
@@ -82,6 +83,8 @@ function colyseusCorsHeaders(): Record<string, string> {
   );
 }
 
+/** How long one SMTP step (connect, greeting, each command) may take. */
+const MAIL_TIMEOUT_MS = 10_000;
 /** Sessions a process keeps confirmed at most (a few hundred bytes each). */
 const SESSION_CACHE_MAX_ENTRIES = 100_000;
 /** Colyseus' seat reservation time (15 s): a join slot is held at most this long for its WebSocket. */
@@ -141,6 +144,8 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
   // One process has no peers to reap: an O(1) in-memory registry instead of LocalPresence's array sets.
   const processRegistry = backplane.kind === "redis" ? new PresenceProcessRegistry(backplane.presence) : new LocalProcessRegistry(clock);
   const gameLobbyListings = new PresenceGameLobbyListings(backplane.presence, chatNamespace(config.redisUrl), config.redisCommandTimeoutMs, logger);
+  const mailer = config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl, config.mail.from, MAIL_TIMEOUT_MS) : undefined;
+  if (!mailer) logger.info("mail is disabled (SMTP_URL is not set): email addresses and password resets answer mail_disabled");
   const services = createServices({
     gameLobbyListings,
     config,
@@ -150,6 +155,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     chatTopics,
     processRegistry,
     matchHandoff: new ColyseusMatchHandoff(bus),
+    mailer,
     spectatorSeats: new ColyseusSpectatorSeats(),
     limiterStore,
     clock,
@@ -192,6 +198,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     sessions: services.sessions,
     deviceAuth: services.deviceAuth,
     accountExport: services.accountExport,
+    emailRecovery: services.emailRecovery,
     accounts,
     friends,
     notifications,
@@ -298,6 +305,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
         }, config.shutdownTimeoutMs).unref();
       });
       await db.close();
+      mailer?.close();
       redis?.disconnect();
       logger.info("shutdown complete");
     })();

@@ -37,6 +37,9 @@ import { DeviceAuthRepo } from "./modules/auth/device-auth.repo";
 import { DeviceAuthService } from "./modules/auth/device-auth.service";
 import { AccountExportRepo } from "./modules/accounts/account-export.repo";
 import { AccountExportService } from "./modules/accounts/account-export.service";
+import { EmailRecoveryRepo } from "./modules/auth/email-recovery.repo";
+import { EmailRecoveryService } from "./modules/auth/email-recovery.service";
+import type { Mailer } from "./modules/auth/mailer";
 import { MatchmakingService, type MatchHandoff } from "./modules/matchmaking/matchmaking.service";
 import { PartyRepo } from "./modules/parties/party.repo";
 import { PartyCodesService } from "./modules/parties/party-codes.service";
@@ -66,6 +69,8 @@ export interface Services {
   deviceAuth: DeviceAuthService;
   /** GET /me/export: everything an account owns. */
   accountExport: AccountExportService;
+  /** Email addresses and password resets by mail. */
+  emailRecovery: EmailRecoveryService;
   accounts: AccountsService;
   friends: FriendsService;
   presence: PresenceService;
@@ -101,6 +106,8 @@ export interface ServiceInputs {
   /** Observes backfill seats' outcomes (metrics). */
   onBackfill?: (mode: string, outcome: BackfillOutcome) => void;
   limiterStore: LimiterStore;
+  /** Recovery mail; absent when SMTP_URL is not set. */
+  mailer?: Mailer;
   clock: Clock;
   logger: Logger;
   hasher?: PasswordHasher;
@@ -317,5 +324,16 @@ export function createServices(i: ServiceInputs): Services {
     logger,
   });
   const accountExport = new AccountExportService(new AccountExportRepo(db.prisma), clock);
-  return { processId, auth, sessions, deviceAuth, accountExport, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, backfill, gameLobbies, ratings, admin, joinSnapshots };
+  const emailRecovery = new EmailRecoveryService({
+    repo: new EmailRecoveryRepo(db.prisma),
+    mailer: i.mailer,
+    hasher,
+    admission: loginAdmission,
+    events: sessionEvents,
+    resetsPerAddress: i.limiterStore.create({ name: "password_reset_address", points: 3, durationSeconds: 3600 }),
+    linkBase: { verify: `${config.mail.linkBase}/verify-email`, reset: `${config.mail.linkBase}/reset-password` },
+    clock,
+    logger,
+  });
+  return { processId, auth, sessions, deviceAuth, accountExport, emailRecovery, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, backfill, gameLobbies, ratings, admin, joinSnapshots };
 }

@@ -32,6 +32,12 @@ export const ErrorCode = {
   DeviceUpgraded: "device_upgraded",
   /** POST /auth/device while GUEST_ACCOUNTS is off. */
   GuestAccountsDisabled: "guest_accounts_disabled",
+  /** SMTP_URL is not set: email addresses and password resets are unavailable. */
+  MailDisabled: "mail_disabled",
+  /** A mailed link's token is unknown, used already, or expired. */
+  EmailTokenInvalid: "email_token_invalid",
+  /** Verifying an address another account verified first. */
+  EmailTaken: "email_taken",
   /** DELETE /me/sessions/{id}: not a live session of the caller's account. */
   SessionNotFound: "session_not_found",
   CannotTargetSelf: "cannot_target_self",

@@ -10,6 +10,7 @@ import type { AuthService } from "../modules/auth/auth.service";
 import type { SessionsService } from "../modules/auth/sessions.service";
 import type { DeviceAuthService } from "../modules/auth/device-auth.service";
 import type { AccountExportService } from "../modules/accounts/account-export.service";
+import type { EmailRecoveryService } from "../modules/auth/email-recovery.service";
 import type { ChatService } from "../modules/chat/chat.service";
 import type { NotificationsService } from "../modules/notifications/notifications.service";
 import type { RatingsService } from "../modules/ratings/ratings.service";
@@ -46,6 +47,7 @@ export interface GatewayDeps {
   sessions: SessionsService;
   deviceAuth: DeviceAuthService;
   accountExport: AccountExportService;
+  emailRecovery: EmailRecoveryService;
   accounts: AccountsService;
   friends: FriendsService;
   notifications: NotificationsService;
@@ -83,9 +85,9 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use(refuseNulCharacters);
 
   app.use(healthRoutes({ ...deps.health, metrics: deps.metrics }));
-  app.use("/auth", authRoutes({ auth: deps.auth, deviceAuth: deps.deviceAuth, registerLimiter: deps.limiters.register, tokenLimiter: deps.limiters.token }));
+  app.use("/auth", authRoutes({ auth: deps.auth, deviceAuth: deps.deviceAuth, emailRecovery: deps.emailRecovery, registerLimiter: deps.limiters.register, tokenLimiter: deps.limiters.token }));
   app.use("/me/settings", settingsRoutes({ auth: deps.auth, chat: deps.chat, partyJoins: deps.partyJoins }));
-  app.use("/me", meRoutes({ auth: deps.auth, sessions: deps.sessions, deviceAuth: deps.deviceAuth, accounts: deps.accounts, accountExport: deps.accountExport, exportLimiter: deps.limiters.accountExport }));
+  app.use("/me", meRoutes({ auth: deps.auth, sessions: deps.sessions, deviceAuth: deps.deviceAuth, accounts: deps.accounts, accountExport: deps.accountExport, exportLimiter: deps.limiters.accountExport, emailRecovery: deps.emailRecovery, emailLimiter: deps.limiters.token }));
   const social = { auth: deps.auth, friends: deps.friends, writeLimiter: deps.limiters.socialWrite };
   app.use("/friends", friendsRoutes(social));
   app.use("/blocks", blocksRoutes(social));

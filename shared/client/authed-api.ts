@@ -26,6 +26,7 @@ const AUTHED = [
   "gameLobbies",
   "sessions",
   "exportAccount",
+  "setEmail",
 ] as const satisfies readonly (keyof LobbyHttpClient)[];
 
 type Authed = (typeof AUTHED)[number];

@@ -155,6 +155,25 @@ export class LobbyHttpClient {
     return this.request("POST", "/me/password", { accessToken, body });
   }
 
+  /** Sets the address for password recovery: it is verified by the link mailed to it. */
+  setEmail(accessToken: string, email: string): Promise<{ pendingEmail: string }> {
+    return this.request("PUT", "/me/email", { accessToken, body: { email } });
+  }
+
+  verifyEmail(token: string): Promise<{ email: string }> {
+    return this.request("POST", "/auth/email/verify", { body: { token } });
+  }
+
+  /** Always accepted: a verified address gets a reset link. */
+  requestPasswordReset(email: string): Promise<void> {
+    return this.request("POST", "/auth/password-reset", { body: { email } });
+  }
+
+  /** Sets the new password; every session of the account ends (log in again). */
+  confirmPasswordReset(token: string, newPassword: string): Promise<void> {
+    return this.request("POST", "/auth/password-reset/confirm", { body: { token, newPassword } });
+  }
+
   /** Everything the account owns (data-protection export); a few per hour. */
   exportAccount(accessToken: string): Promise<AccountExport> {
     return this.request("GET", "/me/export", { accessToken });

@@ -77,6 +77,22 @@ export const UpgradeRequestSchema = z
   .meta({ id: "UpgradeRequest" });
 export type UpgradeRequest = z.input<typeof UpgradeRequestSchema>;
 
+const EmailSchema = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase())
+  .meta({ description: "An email address (compared case-insensitively)." });
+const MailedTokenSchema = z.string().min(1).max(200).meta({ description: "The token from the mailed link (`?token=`)." });
+
+export const SetEmailRequestSchema = z.strictObject({ email: EmailSchema }).meta({ id: "SetEmailRequest" });
+export const SetEmailResponseSchema = z.object({ pendingEmail: z.string() }).meta({ id: "SetEmailResponse" });
+export const VerifyEmailRequestSchema = z.strictObject({ token: MailedTokenSchema }).meta({ id: "VerifyEmailRequest" });
+export const VerifyEmailResponseSchema = z.object({ email: z.string() }).meta({ id: "VerifyEmailResponse" });
+export const PasswordResetRequestSchema = z.strictObject({ email: EmailSchema }).meta({ id: "PasswordResetRequest" });
+export const PasswordResetConfirmSchema = z
+  .strictObject({ token: MailedTokenSchema, newPassword: NewPasswordSchema.meta({ description: "8–128 characters; the registration rules." }) })
+  .meta({ id: "PasswordResetConfirm" });
+
 export const ChangePasswordRequestSchema = z
   .strictObject({
     currentPassword: PasswordSchema,

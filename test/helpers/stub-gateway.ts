@@ -9,6 +9,7 @@ import type { AccountsService } from "../../server/modules/accounts/accounts.ser
 import type { SessionsService } from "../../server/modules/auth/sessions.service";
 import type { DeviceAuthService } from "../../server/modules/auth/device-auth.service";
 import type { AccountExportService } from "../../server/modules/accounts/account-export.service";
+import type { EmailRecoveryService } from "../../server/modules/auth/email-recovery.service";
 import type { AuthService } from "../../server/modules/auth/auth.service";
 import type { ChatService } from "../../server/modules/chat/chat.service";
 import type { NotificationsService } from "../../server/modules/notifications/notifications.service";
@@ -40,6 +41,7 @@ export async function startStubGateway(stubs: { auth?: Partial<AuthService>; acc
     sessions: notStubbed("sessions") as SessionsService,
     deviceAuth: notStubbed("deviceAuth") as DeviceAuthService,
     accountExport: notStubbed("accountExport") as AccountExportService,
+    emailRecovery: notStubbed("emailRecovery") as EmailRecoveryService,
     accounts: Object.assign(notStubbed("accounts"), stubs.accounts) as AccountsService,
     friends: notStubbed("friends") as FriendsService,
     notifications: notStubbed("notifications") as NotificationsService,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AccountExportSchema, AccountSettingsPatchSchema, AccountSettingsSchema, AuthResponseSchema, ChangePasswordRequestSchema, DeleteAccountRequestSchema, DeviceAuthRequestSchema, UpgradeRequestSchema, UpgradeResponseSchema, SessionListResponseSchema, LoginRequestSchema, LogoutRequestSchema, MeResponseSchema, RefreshRequestSchema, RegisterRequestSchema } from "../../../shared";
+import { AccountExportSchema, AccountSettingsPatchSchema, PasswordResetConfirmSchema, PasswordResetRequestSchema, SetEmailRequestSchema, SetEmailResponseSchema, VerifyEmailRequestSchema, VerifyEmailResponseSchema, AccountSettingsSchema, AuthResponseSchema, ChangePasswordRequestSchema, DeleteAccountRequestSchema, DeviceAuthRequestSchema, UpgradeRequestSchema, UpgradeResponseSchema, SessionListResponseSchema, LoginRequestSchema, LogoutRequestSchema, MeResponseSchema, RefreshRequestSchema, RegisterRequestSchema } from "../../../shared";
 import { empty, error, json, md, player, publicRoute } from "../helpers";
 import type { Route } from "../types";
 
@@ -184,6 +184,92 @@ export const authRoutes: Route[] = [
       413: "PayloadTooLarge",
       429: "RateLimited",
       503: "ServiceUnavailable",
+    },
+  },
+  {
+    method: "put",
+    path: "/me/email",
+    tags: ["account"],
+    operationId: "setEmail",
+    summary: "Set the caller's email address (for password recovery); a verification link is mailed",
+    description: md(
+      "The address waits as `pendingEmail` until the link mailed to it (`EMAIL_LINK_BASE_URL` +",
+      "`/verify-email?token=…`, valid 24 hours; a newer one replaces it) is confirmed with",
+      "`POST /auth/email/verify`. Only a verified address receives password resets. Per-IP limit as",
+      "for tokens. 503 `mail_disabled` without `SMTP_URL`; 503 `service_unavailable` if the mail",
+      "server refused the mail.",
+    ),
+    security: player,
+    body: SetEmailRequestSchema,
+    responses: {
+      202: json("The address waits for its link.", SetEmailResponseSchema),
+      400: "InvalidRequest",
+      401: "Unauthorized",
+      413: "PayloadTooLarge",
+      429: "RateLimited",
+      503: error("`mail_disabled`: `SMTP_URL` is not set on this server; or `service_unavailable`: the mail server refused the mail."),
+    },
+  },
+  {
+    method: "post",
+    path: "/auth/email/verify",
+    tags: ["auth"],
+    operationId: "verifyEmail",
+    summary: "Confirm an address with the token from its mailed link",
+    description: "The token works once. The address becomes the account's verified one (replacing an earlier one).",
+    security: publicRoute,
+    body: VerifyEmailRequestSchema,
+    responses: {
+      200: json("The verified address.", VerifyEmailResponseSchema),
+      400: error("`invalid_request`, or `email_token_invalid`: unknown, used already, or expired."),
+      409: error("`email_taken`: another account verified this address first."),
+      413: "PayloadTooLarge",
+      429: "RateLimited",
+      503: error("`mail_disabled`: `SMTP_URL` is not set on this server."),
+    },
+  },
+  {
+    method: "post",
+    path: "/auth/password-reset",
+    tags: ["auth"],
+    operationId: "requestPasswordReset",
+    summary: "Mail a password-reset link to a verified address",
+    description: md(
+      "Always 202 with no body, whether or not an account has that verified address, and the answer",
+      "comes before any lookup (the mail goes out after it), so neither the body nor the timing",
+      "tells. A verified address gets a single-use link (`EMAIL_LINK_BASE_URL` +",
+      "`/reset-password?token=…`, valid 30 minutes; a newer one replaces it); at most 3 mails per",
+      "address an hour (more are dropped silently). Per-IP limit as for tokens.",
+    ),
+    security: publicRoute,
+    body: PasswordResetRequestSchema,
+    responses: {
+      202: empty("Accepted (whatever the address)."),
+      400: "InvalidRequest",
+      413: "PayloadTooLarge",
+      429: "RateLimited",
+      503: error("`mail_disabled`: `SMTP_URL` is not set on this server."),
+    },
+  },
+  {
+    method: "post",
+    path: "/auth/password-reset/confirm",
+    tags: ["auth"],
+    operationId: "confirmPasswordReset",
+    summary: "Set a new password with a reset token; every session ends",
+    description: md(
+      "The token works once. The new password follows the registration rules. Every session of the",
+      "account ends (tokens refused at once, live connections closed with 4101 on every process):",
+      "log in again with the new password.",
+    ),
+    security: publicRoute,
+    body: PasswordResetConfirmSchema,
+    responses: {
+      204: empty("The password is set."),
+      400: error("`invalid_request`, `weak_password`, or `email_token_invalid`: unknown, used already, or expired."),
+      413: "PayloadTooLarge",
+      429: "RateLimited",
+      503: error("`mail_disabled`: `SMTP_URL` is not set on this server."),
     },
   },
   {

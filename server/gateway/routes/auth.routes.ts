@@ -1,6 +1,9 @@
 import { Router, type Request } from "express";
 import {
   DeviceAuthRequestSchema,
+  PasswordResetConfirmSchema,
+  PasswordResetRequestSchema,
+  VerifyEmailRequestSchema,
   LoginRequestSchema,
   LogoutRequestSchema,
   RefreshRequestSchema,
@@ -9,6 +12,7 @@ import {
 import type { Limiter } from "../../lib/rate-limit/limiter";
 import type { AuthService, ClientInfo } from "../../modules/auth/auth.service";
 import type { DeviceAuthService } from "../../modules/auth/device-auth.service";
+import type { EmailRecoveryService } from "../../modules/auth/email-recovery.service";
 import { authOf, requireAuth } from "../middleware/authenticate";
 import { clientIp } from "../middleware/client-ip";
 import { rateLimit } from "../middleware/rate-limit";
@@ -17,13 +21,14 @@ import { bodyOf, validateBody } from "../middleware/validate";
 export interface AuthRoutesDeps {
   auth: AuthService;
   deviceAuth: DeviceAuthService;
+  emailRecovery: EmailRecoveryService;
   registerLimiter: Limiter;
   tokenLimiter: Limiter;
 }
 
 const clientInfo = (req: Request): ClientInfo => ({ ip: clientIp(req), userAgent: req.get("user-agent") });
 
-export function authRoutes({ auth, deviceAuth, registerLimiter, tokenLimiter }: AuthRoutesDeps): Router {
+export function authRoutes({ auth, deviceAuth, emailRecovery, registerLimiter, tokenLimiter }: AuthRoutesDeps): Router {
   const router = Router();
   router.use((_req, res, next) => {
     res.setHeader("Cache-Control", "no-store");
@@ -45,6 +50,22 @@ export function authRoutes({ auth, deviceAuth, registerLimiter, tokenLimiter }: 
   router.post("/device", rateLimit(tokenLimiter, clientIp), validateBody(DeviceAuthRequestSchema), async (req, res) => {
     const { tokens, created } = await deviceAuth.login(bodyOf(DeviceAuthRequestSchema, req.body).deviceId, clientInfo(req));
     res.status(created ? 201 : 200).json({ ...tokens, account: { ...tokens.account, guest: true } });
+  });
+
+  router.post("/email/verify", rateLimit(tokenLimiter, clientIp), validateBody(VerifyEmailRequestSchema), async (req, res) => {
+    res.json(await emailRecovery.verifyEmail(bodyOf(VerifyEmailRequestSchema, req.body).token));
+  });
+
+  // 202 whatever the address: the mail (if the address is an account's verified one) goes out after the answer.
+  router.post("/password-reset", rateLimit(tokenLimiter, clientIp), validateBody(PasswordResetRequestSchema), (req, res) => {
+    emailRecovery.requestReset(bodyOf(PasswordResetRequestSchema, req.body).email);
+    res.status(202).end();
+  });
+
+  router.post("/password-reset/confirm", rateLimit(tokenLimiter, clientIp), validateBody(PasswordResetConfirmSchema), async (req, res) => {
+    const body = bodyOf(PasswordResetConfirmSchema, req.body);
+    await emailRecovery.confirmReset(body.token, body.newPassword);
+    res.status(204).end();
   });
 
   router.post("/refresh", rateLimit(tokenLimiter, clientIp), validateBody(RefreshRequestSchema), async (req, res) => {

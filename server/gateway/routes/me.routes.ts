@@ -1,10 +1,11 @@
 import { Router } from "express";
-import { ChangePasswordRequestSchema, DeleteAccountRequestSchema, SessionIdParamsSchema, UpgradeRequestSchema, type MeResponse } from "../../../shared/schemas/auth";
+import { ChangePasswordRequestSchema, DeleteAccountRequestSchema, SessionIdParamsSchema, SetEmailRequestSchema, UpgradeRequestSchema, type MeResponse } from "../../../shared/schemas/auth";
 import type { AccountsService } from "../../modules/accounts/accounts.service";
 import type { AuthService } from "../../modules/auth/auth.service";
 import type { SessionsService } from "../../modules/auth/sessions.service";
 import type { DeviceAuthService } from "../../modules/auth/device-auth.service";
 import type { AccountExportService } from "../../modules/accounts/account-export.service";
+import type { EmailRecoveryService } from "../../modules/auth/email-recovery.service";
 import type { Limiter } from "../../lib/rate-limit/limiter";
 import { rateLimit } from "../middleware/rate-limit";
 import { authOf, requireAuth } from "../middleware/authenticate";
@@ -20,6 +21,9 @@ export interface MeRoutesDeps {
   accountExport: AccountExportService;
   /** Exports per account (ACCOUNT_EXPORTS_PER_HOUR). */
   exportLimiter: Limiter;
+  emailRecovery: EmailRecoveryService;
+  /** Verification mails per IP. */
+  emailLimiter: Limiter;
 }
 
 export function meRoutes(d: MeRoutesDeps): Router {
@@ -43,6 +47,12 @@ export function meRoutes(d: MeRoutesDeps): Router {
     res.setHeader("Cache-Control", "no-store");
     res.setHeader("Content-Disposition", 'attachment; filename="account-export.json"');
     res.json(await d.accountExport.export(authOf(res.locals).accountId));
+  });
+
+  router.put("/email", requireAuth(d.auth), rateLimit(d.emailLimiter, clientIp), validateBody(SetEmailRequestSchema), async (req, res) => {
+    const { email } = bodyOf(SetEmailRequestSchema, req.body);
+    await d.emailRecovery.setEmail(authOf(res.locals), email);
+    res.status(202).json({ pendingEmail: email });
   });
 
   router.post("/upgrade", requireAuth(auth), validateBody(UpgradeRequestSchema), async (req, res) => {

@@ -28,7 +28,7 @@ export interface SessionRecord {
   revokedAt: Date | null;
 }
 
-export type SessionEndReason = "logout" | "logout_all" | "refresh_reuse" | "account_deleted" | "expired" | "password_changed" | "session_ended";
+export type SessionEndReason = "logout" | "logout_all" | "refresh_reuse" | "account_deleted" | "expired" | "password_changed" | "session_ended" | "password_reset";
 
 /**
  * Announces ended sessions so live connections can be closed on every process.
