@@ -128,6 +128,9 @@ export const AdminPlayerDetailSchema = z
       role: AccountRoleSchema,
       createdAt: Time,
       disabledAt: Time.nullable(),
+      guest: z.boolean().meta({ description: "A guest account (POST /auth/device) that has not upgraded." }),
+      email: z.string().nullable().meta({ description: "The verified address, else one waiting for verification, else null." }),
+      emailVerified: z.boolean(),
     }),
     sessions: z.array(
       z.object({
@@ -253,5 +256,6 @@ export const AdminActionResponseSchema = z
   .object({
     ok: z.literal(true),
     expiresAt: Time.nullable().optional().meta({ description: "Mute and ban: when it ends (null: a permanent ban)." }),
+    ended: z.number().int().optional().meta({ description: "End sessions: how many sessions ended." }),
   })
   .meta({ id: "AdminActionResponse" });

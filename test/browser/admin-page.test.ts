@@ -161,6 +161,8 @@ test("an operator logs in, watches a player come online, finds and bans them: th
   await page.locator("a.player-link", { hasText: player.username }).click();
   await expect(page.locator("#player-name").textContent()).resolves.toBe(player.username);
   await page.locator("#player-presence", { hasText: "online" }).waitFor();
+  await expect(page.locator("#player-guest").textContent()).resolves.toBe("no");
+  await expect(page.locator("#player-email").textContent()).resolves.toBe("—");
 
   await page.click("#action-ban");
   await page.selectOption("#action-duration", "86400");
@@ -178,7 +180,14 @@ test("an operator logs in, watches a player come online, finds and bans them: th
   await page.click("#action-confirm");
   await page.locator("#player-role", { hasText: "viewer" }).waitFor();
 
+  // End sessions (here after the ban: nothing left to end) is offered and audited like any action.
+  await page.click("#action-end-sessions");
+  await page.fill("#action-reason", "Reported a stolen session (browser test)");
+  await page.click("#action-confirm");
+  await page.locator("#flash", { hasText: "End sessions: done." }).waitFor();
+
   await page.click('#nav a[data-view="audit"]');
+  await page.locator("#audit-table", { hasText: "Reported a stolen session (browser test)" }).waitFor();
   await page.locator("#audit-table", { hasText: "Cheating in ranked (browser test)" }).waitFor();
   await page.locator("#audit-table", { hasText: "Joins the support team (browser test)" }).waitFor();
   expect(problems).toEqual([]);

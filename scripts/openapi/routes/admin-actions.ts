@@ -40,6 +40,24 @@ export const adminActionsRoutes: Route[] = [
     },
   }),
   operatorAction({
+    path: "/admin/api/players/{id}/end-sessions",
+    operationId: "adminEndSessions",
+    summary: "Sign the player out everywhere",
+    description: md(
+      "Role `moderator`. Every session of the player ends at once (tokens refused; `ended` says how",
+      "many), and every live connection closes with close code 4101 (`SessionRevoked`) on every",
+      "process. Unlike a ban the player may log in again at once (e.g. after a stolen session). Audited",
+      "(`end_sessions`).",
+    ),
+    parameters: ["AdminAccountIdPath"],
+    body: ReasonRequestSchema,
+    responses: {
+      200: json("Done; `ended`: the sessions ended.", AdminActionResponseSchema),
+      400: "InvalidRequest",
+      404: "AccountNotFound",
+    },
+  }),
+  operatorAction({
     path: "/admin/api/players/{id}/mute",
     operationId: "adminMute",
     summary: "Mute the player in chat",

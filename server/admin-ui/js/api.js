@@ -19,7 +19,7 @@ import { session } from "./session.js";
 /** @typedef {Infer<Admin["AdminActionResponseSchema"]>} AdminActionResponse */
 /** @typedef {import("../../../shared/schemas/admin").MonitorTicket} MonitorTicket */
 /** @typedef {import("../../../shared/schemas/admin").AccountRole} AccountRole */
-/** @typedef {"kick" | "mute" | "ban" | "unban" | "enable" | "disable" | "role"} PlayerAction */
+/** @typedef {"kick" | "end-sessions" | "mute" | "ban" | "unban" | "enable" | "disable" | "role"} PlayerAction */
 
 /** Fired on window when the API refuses the stored token (401): the page returns to the login. */
 export const SESSION_ENDED = "lobby-admin:session-ended";

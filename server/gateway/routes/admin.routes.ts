@@ -137,6 +137,10 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
     res.json({ ok: true });
   });
 
+  router.post("/players/:id/end-sessions", moderator, validateBody(ReasonRequestSchema), async (req, res) => {
+    res.json({ ok: true, ...(await admin.endSessions(operatorOf(res), accountId(req), bodyOf(ReasonRequestSchema, req.body).reason)) });
+  });
+
   router.post("/players/:id/mute", moderator, validateBody(MuteRequestSchema), async (req, res) => {
     const body = bodyOf(MuteRequestSchema, req.body);
     res.json({ ok: true, ...(await admin.mute(operatorOf(res), accountId(req), body.durationSeconds, body.reason)) });

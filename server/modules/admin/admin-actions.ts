@@ -35,6 +35,19 @@ export class AdminActions {
     await this.d.bus.publish(accountId, { kind: "sessions_ended", sessionIds: null, closeCode: CloseCode.Kicked, reason: "kicked" });
   }
 
+  /**
+   * Signs the player out everywhere: every session ends (tokens refused at once) with the audit row
+   * in one transaction, then live connections close with 4101 on every process. Unlike a ban, the
+   * player may log in again at once (e.g. after a stolen session).
+   */
+  async endSessions(op: OperatorContext, accountId: string, reason: string): Promise<{ ended: number }> {
+    await this.target(op, accountId);
+    const now = new Date(this.d.clock.now());
+    const ended = await this.d.repo.withAudit(this.entry(op, "end_sessions", "account", accountId, reason), (tx) => this.d.repo.endSessions(tx, accountId, now));
+    await this.d.bus.publish(accountId, { kind: "sessions_ended", sessionIds: null, closeCode: CloseCode.SessionRevoked, reason: "ended_by_operator" });
+    return { ended };
+  }
+
   async mute(op: OperatorContext, accountId: string, durationSeconds: number, reason: string): Promise<{ expiresAt: string }> {
     await this.target(op, accountId);
     const expiresAt = (await this.d.chat.mute(accountId, { durationMs: durationSeconds * 1000, reason, by: op.id, source: "OPERATOR" })).toISOString();

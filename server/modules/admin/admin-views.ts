@@ -82,7 +82,16 @@ export class AdminViews {
     ].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     const online = p.connections > 0;
     return {
-      account: { id: d.account.id, username: d.account.username, role: accountRoleOf(d.account.role), createdAt: iso(d.account.createdAt), disabledAt: isoOrNull(d.account.disabledAt) },
+      account: {
+        id: d.account.id,
+        username: d.account.username,
+        role: accountRoleOf(d.account.role),
+        createdAt: iso(d.account.createdAt),
+        disabledAt: isoOrNull(d.account.disabledAt),
+        guest: d.account.guest,
+        email: d.account.email ?? d.account.pendingEmail,
+        emailVerified: d.account.email !== null,
+      },
       sessions: d.sessions.map((s) => ({
         id: s.id,
         createdAt: iso(s.createdAt),

@@ -66,8 +66,14 @@ export class AdminRepo {
   findAccount(id: string) {
     return this.prisma.account.findUnique({
       where: { id },
-      select: { id: true, username: true, role: true, createdAt: true, disabledAt: true },
+      select: { id: true, username: true, role: true, createdAt: true, disabledAt: true, guest: true, email: true, pendingEmail: true },
     });
+  }
+
+  /** Ends every live session of the account (the player may log in again); returns how many. */
+  async endSessions(tx: Tx, accountId: string, now: Date): Promise<number> {
+    const { count } = await tx.session.updateMany({ where: { accountId, revokedAt: null }, data: { revokedAt: now, revokedReason: "ended_by_operator" } });
+    return count;
   }
 
   /** The account an operator login names, with its password hash (one statement). */

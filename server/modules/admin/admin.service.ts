@@ -91,6 +91,10 @@ export class AdminService {
   kick(op: OperatorContext, accountId: string, reason: string): Promise<void> {
     return this.actions.kick(op, accountId, reason);
   }
+
+  endSessions(op: OperatorContext, accountId: string, reason: string): Promise<{ ended: number }> {
+    return this.actions.endSessions(op, accountId, reason);
+  }
   mute(op: OperatorContext, accountId: string, durationSeconds: number, reason: string): Promise<{ expiresAt: string }> {
     return this.actions.mute(op, accountId, durationSeconds, reason);
   }

@@ -105,6 +105,23 @@ describe("moderator actions on a live server", () => {
     expect((await auditFor(api, ops.viewer, id)).map((a) => [a.action, a.reason])).toEqual([["kick", "afk spam"]]);
   });
 
+  test("end-sessions signs the player out everywhere (tokens refused, connections closed 4101); a new login works; shown and audited", async () => {
+    const client = await registeredClient(t);
+    const player = await joinAs(client);
+    const id = client.session!.account.id;
+    const token = client.accessToken;
+    const res = await api.post(`/admin/api/players/${id}/end-sessions`, { reason: "stolen session" }, { token: ops.moderator });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ok: true, ended: 1 });
+    expect(await player.watch.left).toBe(CloseCode.SessionRevoked);
+    expect(failure(await api.me(token))).toEqual([401, "invalid_token"]);
+    expect((await api.login(client.session!.account.username, GOOD_PASSWORD)).status).toBe(200);
+    const detail = (await api.get(`/admin/api/players/${id}`, { token: ops.viewer })).body as { account: { guest: boolean; email: string | null; emailVerified: boolean }; sessions: { revokedAt: string | null }[] };
+    expect(detail.account).toMatchObject({ guest: false, email: null, emailVerified: false });
+    expect(detail.sessions.filter((s) => s.revokedAt === null)).toHaveLength(1);
+    expect((await auditFor(api, ops.viewer, id)).map((a) => [a.action, a.reason])).toEqual([["end_sessions", "stolen session"]]);
+  });
+
   test("mute refuses chat with `muted` until it ends", async () => {
     const player = await registerAccount(api);
     const who = { accountId: player.auth.account.id, username: player.username };

@@ -75,6 +75,7 @@ test("the router has the documented routes, and every route but login has a role
       "/lobbies/:lobbyId/close",
       "/players/:id/ban",
       "/players/:id/kick",
+      "/players/:id/end-sessions",
       "/players/:id/mute",
       "/players/:id/unban",
       "/players/:id/role",
