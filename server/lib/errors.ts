@@ -26,7 +26,7 @@ const DEFAULT_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.CannotTargetSelf]: 400,
   [ErrorCode.AccountNotFound]: 404,
   [ErrorCode.SessionNotFound]: 404,
-  [ErrorCode.MailDisabled]: 503,
+  [ErrorCode.MailDisabled]: 403,
   [ErrorCode.EmailTokenInvalid]: 400,
   [ErrorCode.EmailTaken]: 409,
   [ErrorCode.NotAGuest]: 409,

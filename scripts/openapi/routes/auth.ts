@@ -196,7 +196,7 @@ export const authRoutes: Route[] = [
       "The address waits as `pendingEmail` until the link mailed to it (`EMAIL_LINK_BASE_URL` +",
       "`/verify-email?token=…`, valid 24 hours; a newer one replaces it) is confirmed with",
       "`POST /auth/email/verify`. Only a verified address receives password resets. Per-IP limit as",
-      "for tokens. 503 `mail_disabled` without `SMTP_URL`; 503 `service_unavailable` if the mail",
+      "for tokens. 403 `mail_disabled` without `SMTP_URL`; 503 `service_unavailable` if the mail",
       "server refused the mail.",
     ),
     security: player,
@@ -207,7 +207,8 @@ export const authRoutes: Route[] = [
       401: "Unauthorized",
       413: "PayloadTooLarge",
       429: "RateLimited",
-      503: error("`mail_disabled`: `SMTP_URL` is not set on this server; or `service_unavailable`: the mail server refused the mail."),
+      403: error("`mail_disabled`: `SMTP_URL` is not set on this server."),
+      503: error("`service_unavailable`: the mail server refused the mail, or the database is unavailable."),
     },
   },
   {
@@ -225,7 +226,8 @@ export const authRoutes: Route[] = [
       409: error("`email_taken`: another account verified this address first."),
       413: "PayloadTooLarge",
       429: "RateLimited",
-      503: error("`mail_disabled`: `SMTP_URL` is not set on this server."),
+      403: error("`mail_disabled`: `SMTP_URL` is not set on this server."),
+      503: "ServiceUnavailable",
     },
   },
   {
@@ -248,7 +250,8 @@ export const authRoutes: Route[] = [
       400: "InvalidRequest",
       413: "PayloadTooLarge",
       429: "RateLimited",
-      503: error("`mail_disabled`: `SMTP_URL` is not set on this server."),
+      403: error("`mail_disabled`: `SMTP_URL` is not set on this server."),
+      503: "ServiceUnavailable",
     },
   },
   {
@@ -269,7 +272,8 @@ export const authRoutes: Route[] = [
       400: error("`invalid_request`, `weak_password`, or `email_token_invalid`: unknown, used already, or expired."),
       413: "PayloadTooLarge",
       429: "RateLimited",
-      503: error("`mail_disabled`: `SMTP_URL` is not set on this server."),
+      403: error("`mail_disabled`: `SMTP_URL` is not set on this server."),
+      503: "ServiceUnavailable",
     },
   },
   {

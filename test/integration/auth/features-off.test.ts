@@ -16,11 +16,11 @@ test("GUEST_ACCOUNTS=false: POST /auth/device answers 403 guest_accounts_disable
   authBody(await t.api.register(`p${crypto.randomBytes(4).toString("hex")}`, "amber-falcon-31-kilo"), 201);
 });
 
-test("without SMTP_URL mail is off: setting an address and asking for a reset answer 503 mail_disabled", async () => {
+test("without SMTP_URL mail is off: setting an address and asking for a reset answer 403 mail_disabled", async () => {
   const username = `p${crypto.randomBytes(4).toString("hex")}`;
   const auth = authBody(await t.api.register(username, "amber-falcon-31-kilo"), 201);
-  expect(failure(await t.api.send("PUT", "/me/email", { token: auth.accessToken, json: { email: "a@example.com" } }))).toEqual([503, "mail_disabled"]);
-  expect(failure(await t.api.post("/auth/password-reset", { email: "a@example.com" }))).toEqual([503, "mail_disabled"]);
-  expect(failure(await t.api.post("/auth/password-reset/confirm", { token: "x", newPassword: "amber-falcon-31-kilo" }))).toEqual([503, "mail_disabled"]);
-  expect(failure(await t.api.post("/auth/email/verify", { token: "x" }))).toEqual([503, "mail_disabled"]);
+  expect(failure(await t.api.send("PUT", "/me/email", { token: auth.accessToken, json: { email: "a@example.com" } }))).toEqual([403, "mail_disabled"]);
+  expect(failure(await t.api.post("/auth/password-reset", { email: "a@example.com" }))).toEqual([403, "mail_disabled"]);
+  expect(failure(await t.api.post("/auth/password-reset/confirm", { token: "x", newPassword: "amber-falcon-31-kilo" }))).toEqual([403, "mail_disabled"]);
+  expect(failure(await t.api.post("/auth/email/verify", { token: "x" }))).toEqual([403, "mail_disabled"]);
 });
