@@ -85,6 +85,37 @@ function colyseusCorsHeaders(): Record<string, string> {
 
 /** How long one SMTP step (connect, greeting, each command) may take. */
 const MAIL_TIMEOUT_MS = 10_000;
+
+/**
+ * Stops `server` accepting and resolves once its last connection has ended: idle keep-alive ones
+ * at once, in-flight responses when they finish, and whatever is still open after `timeoutMs` is
+ * destroyed. Colyseus' transport shutdown has usually called close() already: `listening` is then
+ * false while connections may still be open (a response its client is slow to read), so this
+ * waits for the server's 'close' (emitted once closed and drained), not for `listening`; resolving
+ * early would leave those sockets, and the heartbeat that stops on 'close', running past close().
+ */
+function closeHttpServer(server: http.Server, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let deadline: NodeJS.Timeout | undefined;
+    const done = () => {
+      clearTimeout(deadline);
+      server.off("close", done);
+      resolve();
+    };
+    server.once("close", done);
+    if (server.listening) server.close();
+    server.closeIdleConnections();
+    deadline = setTimeout(() => {
+      server.closeAllConnections();
+      done();
+    }, timeoutMs);
+    // Already closed and drained: its 'close' may have been emitted before we listened.
+    server.getConnections((err, count) => {
+      if (!err && count === 0 && !server.listening) done();
+    });
+  });
+}
+
 /** Sessions a process keeps confirmed at most (a few hundred bytes each). */
 const SESSION_CACHE_MAX_ENTRIES = 100_000;
 /** Colyseus' seat reservation time (15 s): a join slot is held at most this long for its WebSocket. */
@@ -295,15 +326,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       await matchmaking.releaseQueues().catch((err) => logger.warn({ err }, "releasing queue leases failed"));
       logger.info("shutting down: closing rooms and connections");
       await shutdownGameServer(gameServer, backplane);
-      httpServer.closeIdleConnections();
-      await new Promise<void>((resolve) => {
-        if (!httpServer.listening) resolve();
-        else httpServer.close(() => resolve());
-        setTimeout(() => {
-          httpServer.closeAllConnections();
-          resolve();
-        }, config.shutdownTimeoutMs).unref();
-      });
+      await closeHttpServer(httpServer, config.shutdownTimeoutMs);
       await db.close();
       mailer?.close();
       redis?.disconnect();

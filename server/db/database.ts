@@ -67,18 +67,31 @@ async function openPostgres(
     idleTimeoutMillis: 30_000,
     Client: boundedClientClass(queries.clientClass()),
   });
+  // An idle connection that fails (PostgreSQL restarted, or terminated it) is the pool's 'error'
+  // event, which crashes the process when nobody listens. PrismaPg listens only while Prisma is
+  // connected: from its first query (never, when only `sql` ran) until $disconnect.
+  pool.on("error", (err) => opts.logger.warn({ err }, "an idle database connection failed"));
   const nameOf = config.preparedStatements ? preparedStatementNamer() : undefined;
-  const adapter = new PrismaPg(pool, { disposeExternalPool: true, ...(nameOf ? { statementNameGenerator: nameOf } : {}) });
+  // The pool is ended by close(), not by Prisma: Prisma connects lazily, so $disconnect ends
+  // nothing when Prisma never ran a query, and a Prisma query after $disconnect connects again,
+  // which with `disposeExternalPool` opens a new pool of PrismaPg's own (it forgets the one it
+  // ended) that nothing ever closes. Kept, the ended pool answers such a query with an error.
+  const adapter = new PrismaPg(pool, nameOf ? { statementNameGenerator: nameOf } : undefined);
   // An interactive transaction waits for a connection as long as the pool does, and may run a few
   // bounded statements: it expires after three of them (Prisma's defaults are 2 s and 5 s).
   const prisma = new PrismaClient({ adapter, transactionOptions: { maxWait: bound, timeout: 3 * bound } });
+  let closing: Promise<void> | undefined;
   return {
     kind: "postgres",
     prisma,
     sql: pgSqlRunner(pool, nameOf),
     queries,
     ping: async (timeoutMs = 2_000) => void (await withTimeout(prisma.$queryRaw`SELECT 1`, timeoutMs, "database")),
-    close: () => prisma.$disconnect(),
+    close: () =>
+      (closing ??= (async () => {
+        await prisma.$disconnect();
+        await pool.end();
+      })()),
   };
 }
 

@@ -87,6 +87,8 @@ test("the page and its bundle are served under a strict CSP, with no inline scri
   const bundle = await fetch(`${server.url}/play/play.js`);
   expect(bundle.status).toBe(200);
   expect(bundle.headers.get("content-type")).toMatch(/^text\/javascript\b/);
+  // Read to its end: a body left unread holds its connection open after the server closed.
+  expect((await bundle.text()).length).toBeGreaterThan(0);
   expect((await fetch(`${server.url}/play/tsconfig.json`)).status).toBe(404);
   expect((await fetch(`${server.url}/play/src/main.ts`)).status).toBe(404);
   // Player text reaches the DOM as text only.
