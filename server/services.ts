@@ -314,8 +314,7 @@ export function createServices(i: ServiceInputs): Services {
   const deviceAuth = new DeviceAuthService({
     repo: new DeviceAuthRepo(db.prisma),
     auth,
-    hasher,
-    admission: loginAdmission,
+    hasher: gatedHasher,
     // A guest is an account: new guests per IP are held to the registration limit.
     creations: i.limiterStore.create({ name: "guest_create_ip", points: config.registerMaxPerIpPerHour, durationSeconds: 3600 }),
     enabled: config.guestAccounts,
@@ -327,8 +326,7 @@ export function createServices(i: ServiceInputs): Services {
   const emailRecovery = new EmailRecoveryService({
     repo: new EmailRecoveryRepo(db.prisma),
     mailer: i.mailer,
-    hasher,
-    admission: loginAdmission,
+    hasher: gatedHasher,
     events: sessionEvents,
     resetsPerAddress: i.limiterStore.create({ name: "password_reset_address", points: 3, durationSeconds: 3600 }),
     linkBase: { verify: `${config.mail.linkBase}/verify-email`, reset: `${config.mail.linkBase}/reset-password` },

@@ -10,7 +10,7 @@ import type { AdmissionGate } from "../../lib/admission-gate";
 import type { Admit, LoginThrottle } from "./login-throttle";
 import type { PasswordHasher } from "./password-hasher";
 import type { SessionCache } from "./session-cache";
-import { passwordPolicyProblem } from "./password-policy";
+import { assertPasswordPolicy } from "./password-policy";
 import type { SessionsRepo } from "./sessions.repo";
 
 export interface ClientInfo {
@@ -58,12 +58,7 @@ export class AuthService {
   constructor(private readonly d: AuthServiceDeps) {}
 
   async register(username: string, password: string, client: ClientInfo): Promise<IssuedTokens> {
-    const problem = passwordPolicyProblem(password, username);
-    if (problem) {
-      throw new AppError(ErrorCode.WeakPassword, `Password ${problem}.`, {
-        fields: [{ path: "password", message: problem }],
-      });
-    }
+    assertPasswordPolicy(password, username);
     const passwordHash = await this.admit(() => this.d.hasher.hash(password));
     const session = this.newSession(client);
     let account: AccountRecord;
@@ -188,8 +183,7 @@ export class AuthService {
    */
   async changePassword(me: AuthContext, currentPassword: string, newPassword: string, ip: string): Promise<IssuedTokens> {
     if (me.guest) throw new AppError(ErrorCode.GuestAccount, "A guest account has no password yet: set a username and password with POST /me/upgrade.");
-    const problem = passwordPolicyProblem(newPassword, me.username);
-    if (problem) throw new AppError(ErrorCode.WeakPassword, `Password ${problem}.`, { fields: [{ path: "newPassword", message: problem }] });
+    assertPasswordPolicy(newPassword, me.username, "newPassword");
     await this.confirmPassword(me.accountId, currentPassword, ip);
     const passwordHash = await this.admit(() => this.d.hasher.hash(newPassword));
     const refreshToken = randomSecret();

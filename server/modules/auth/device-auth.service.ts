@@ -5,17 +5,17 @@ import { AppError, ErrorCode } from "../../lib/errors";
 import { newId, sha256Hex } from "../../lib/ids";
 import type { Logger } from "../../lib/logger";
 import { retryAfterSeconds, type Limiter } from "../../lib/rate-limit/limiter";
-import type { AdmissionGate } from "../../lib/admission-gate";
 import type { AuthService, ClientInfo, IssuedTokens } from "./auth.service";
 import { usernameKeyOf, type AuthContext } from "./auth.types";
 import type { DeviceAuthRepo } from "./device-auth.repo";
 import type { PasswordHasher } from "./password-hasher";
-import { passwordPolicyProblem } from "./password-policy";
+import { assertPasswordPolicy } from "./password-policy";
 import type { SessionCache } from "./session-cache";
 
 export interface DeviceAuthServiceDeps {
   repo: DeviceAuthRepo;
   auth: Pick<AuthService, "startSession" | "assertNotBanned">;
+  /** Gated by the login admission gate (gatedHasher). */
   hasher: PasswordHasher;
   /** New guest accounts per client IP (the registration limit: a guest is an account). */
   creations: Limiter;
@@ -23,7 +23,6 @@ export interface DeviceAuthServiceDeps {
   enabled: boolean;
   clock: Clock;
   logger: Logger;
-  admission?: AdmissionGate;
   /** Forgets the account's cached sessions after an upgrade (their username and guest flag changed). */
   sessionCache?: Pick<SessionCache, "invalidate">;
 }
@@ -77,9 +76,8 @@ export class DeviceAuthService {
    */
   async upgrade(me: AuthContext, username: string, password: string): Promise<UpgradeResponse> {
     if (!me.guest) throw notGuest();
-    const problem = passwordPolicyProblem(password, username);
-    if (problem) throw new AppError(ErrorCode.WeakPassword, `Password ${problem}.`, { fields: [{ path: "password", message: problem }] });
-    const passwordHash = await (this.d.admission ? this.d.admission.run(() => this.d.hasher.hash(password)) : this.d.hasher.hash(password));
+    assertPasswordPolicy(password, username);
+    const passwordHash = await this.d.hasher.hash(password);
     const outcome = await this.d.repo.upgrade({ accountId: me.accountId, username, usernameKey: usernameKeyOf(username), passwordHash, now: new Date(this.d.clock.now()) });
     if (outcome === "not_guest") throw notGuest();
     if (outcome === "username_taken") throw new AppError(ErrorCode.UsernameTaken, "That username is taken.", { fields: [{ path: "username", message: "is taken" }] });

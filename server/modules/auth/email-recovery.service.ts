@@ -4,17 +4,17 @@ import { randomSecret, sha256Hex } from "../../lib/ids";
 import type { Logger } from "../../lib/logger";
 import type { Limiter } from "../../lib/rate-limit/limiter";
 import { isUniqueViolation } from "../../db/db-errors";
-import type { AdmissionGate } from "../../lib/admission-gate";
 import type { AuthContext, SessionEvents } from "./auth.types";
 import { EmailRecoveryRepo } from "./email-recovery.repo";
 import type { Mailer } from "./mailer";
 import type { PasswordHasher } from "./password-hasher";
-import { passwordPolicyProblem } from "./password-policy";
+import { assertPasswordPolicy } from "./password-policy";
 
 export interface EmailRecoveryDeps {
   repo: EmailRecoveryRepo;
   /** Absent: SMTP_URL is not set, and every endpoint of this service answers mail_disabled. */
   mailer: Mailer | undefined;
+  /** Gated by the login admission gate (gatedHasher). */
   hasher: PasswordHasher;
   events: SessionEvents;
   /** Reset mails per address (a mail bomb is refused silently: the answer is 202 either way). */
@@ -23,7 +23,6 @@ export interface EmailRecoveryDeps {
   linkBase: { verify: string; reset: string };
   clock: Clock;
   logger: Logger;
-  admission?: AdmissionGate;
 }
 
 const VERIFY_TTL_MS = 24 * 3600_000;
@@ -78,9 +77,8 @@ export class EmailRecoveryService {
     // The policy needs the username: read the token first, then spend it with the new hash.
     const peek = await this.d.repo.live(hash, "RESET", now);
     if (!peek) throw invalidToken();
-    const problem = passwordPolicyProblem(newPassword, peek.username);
-    if (problem) throw new AppError(ErrorCode.WeakPassword, `Password ${problem}.`, { fields: [{ path: "newPassword", message: problem }] });
-    const passwordHash = await (this.d.admission ? this.d.admission.run(() => this.d.hasher.hash(newPassword)) : this.d.hasher.hash(newPassword));
+    assertPasswordPolicy(newPassword, peek.username, "newPassword");
+    const passwordHash = await this.d.hasher.hash(newPassword);
     const done = await this.d.repo.spend(hash, "RESET", this.now(), async (t, tx) => {
       await EmailRecoveryRepo.resetPassword(tx, t.accountId, passwordHash, now);
       return t.accountId;
