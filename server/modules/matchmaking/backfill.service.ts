@@ -1,4 +1,5 @@
 import { LobbyServerMessage } from "../../../shared/schemas/lobby";
+import { blockIndex } from "./block-index";
 import type { Clock } from "../../lib/clock";
 import type { Logger } from "../../lib/logger";
 import type { Identity } from "../identity";
@@ -95,11 +96,7 @@ export class BackfillService implements BackfillPort {
       this.d.ratings.ratingsFor(soloIds, mode.id),
       this.d.blocks.blocksAmong([...new Set([...soloIds, ...seats.flatMap((s) => s.playerIds)])]),
     ]);
-    const blockedWith = new Map<string, string[]>();
-    for (const b of blocks) {
-      blockedWith.set(b.accountId, [...(blockedWith.get(b.accountId) ?? []), b.otherId]);
-      blockedWith.set(b.otherId, [...(blockedWith.get(b.otherId) ?? []), b.accountId]);
-    }
+    const blockedWith = blockIndex(blocks);
     let candidates: BackfillCandidate[] = solos.map((t) => {
       const accountId = t.playerIds[0]!;
       const r = ratings.get(accountId) ?? { mu: 25, sigma: 25 / 3 };

@@ -1,4 +1,5 @@
 import { LobbyServerMessage } from "../../../shared/schemas/lobby";
+import { blockIndex } from "./block-index";
 import type { MatchCancelledMessage, QueueStats, QueueUpdateMessage } from "../../../shared/schemas/matchmaking";
 import type { Activity } from "../../../shared/schemas/presence";
 import type { Clock } from "../../lib/clock";
@@ -269,11 +270,7 @@ export class MatchmakingService implements PartyQueuePort {
     if (players < mode.teamSize * mode.teamCount) return [];
     const ids = rows.flatMap((t) => t.playerIds);
     const [ratings, blocks] = await Promise.all([this.d.ratings.ratingsFor(ids, mode.id), this.d.repo.blocksAmong(ids)]);
-    const blockedWith = new Map<string, string[]>();
-    for (const b of blocks) {
-      blockedWith.set(b.accountId, [...(blockedWith.get(b.accountId) ?? []), b.otherId]);
-      blockedWith.set(b.otherId, [...(blockedWith.get(b.otherId) ?? []), b.accountId]);
-    }
+    const blockedWith = blockIndex(blocks);
     const tickets: MatcherTicket[] = rows.map((t) => ({
       id: t.id,
       region: t.region,
