@@ -78,6 +78,7 @@ export const EnvSchema = z.object({
   REGISTER_MAX_PER_IP_PER_HOUR: int(1, 100000).default(20),
   GUEST_ACCOUNTS: bool.default(true),
   ACCOUNT_EXPORTS_PER_HOUR: int(1, 1000).default(3),
+  DISPLAY_NAME_CHANGES_PER_HOUR: int(1, 1000).default(10),
   SMTP_URL: urlOf(["smtp:", "smtps:"], "smtp:// or smtps://").optional(),
   MAIL_FROM: z.string().min(3).max(200).default("Lobby <no-reply@localhost>"),
   EMAIL_LINK_BASE_URL: urlOf(["http:", "https:"], "http:// or https://").default("http://localhost:2567"),

@@ -34,6 +34,8 @@ export interface Config {
   guestAccounts: boolean;
   /** GET /me/export calls per account per hour (ACCOUNT_EXPORTS_PER_HOUR). */
   accountExportsPerHour: number;
+  /** PATCH /me display name changes per account per hour (DISPLAY_NAME_CHANGES_PER_HOUR). */
+  displayNameChangesPerHour: number;
   /** Recovery mail (SMTP_URL unset: off). Links in mails go to `${linkBase}/verify-email` and `/reset-password`. */
   mail: { smtpUrl: string | undefined; from: string; linkBase: string };
   trustProxy: boolean | number | string;
@@ -224,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     registerMaxPerIpPerHour: e.REGISTER_MAX_PER_IP_PER_HOUR,
     guestAccounts: e.GUEST_ACCOUNTS,
     accountExportsPerHour: e.ACCOUNT_EXPORTS_PER_HOUR,
+    displayNameChangesPerHour: e.DISPLAY_NAME_CHANGES_PER_HOUR,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, linkBase: e.EMAIL_LINK_BASE_URL.replace(/\/+$/, "") },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     metricsToken: e.METRICS_TOKEN,

@@ -36,6 +36,8 @@ import { SessionsService } from "./modules/auth/sessions.service";
 import { DeviceAuthRepo } from "./modules/auth/device-auth.repo";
 import { DeviceAuthService } from "./modules/auth/device-auth.service";
 import { AccountExportRepo } from "./modules/accounts/account-export.repo";
+import { ProfileRepo } from "./modules/accounts/profile.repo";
+import { ProfileService } from "./modules/accounts/profile.service";
 import { AccountExportService } from "./modules/accounts/account-export.service";
 import { EmailRecoveryRepo } from "./modules/auth/email-recovery.repo";
 import { EmailRecoveryService } from "./modules/auth/email-recovery.service";
@@ -72,6 +74,8 @@ export interface Services {
   /** Email addresses and password resets by mail. */
   emailRecovery: EmailRecoveryService;
   accounts: AccountsService;
+  /** Display names (PATCH /me) and how their changes reach everyone who shows the player. */
+  profiles: ProfileService;
   friends: FriendsService;
   presence: PresenceService;
   notifications: NotificationsService;
@@ -263,7 +267,7 @@ export function createServices(i: ServiceInputs): Services {
       joinDeadlineSeconds: config.matchmaking.joinDeadlineSeconds,
     },
   });
-  const matchNotices = new MatchNotices({ bus, presence, usernames: (ids) => matchmakingRepo.usernames(ids), logger });
+  const matchNotices = new MatchNotices({ bus, presence, names: (ids) => matchmakingRepo.names(ids), logger });
   const backfill = new BackfillService({
     repo: new BackfillRepo(db.prisma),
     handoff: i.matchHandoff,
@@ -271,7 +275,7 @@ export function createServices(i: ServiceInputs): Services {
     blocks: matchmakingRepo,
     spectating,
     notices: matchNotices,
-    usernames: (ids) => matchmakingRepo.usernames(ids),
+    names: (ids) => matchmakingRepo.names(ids),
     clock,
     logger,
     config: config.matchmaking,
@@ -311,6 +315,13 @@ export function createServices(i: ServiceInputs): Services {
   });
   const joinSnapshots = new JoinSnapshotRepo(db.sql, UNREAD_ON_JOIN);
   const sessions = new SessionsService(sessionsRepo, sessionEvents, clock);
+  const profiles = new ProfileService({
+    repo: new ProfileRepo(db.prisma),
+    bus,
+    changes: { presence, parties, gameLobbies },
+    renames: i.limiterStore.create({ name: "display_name_change", points: config.displayNameChangesPerHour, durationSeconds: 3600 }),
+    logger,
+  });
   const deviceAuth = new DeviceAuthService({
     repo: new DeviceAuthRepo(db.prisma),
     auth,
@@ -318,7 +329,7 @@ export function createServices(i: ServiceInputs): Services {
     // A guest is an account: new guests per IP are held to the registration limit.
     creations: i.limiterStore.create({ name: "guest_create_ip", points: config.registerMaxPerIpPerHour, durationSeconds: 3600 }),
     enabled: config.guestAccounts,
-    sessionCache: i.sessionCache,
+    profiles,
     clock,
     logger,
   });
@@ -333,5 +344,5 @@ export function createServices(i: ServiceInputs): Services {
     clock,
     logger,
   });
-  return { processId, auth, sessions, deviceAuth, accountExport, emailRecovery, accounts, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, backfill, gameLobbies, ratings, admin, joinSnapshots };
+  return { processId, auth, sessions, deviceAuth, accountExport, emailRecovery, accounts, profiles, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, backfill, gameLobbies, ratings, admin, joinSnapshots };
 }

@@ -2,6 +2,8 @@
 export const Limits = {
   usernameMinLength: 3,
   usernameMaxLength: 20,
+  /** Code points of a display name, after the chat text cleaning. */
+  displayNameMaxLength: 32,
   /** Characters (code points), counted after NFC normalisation. */
   passwordMinLength: 8,
   passwordMaxLength: 128,

@@ -11,7 +11,10 @@ export type { AccountEvent };
  */
 export const accountChannel = (accountId: string): string => `lobby:acct:${accountId}`;
 
-/** Every process subscribes here once: ended sessions, for the session caches (SessionCache). */
+/**
+ * Every process subscribes here once: accounts whose cached sessions are stale (SessionCache),
+ * because sessions ended or because the names cached with them changed.
+ */
 export const SESSIONS_ENDED_CHANNEL = "lobby:sessions-ended";
 
 export interface SessionsEndedNotice {
@@ -30,8 +33,8 @@ export class PresenceAccountEventBus implements AccountEventBus {
   ) {}
 
   async publish(accountId: string, event: AccountEvent): Promise<void> {
-    if (event.kind === "sessions_ended") {
-      const notice: SessionsEndedNotice = { accountId, sessionIds: event.sessionIds };
+    if (event.kind === "sessions_ended" || event.kind === "profile_changed") {
+      const notice: SessionsEndedNotice = { accountId, sessionIds: event.kind === "sessions_ended" ? event.sessionIds : null };
       this.onSessionsEnded(notice);
       // Before the account's own channel: a lobby join that subscribed to that channel after this
       // publish has, by then, also received the notice (one subscriber connection, in order), so

@@ -87,7 +87,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use(healthRoutes({ ...deps.health, metrics: deps.metrics }));
   app.use("/auth", authRoutes({ auth: deps.auth, deviceAuth: deps.deviceAuth, emailRecovery: deps.emailRecovery, registerLimiter: deps.limiters.register, tokenLimiter: deps.limiters.token }));
   app.use("/me/settings", settingsRoutes({ auth: deps.auth, chat: deps.chat, partyJoins: deps.partyJoins }));
-  app.use("/me", meRoutes({ auth: deps.auth, sessions: deps.sessions, deviceAuth: deps.deviceAuth, accounts: deps.accounts, accountExport: deps.accountExport, exportLimiter: deps.limiters.accountExport, emailRecovery: deps.emailRecovery, emailLimiter: deps.limiters.token }));
+  app.use("/me", meRoutes({ auth: deps.auth, sessions: deps.sessions, deviceAuth: deps.deviceAuth, accounts: deps.accounts, profiles: deps.profiles, accountExport: deps.accountExport, exportLimiter: deps.limiters.accountExport, emailRecovery: deps.emailRecovery, emailLimiter: deps.limiters.token }));
   const social = { auth: deps.auth, friends: deps.friends, writeLimiter: deps.limiters.socialWrite };
   app.use("/friends", friendsRoutes(social));
   app.use("/blocks", blocksRoutes(social));

@@ -28,7 +28,7 @@ export class ColyseusMatchHandoff implements MatchHandoff, BackfillHandoff {
     const seats = await Promise.all(
       match.teams.flatMap((team, index) =>
         team.map(async (player) => {
-          const auth: MatchAuth = { accountId: player.accountId, username: player.username, matchId: match.id };
+          const auth: MatchAuth = { accountId: player.accountId, username: player.username, displayName: player.displayName, matchId: match.id };
           return { player, team: index, reservation: await matchMaker.reserveSeatFor(room, {}, auth) };
         }),
       ),
@@ -59,7 +59,7 @@ export class ColyseusMatchHandoff implements MatchHandoff, BackfillHandoff {
   async seat(offer: BackfillOffer): Promise<void> {
     const room = await matchMaker.getRoomById(offer.roomId);
     if (!room) throw new Error(`match room ${offer.roomId} is gone`);
-    const auth: MatchAuth = { accountId: offer.player.accountId, username: offer.player.username, matchId: offer.matchId, backfill: offer.requestId };
+    const auth: MatchAuth = { accountId: offer.player.accountId, username: offer.player.username, displayName: offer.player.displayName, matchId: offer.matchId, backfill: offer.requestId };
     const reservation = await matchMaker.reserveSeatFor(room, {}, auth);
     const found: MatchFoundMessage = {
       matchId: offer.matchId,

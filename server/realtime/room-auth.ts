@@ -17,6 +17,8 @@ import { isBackplaneUnavailable } from "../lib/redis";
 export interface LobbyAuth {
   accountId: string;
   username: string;
+  /** What others see; updated in place when the player renames (AccountEvents). */
+  displayName: string;
   /** The login session (the `sid` of the access token) this connection belongs to. */
   authSessionId: string;
   /** The join's admission ticket (see JoinAdmission), given back once onJoin is done. */
@@ -46,7 +48,7 @@ export async function authenticateJoin(auth: AuthService, logger: Logger, token:
   if (!token) throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "An access token is required.");
   try {
     const ctx = await auth.authenticate(token);
-    return { accountId: ctx.accountId, username: ctx.username, authSessionId: ctx.sessionId };
+    return { accountId: ctx.accountId, username: ctx.username, displayName: ctx.displayName, authSessionId: ctx.sessionId };
   } catch (err) {
     if (isAppError(err)) throw new ServerError(ColyseusErrorCode.AUTH_FAILED, err.message);
     // A store outage is not the token's fault: 503 like a busy server, so the client retries with

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 const when = z.iso.datetime();
-const other = z.object({ accountId: z.uuid(), username: z.string(), since: when });
+const other = z.object({ accountId: z.uuid(), username: z.string(), displayName: z.string(), since: when });
 
 /** GET /me/export: everything the account owns, for a data-protection request. */
 export const AccountExportSchema = z
@@ -10,6 +10,7 @@ export const AccountExportSchema = z
     account: z.object({
       id: z.uuid(),
       username: z.string(),
+      displayName: z.string(),
       guest: z.boolean(),
       createdAt: when,
       lastSeenAt: when.nullable(),

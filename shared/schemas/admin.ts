@@ -83,6 +83,7 @@ export const AdminPlayersQuerySchema = z.object({
 export const AdminPlayerRowSchema = z.object({
   id: z.uuid(),
   username: z.string(),
+  displayName: z.string(),
   role: AccountRoleSchema,
   createdAt: Time,
   banned: z.boolean(),
@@ -90,7 +91,7 @@ export const AdminPlayerRowSchema = z.object({
 });
 export const AdminPlayersResponseSchema = z.object({ items: z.array(AdminPlayerRowSchema) }).meta({ id: "AdminPlayersResponse" });
 
-const Ref = z.object({ id: z.string(), username: z.string() }).meta({ id: "AdminRef" });
+const Ref = z.object({ id: z.string(), username: z.string(), displayName: z.string() }).meta({ id: "AdminRef" });
 
 export const AdminReportSchema = z
   .object({
@@ -125,6 +126,7 @@ export const AdminPlayerDetailSchema = z
     account: z.object({
       id: z.uuid(),
       username: z.string(),
+      displayName: z.string(),
       role: AccountRoleSchema,
       createdAt: Time,
       disabledAt: Time.nullable(),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Limits, USERNAME_PATTERN } from "../limits";
+import { cleanVisibleText, codePointCount } from "../text-cleaning";
 
-const codePoints = (s: string): number => Array.from(s).length;
 
 export const UsernameSchema = z
   .string()
@@ -15,8 +15,8 @@ export const NewPasswordSchema = z
   .string()
   .max(Limits.passwordMaxLength * 4, `must be at most ${Limits.passwordMaxLength} characters`)
   .transform((s) => s.normalize("NFC"))
-  .refine((s) => codePoints(s) >= Limits.passwordMinLength, `must be at least ${Limits.passwordMinLength} characters`)
-  .refine((s) => codePoints(s) <= Limits.passwordMaxLength, `must be at most ${Limits.passwordMaxLength} characters`);
+  .refine((s) => codePointCount(s) >= Limits.passwordMinLength, `must be at least ${Limits.passwordMinLength} characters`)
+  .refine((s) => codePointCount(s) <= Limits.passwordMaxLength, `must be at most ${Limits.passwordMaxLength} characters`);
 
 /** A password presented for verification: only bounded, so an oversized one cannot cost a hash. */
 export const PasswordSchema = z
@@ -118,10 +118,24 @@ export type SessionListResponse = z.infer<typeof SessionListResponseSchema>;
 
 export const SessionIdParamsSchema = z.strictObject({ sessionId: z.uuid() });
 
+/** What other players see: cleaned like chat text (invisibles stripped, NFC, spaces tidied), 1–32 code points, not unique. */
+export const DisplayNameSchema = z
+  .string()
+  .max(Limits.displayNameMaxLength * 8, "is too long")
+  .transform(cleanVisibleText)
+  .refine((s) => s.length > 0, "must not be empty (after removing invisible characters and outer spaces)")
+  .refine((s) => codePointCount(s) <= Limits.displayNameMaxLength, `must be at most ${Limits.displayNameMaxLength} characters`)
+  .meta({ description: `1–${Limits.displayNameMaxLength} characters (code points) after cleaning: line breaks become spaces, invisible and control characters are removed, NFC, runs of spaces collapse, outer spaces trimmed. Not unique.` });
+
+/** PATCH /me: what the player changes about how others see them. */
+export const UpdateMeRequestSchema = z.strictObject({ displayName: DisplayNameSchema }).meta({ id: "UpdateMeRequest" });
+export type UpdateMeRequest = z.input<typeof UpdateMeRequestSchema>;
+
 export const AccountSchema = z
   .object({
     id: z.uuid(),
-    username: z.string(),
+    username: z.string().meta({ description: "The login handle." }),
+    displayName: z.string().meta({ description: "The name other players see (PATCH /me); starts as the username." }),
     guest: z.boolean().optional().meta({ description: "True for a guest account (POST /auth/device) until it upgrades." }),
   })
   .meta({ id: "Account" });
@@ -129,7 +143,7 @@ export type Account = z.infer<typeof AccountSchema>;
 
 /** POST /me/upgrade's answer: the account, no longer a guest. */
 export const UpgradeResponseSchema = z
-  .object({ account: z.object({ id: z.uuid(), username: z.string(), guest: z.literal(false) }) })
+  .object({ account: z.object({ id: z.uuid(), username: z.string(), displayName: z.string(), guest: z.literal(false) }) })
   .meta({ id: "UpgradeResponse" });
 export type UpgradeResponse = z.infer<typeof UpgradeResponseSchema>;
 

@@ -68,6 +68,7 @@ export const GameLobbyWatchMessageSchema = z.strictObject({ lobbyIds: z.array(z.
 export const GameLobbyMemberSchema = z.object({
   id: z.uuid(),
   username: z.string(),
+  displayName: z.string(),
   team: z.number().int(),
   slot: z.number().int(),
   /** The host is always ready. */
@@ -107,7 +108,7 @@ export const GameLobbySummarySchema = z
     name: z.string(),
     mode: z.string(),
     region: z.string(),
-    host: z.object({ id: z.uuid(), username: z.string() }),
+    host: z.object({ id: z.uuid(), username: z.string(), displayName: z.string() }),
     hasPassword: z.boolean(),
     players: z.number().int(),
     maxPlayers: z.number().int(),

@@ -81,7 +81,7 @@ export const MatchHistoryEntrySchema = z
       .meta({ description: "The caller's side of the match." }),
     teams: z
       .array(z.array(PublicAccountSchema))
-      .meta({ description: "Players by team index, within a team by username. Deleted accounts are left out." }),
+      .meta({ description: "Players by team index, within a team by username (the login handle, stable). Deleted accounts are left out." }),
   })
   .meta({ id: "MatchHistoryEntry" });
 export type MatchHistoryEntry = z.infer<typeof MatchHistoryEntrySchema>;

@@ -5,6 +5,7 @@ import { VisibleStatusSchema } from "./presence";
 export const PartyMemberSchema = z.object({
   id: z.uuid(),
   username: z.string(),
+  displayName: z.string(),
   ready: z.boolean(),
   /** The member's status as friends see it (offline while disconnected or invisible). */
   status: VisibleStatusSchema,

@@ -71,6 +71,7 @@ export type Presence = z.infer<typeof PresenceSchema>;
 export const FriendPresenceSchema = PresenceSchema.extend({
   accountId: z.uuid(),
   username: z.string(),
+  displayName: z.string(),
 });
 export type FriendPresence = z.infer<typeof FriendPresenceSchema>;
 

@@ -9,7 +9,9 @@ export const FriendListStateSchema = z.enum(["friend", "incoming", "outgoing"]).
 });
 export type FriendListState = z.infer<typeof FriendListStateSchema>;
 
-export const PublicAccountSchema = z.object({ id: z.uuid(), username: z.string() }).meta({ id: "PublicAccount" });
+export const PublicAccountSchema = z
+  .object({ id: z.uuid(), username: z.string().meta({ description: "The login handle: stable, unique, for adding friends." }), displayName: z.string().meta({ description: "The name to show (PATCH /me); not unique." }) })
+  .meta({ id: "PublicAccount" });
 export type PublicAccount = z.infer<typeof PublicAccountSchema>;
 
 export const FriendRequestBodySchema = z.strictObject({ username: UsernameSchema }).meta({ id: "FriendRequestBody" });

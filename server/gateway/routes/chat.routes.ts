@@ -19,7 +19,7 @@ const HistoryQuerySchema = ChatHistoryQuerySchema.refine((q) => q.cursor === und
 
 const who = (locals: Parameters<typeof authOf>[0]) => {
   const a = authOf(locals);
-  return { accountId: a.accountId, username: a.username };
+  return { accountId: a.accountId, username: a.username, displayName: a.displayName };
 };
 
 export function chatRoutes({ auth, chat, historyLimiter }: { auth: AuthService; chat: ChatService; historyLimiter: Limiter }): Router {

@@ -23,7 +23,7 @@ export interface SocialRoutesDeps {
 
 const actorOf = (locals: Parameters<typeof authOf>[0]) => {
   const a = authOf(locals);
-  return { id: a.accountId, username: a.username };
+  return { id: a.accountId, username: a.username, displayName: a.displayName };
 };
 
 export function friendsRoutes({ auth, friends, writeLimiter }: SocialRoutesDeps): Router {

@@ -1,6 +1,7 @@
 import { Router } from "express";
-import { ChangePasswordRequestSchema, DeleteAccountRequestSchema, SessionIdParamsSchema, SetEmailRequestSchema, UpgradeRequestSchema, type MeResponse } from "../../../shared/schemas/auth";
+import { ChangePasswordRequestSchema, DeleteAccountRequestSchema, SessionIdParamsSchema, SetEmailRequestSchema, UpdateMeRequestSchema, UpgradeRequestSchema, type MeResponse } from "../../../shared/schemas/auth";
 import type { AccountsService } from "../../modules/accounts/accounts.service";
+import type { ProfileService } from "../../modules/accounts/profile.service";
 import type { AuthService } from "../../modules/auth/auth.service";
 import type { SessionsService } from "../../modules/auth/sessions.service";
 import type { DeviceAuthService } from "../../modules/auth/device-auth.service";
@@ -18,6 +19,7 @@ export interface MeRoutesDeps {
   sessions: SessionsService;
   deviceAuth: DeviceAuthService;
   accounts: AccountsService;
+  profiles: ProfileService;
   accountExport: AccountExportService;
   /** Exports per account (ACCOUNT_EXPORTS_PER_HOUR). */
   exportLimiter: Limiter;
@@ -33,7 +35,15 @@ export function meRoutes(d: MeRoutesDeps): Router {
   // Everything /me says came with the session check (and is cached with it): no read of its own.
   router.get("/", requireAuth(auth), (_req, res) => {
     const me = authOf(res.locals);
-    const body: MeResponse = { account: { id: me.accountId, username: me.username, createdAt: me.accountCreatedAt.toISOString(), guest: me.guest } };
+    const body: MeResponse = { account: { id: me.accountId, username: me.username, displayName: me.displayName, createdAt: me.accountCreatedAt.toISOString(), guest: me.guest } };
+    res.json(body);
+  });
+
+  router.patch("/", requireAuth(auth), validateBody(UpdateMeRequestSchema), async (req, res) => {
+    const me = authOf(res.locals);
+    const { displayName } = bodyOf(UpdateMeRequestSchema, req.body);
+    const account = await d.profiles.setDisplayName(me, displayName);
+    const body: MeResponse = { account: { ...account, createdAt: me.accountCreatedAt.toISOString(), guest: me.guest } };
     res.json(body);
   });
 

@@ -24,7 +24,7 @@ export function settingsRoutes({ auth, chat, partyJoins }: { auth: AuthService; 
     const who = authOf(res.locals);
     const patch = bodyOf(AccountSettingsPatchSchema, req.body);
     if (patch.allowDirectMessagesFrom) await chat.setDirectMessagePolicy(who.accountId, patch.allowDirectMessagesFrom);
-    if (patch.joinPolicy) await partyJoins.setJoinPolicy({ accountId: who.accountId, username: who.username }, patch.joinPolicy);
+    if (patch.joinPolicy) await partyJoins.setJoinPolicy({ accountId: who.accountId, username: who.username, displayName: who.displayName }, patch.joinPolicy);
     res.json(await current(who.accountId));
   });
 

@@ -13,10 +13,10 @@ export class AccountExportRepo {
     const [account, sessions, edges, notifications, messages, party, matches, ratings] = await Promise.all([
       p.account.findUnique({
         where: { id: accountId },
-        select: { id: true, username: true, guest: true, createdAt: true, lastSeenAt: true, presenceStatus: true, presenceText: true, dmPolicy: true, joinPolicy: true },
+        select: { id: true, username: true, displayName: true, guest: true, createdAt: true, lastSeenAt: true, presenceStatus: true, presenceText: true, dmPolicy: true, joinPolicy: true },
       }),
       p.session.findMany({ where: { accountId }, orderBy: { createdAt: "desc" }, take, select: { id: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true, revokedReason: true, userAgent: true, ip: true } }),
-      p.friendEdge.findMany({ where: { accountId }, orderBy: { createdAt: "asc" }, take, select: { otherId: true, state: true, createdAt: true, other: { select: { username: true } } } }),
+      p.friendEdge.findMany({ where: { accountId }, orderBy: { createdAt: "asc" }, take, select: { otherId: true, state: true, createdAt: true, other: { select: { username: true, displayName: true } } } }),
       p.notification.findMany({ where: { recipientId: accountId }, orderBy: { createdAt: "desc" }, take, select: { id: true, type: true, actorId: true, createdAt: true, readAt: true } }),
       p.chatMessage.findMany({ where: { senderId: accountId }, orderBy: { createdAt: "desc" }, take, select: { channelId: true, seq: true, body: true, createdAt: true, deletedAt: true, deleteReason: true } }),
       p.partyMember.findUnique({ where: { accountId }, select: { partyId: true, ready: true, joinedAt: true, party: { select: { leaderId: true } } } }),

@@ -22,13 +22,14 @@ export class AccountExportService {
       return rows.slice(0, EXPORT_ROW_CAP);
     };
     const edges = capped("friends", r.edges);
-    const others = (state: string) => edges.filter((e) => e.state === state).map((e) => ({ accountId: e.otherId, username: e.other.username, since: e.createdAt.toISOString() }));
+    const others = (state: string) => edges.filter((e) => e.state === state).map((e) => ({ accountId: e.otherId, username: e.other.username, displayName: e.other.displayName, since: e.createdAt.toISOString() }));
     const a = r.account;
     return {
       exportedAt: new Date(this.clock.now()).toISOString(),
       account: {
         id: a.id,
         username: a.username,
+        displayName: a.displayName,
         guest: a.guest,
         createdAt: a.createdAt.toISOString(),
         lastSeenAt: iso(a.lastSeenAt),

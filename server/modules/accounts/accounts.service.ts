@@ -19,7 +19,7 @@ export class AccountsService {
     const related = await this.friends.relatedAccountIds(accountId);
     await this.repo.delete(accountId);
     await this.events.sessionsEnded(accountId, "all", "account_deleted");
-    await this.friends.announceGone({ id: accountId, username: account.username }, related);
+    await this.friends.announceGone({ id: accountId, username: account.username, displayName: account.displayName }, related);
     this.logger.info({ accountId }, "account deleted");
   }
 }

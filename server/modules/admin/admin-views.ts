@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { AdminAuditResponseSchema, AdminChatFeedSchema, AdminOverview, AdminPlayerDetail, AdminReport, AdminRooms } from "../../../shared/schemas/admin";
 import type { Clock } from "../../lib/clock";
+import type { AccountNames } from "../accounts/account-names.repo";
 import type { CursorCodec } from "../../lib/cursor";
 import { AppError, ErrorCode } from "../../lib/errors";
 import type { MatchmakingService } from "../matchmaking/matchmaking.service";
@@ -22,6 +23,8 @@ const SERIES_MINUTES = 60;
 const AuditCursorSchema = z.object({ a: z.number().int(), i: z.uuid() });
 
 const iso = (d: Date) => d.toISOString();
+/** How an operator or player no longer there is shown. */
+const DELETED: AccountNames = { username: "(deleted)", displayName: "(deleted)" };
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** What the operator console reads: overview, players, rooms, the chat feed, reports, the audit log. */
@@ -63,6 +66,7 @@ export class AdminViews {
       items: rows.map((r) => ({
         id: r.id,
         username: r.username,
+        displayName: r.displayName,
         role: accountRoleOf(r.role),
         createdAt: iso(r.createdAt),
         banned: r.banned,
@@ -75,7 +79,7 @@ export class AdminViews {
     const d = await this.d.repo.playerDetail(id);
     if (!d) throw new AppError(ErrorCode.AccountNotFound, "No such account.");
     const p = await this.d.presence.read(id);
-    const by = (opId: string | null) => (opId ? { id: opId, username: d.operators.get(opId) ?? "(deleted)" } : null);
+    const by = (opId: string | null) => (opId ? { id: opId, ...(d.operators.get(opId) ?? DELETED) } : null);
     const sanctions: AdminPlayerDetail["sanctions"] = [
       ...d.bans.map((b) => ({ id: b.id, kind: "ban" as const, reason: b.reason, createdAt: iso(b.createdAt), expiresAt: isoOrNull(b.expiresAt), revokedAt: isoOrNull(b.revokedAt), by: by(b.createdBy) })),
       ...d.mutes.map((m) => ({ id: m.id, kind: "mute" as const, reason: m.reason, createdAt: iso(m.createdAt), expiresAt: iso(m.expiresAt), revokedAt: isoOrNull(m.revokedAt), by: by(m.createdBy) })),
@@ -85,6 +89,7 @@ export class AdminViews {
       account: {
         id: d.account.id,
         username: d.account.username,
+        displayName: d.account.displayName,
         role: accountRoleOf(d.account.role),
         createdAt: iso(d.account.createdAt),
         disabledAt: isoOrNull(d.account.disabledAt),
@@ -123,15 +128,15 @@ export class AdminViews {
     return {
       lobbies,
       parties: parties.map((p) => {
-        const members = p.members.map((m) => ({ id: m.account.id, username: m.account.username }));
-        return { id: p.id, leader: members.find((m) => m.id === p.leaderId) ?? { id: p.leaderId, username: "" }, members };
+        const members = p.members.map((m) => m.account);
+        return { id: p.id, leader: members.find((m) => m.id === p.leaderId) ?? { id: p.leaderId, ...DELETED }, members };
       }),
       matches: matches.map((m) => ({
         id: m.id,
         mode: m.mode,
         status: m.status.toLowerCase(),
         roomId: m.roomId,
-        players: m.participants.map((x) => ({ id: x.account.id, username: x.account.username, team: x.team })),
+        players: m.participants.map((x) => ({ ...x.account, team: x.team })),
       })),
     };
   }
@@ -160,12 +165,12 @@ export class AdminViews {
     const after = cursor ? this.d.cursors.decode(cursor, AuditCursorSchema) : undefined;
     const rows = await this.d.repo.auditPage(limit + 1, after ? { at: new Date(after.a), id: after.i } : undefined);
     const page = rows.slice(0, limit);
-    const names = await this.d.repo.usernames([...new Set(page.map((r) => r.operatorId))]);
+    const names = await this.d.repo.names([...new Set(page.map((r) => r.operatorId))]);
     const last = page[page.length - 1];
     return {
       items: page.map((r) => ({
         id: r.id,
-        operator: { id: r.operatorId, username: names.get(r.operatorId) ?? "(deleted)" },
+        operator: { id: r.operatorId, ...(names.get(r.operatorId) ?? DELETED) },
         action: r.action,
         targetType: r.targetType,
         targetId: r.targetId,

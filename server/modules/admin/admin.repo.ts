@@ -1,5 +1,5 @@
 import type { PrismaClient } from "../../db/database";
-import { findUsernames } from "../accounts/usernames.repo";
+import { findNames, PUBLIC_ACCOUNT_SELECT, type AccountNames } from "../accounts/account-names.repo";
 import type { Prisma } from "../../db/generated/client";
 import { activeBanOf } from "../auth/auth.repo";
 import type { AccountRoleDb } from "./operator-roles";
@@ -46,8 +46,8 @@ const reportSelect = {
   note: true,
   createdAt: true,
   resolvedAt: true,
-  reporter: { select: { id: true, username: true } },
-  message: { select: { id: true, channelId: true, body: true, originalBody: true, sender: { select: { id: true, username: true } } } },
+  reporter: { select: PUBLIC_ACCOUNT_SELECT },
+  message: { select: { id: true, channelId: true, body: true, originalBody: true, sender: { select: PUBLIC_ACCOUNT_SELECT } } },
 } as const;
 
 export type ReportRow = Prisma.ChatReportGetPayload<{ select: typeof reportSelect }>;
@@ -66,7 +66,7 @@ export class AdminRepo {
   findAccount(id: string) {
     return this.prisma.account.findUnique({
       where: { id },
-      select: { id: true, username: true, role: true, createdAt: true, disabledAt: true, guest: true, email: true, pendingEmail: true },
+      select: { id: true, username: true, displayName: true, role: true, createdAt: true, disabledAt: true, guest: true, email: true, pendingEmail: true },
     });
   }
 
@@ -117,7 +117,7 @@ export class AdminRepo {
   }
 
   async createOperator(a: { id: string; username: string; usernameKey: string; passwordHash: string; role: AccountRoleDb }): Promise<void> {
-    await this.prisma.account.create({ data: a });
+    await this.prisma.account.create({ data: { ...a, displayName: a.username } });
   }
 
   async updateOperator(id: string, data: { role: AccountRoleDb; passwordHash?: string }): Promise<void> {
@@ -167,15 +167,16 @@ export class AdminRepo {
     return this.prisma.chatReport.findUnique({ where: { id }, select: { id: true, resolvedAt: true } });
   }
 
-  /** Players whose username starts with `prefix` (case-insensitive), by username. */
+  /** Players whose username or display name starts with `prefix` (case-insensitive), by username. */
   async searchAccounts(prefix: string, limit: number, now: Date) {
     const rows = await this.prisma.account.findMany({
-      where: prefix ? { usernameKey: { startsWith: prefix.toLowerCase() } } : {},
+      where: prefix ? { OR: [{ usernameKey: { startsWith: prefix.toLowerCase() } }, { displayName: { startsWith: prefix, mode: "insensitive" } }] } : {},
       orderBy: { usernameKey: "asc" },
       take: limit,
       select: {
         id: true,
         username: true,
+        displayName: true,
         role: true,
         createdAt: true,
         sanctions: { where: activeBanWhere(now), select: { id: true }, take: 1 },
@@ -213,12 +214,12 @@ export class AdminRepo {
       this.prisma.account.findUnique({ where: { id }, select: { lastSeenAt: true } }),
     ]);
     const operatorIds = [...new Set([...bans.map((b) => b.createdBy), ...mutes.map((m) => m.createdBy)].filter((x): x is string => !!x))];
-    const operators = await this.usernames(operatorIds);
+    const operators = await this.names(operatorIds);
     return { account, sessions, friendsCount, ratings, participations, reports, bans, mutes, operators, lastSeenAt: lastSeen?.lastSeenAt ?? null };
   }
 
-  usernames(ids: string[]): Promise<Map<string, string>> {
-    return findUsernames(this.prisma, ids);
+  names(ids: string[]): Promise<Map<string, AccountNames>> {
+    return findNames(this.prisma, ids);
   }
 
   listReports(status: "open" | "resolved", limit: number) {
@@ -242,7 +243,7 @@ export class AdminRepo {
         body: true,
         originalBody: true,
         createdAt: true,
-        sender: { select: { id: true, username: true } },
+        sender: { select: PUBLIC_ACCOUNT_SELECT },
         _count: { select: { reports: true } },
       },
     });
@@ -268,7 +269,7 @@ export class AdminRepo {
     return this.prisma.party.findMany({
       orderBy: { createdAt: "desc" },
       take: limit,
-      select: { id: true, leaderId: true, members: { select: { account: { select: { id: true, username: true } } } } },
+      select: { id: true, leaderId: true, members: { select: { account: { select: PUBLIC_ACCOUNT_SELECT } } } },
     });
   }
 
@@ -282,7 +283,7 @@ export class AdminRepo {
         mode: true,
         status: true,
         roomId: true,
-        participants: { select: { team: true, account: { select: { id: true, username: true } } } },
+        participants: { select: { team: true, account: { select: PUBLIC_ACCOUNT_SELECT } } },
       },
     });
   }

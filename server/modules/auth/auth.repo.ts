@@ -17,17 +17,18 @@ export interface NewSession {
 export interface RefreshTokenRecord {
   id: string;
   rotatedAt: Date | null;
-  session: SessionRecord & { account: { username: string; disabledAt: Date | null } };
+  session: SessionRecord & { account: { username: string; displayName: string; disabledAt: Date | null } };
 }
 
 export interface SessionAuthRecord extends SessionRecord {
-  account: { id: string; username: string; disabledAt: Date | null; createdAt: Date; guest: boolean };
+  account: { id: string; username: string; displayName: string; disabledAt: Date | null; createdAt: Date; guest: boolean };
 }
 
 const accountSelect = {
   id: true,
   username: true,
   usernameKey: true,
+  displayName: true,
   passwordHash: true,
   disabledAt: true,
   createdAt: true,
@@ -45,7 +46,7 @@ export class AuthRepo {
 
   /** Creates the account and its first session in one transaction. Throws P2002 on a taken name. */
   async createAccountWithSession(
-    account: { id: string; username: string; usernameKey: string; passwordHash: string },
+    account: { id: string; username: string; usernameKey: string; displayName: string; passwordHash: string },
     session: Omit<NewSession, "accountId">,
   ): Promise<AccountRecord> {
     return this.prisma.$transaction(async (tx) => {
@@ -69,6 +70,7 @@ export class AuthRepo {
         id: string;
         username: string;
         username_key: string;
+        display_name: string;
         password_hash: string;
         disabled_at: Date | null;
         created_at: Date;
@@ -76,7 +78,7 @@ export class AuthRepo {
         ban_expires_at: Date | null;
         ban_reason: string | null;
       }
-    >(Prisma.sql`${preparedAs("login_account")} SELECT a.id::text, a.username, a.username_key, a.password_hash, a.disabled_at, a.created_at,
+    >(Prisma.sql`${preparedAs("login_account")} SELECT a.id::text, a.username, a.username_key, a.display_name, a.password_hash, a.disabled_at, a.created_at,
              b.found AS ban_found, b.expires_at AS ban_expires_at, b.reason AS ban_reason
       FROM accounts a
       LEFT JOIN LATERAL (${activeBanOf(now)}) b ON true
@@ -87,6 +89,7 @@ export class AuthRepo {
       id: r.id,
       username: r.username,
       usernameKey: r.username_key,
+      displayName: r.display_name,
       passwordHash: r.password_hash,
       disabledAt: r.disabled_at,
       createdAt: r.created_at,
@@ -113,7 +116,7 @@ export class AuthRepo {
       select: {
         id: true,
         rotatedAt: true,
-        session: { select: { ...sessionSelect, account: { select: { username: true, disabledAt: true } } } },
+        session: { select: { ...sessionSelect, account: { select: { username: true, displayName: true, disabledAt: true } } } },
       },
     });
   }
@@ -140,8 +143,8 @@ export class AuthRepo {
   /** One statement (Prisma would read the account in a second one): this runs on every uncached session check. */
   async findSessionForAuth(sessionId: string): Promise<SessionAuthRecord | null> {
     const rows = await this.sql.rows<
-      { id: string; account_id: string; expires_at: Date; revoked_at: Date | null; username: string; disabled_at: Date | null; created_at: Date; guest: boolean }
-    >(Prisma.sql`${preparedAs("session_for_auth")} SELECT s.id::text, s.account_id::text, s.expires_at, s.revoked_at, a.username, a.disabled_at, a.created_at, a.guest
+      { id: string; account_id: string; expires_at: Date; revoked_at: Date | null; username: string; display_name: string; disabled_at: Date | null; created_at: Date; guest: boolean }
+    >(Prisma.sql`${preparedAs("session_for_auth")} SELECT s.id::text, s.account_id::text, s.expires_at, s.revoked_at, a.username, a.display_name, a.disabled_at, a.created_at, a.guest
       FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id = ${sessionId}::uuid`);
     const row = rows[0];
     if (!row) return null;
@@ -150,7 +153,7 @@ export class AuthRepo {
       accountId: row.account_id,
       expiresAt: row.expires_at,
       revokedAt: row.revoked_at,
-      account: { id: row.account_id, username: row.username, disabledAt: row.disabled_at, createdAt: row.created_at, guest: row.guest },
+      account: { id: row.account_id, username: row.username, displayName: row.display_name, disabledAt: row.disabled_at, createdAt: row.created_at, guest: row.guest },
     };
   }
 

@@ -19,7 +19,7 @@ export interface ClientInfo {
 }
 
 export interface IssuedTokens {
-  account: { id: string; username: string };
+  account: { id: string; username: string; displayName: string };
   accessToken: string;
   refreshToken: string;
   expiresIn: number;
@@ -64,7 +64,7 @@ export class AuthService {
     let account: AccountRecord;
     try {
       account = await this.d.repo.createAccountWithSession(
-        { id: newId(), username, usernameKey: usernameKeyOf(username), passwordHash },
+        { id: newId(), username, usernameKey: usernameKeyOf(username), displayName: username, passwordHash },
         session.record,
       );
     } catch (err) {
@@ -105,7 +105,7 @@ export class AuthService {
   }
 
   /** A new session for an account whose credentials were just proven (a login, a device login). */
-  async startSession(account: { id: string; username: string }, client: ClientInfo): Promise<IssuedTokens> {
+  async startSession(account: { id: string; username: string; displayName: string }, client: ClientInfo): Promise<IssuedTokens> {
     const session = this.newSession(client);
     await this.d.repo.createSession({ ...session.record, accountId: account.id });
     return this.issue(account, session.record.sessionId, session.refreshToken);
@@ -129,7 +129,7 @@ export class AuthService {
     const next = { id: newId(), token: randomSecret() };
     const rotated = await this.d.repo.rotateRefreshToken(found.id, session.id, { id: next.id, tokenHash: sha256Hex(next.token) }, now);
     if (!rotated) return this.reuseDetected(session.accountId, session.id, now);
-    return this.issue({ id: session.accountId, username: session.account.username }, session.id, next.token);
+    return this.issue({ id: session.accountId, username: session.account.username, displayName: session.account.displayName }, session.id, next.token);
   }
 
   /** Ends the session the refresh token belongs to. Unknown tokens are ignored (idempotent). */
@@ -151,7 +151,7 @@ export class AuthService {
     const cached = this.d.sessionCache?.get(claims.sessionId);
     if (cached) {
       if (cached.accountId !== claims.accountId) throw new AppError(ErrorCode.InvalidToken, "The session has ended.");
-      return { accountId: cached.accountId, sessionId: claims.sessionId, username: cached.username, accountCreatedAt: cached.accountCreatedAt, guest: cached.guest };
+      return { accountId: cached.accountId, sessionId: claims.sessionId, username: cached.username, displayName: cached.displayName, accountCreatedAt: cached.accountCreatedAt, guest: cached.guest };
     }
     const mark = this.d.sessionCache?.mark() ?? 0;
     const session = await this.d.repo.findSessionForAuth(claims.sessionId);
@@ -165,9 +165,9 @@ export class AuthService {
     ) {
       throw new AppError(ErrorCode.InvalidToken, "The session has ended.");
     }
-    const { username, createdAt: accountCreatedAt, guest } = session.account;
-    this.d.sessionCache?.set(session.id, { accountId: session.accountId, username, accountCreatedAt, guest, expiresAt: session.expiresAt.getTime() }, mark);
-    return { accountId: session.account.id, sessionId: session.id, username, accountCreatedAt, guest };
+    const { username, displayName, createdAt: accountCreatedAt, guest } = session.account;
+    this.d.sessionCache?.set(session.id, { accountId: session.accountId, username, displayName, accountCreatedAt, guest, expiresAt: session.expiresAt.getTime() }, mark);
+    return { accountId: session.account.id, sessionId: session.id, username, displayName, accountCreatedAt, guest };
   }
 
   /** Of the given sessions, the ones still live (used to sweep long-lived connections). */
@@ -197,7 +197,7 @@ export class AuthService {
     });
     if (ended.length > 0) await this.d.events.sessionsEnded(me.accountId, ended, "password_changed");
     this.d.logger.info({ accountId: me.accountId, endedSessions: ended.length }, "password changed");
-    return this.issue({ id: me.accountId, username: me.username }, me.sessionId, refreshToken);
+    return this.issue({ id: me.accountId, username: me.username, displayName: me.displayName }, me.sessionId, refreshToken);
   }
 
   /** Checks a password for an already authenticated account (e.g. to confirm deletion). */
@@ -259,9 +259,9 @@ export class AuthService {
     };
   }
 
-  private issue(account: { id: string; username: string }, sessionId: string, refreshToken: string): IssuedTokens {
+  private issue(account: { id: string; username: string; displayName: string }, sessionId: string, refreshToken: string): IssuedTokens {
     return {
-      account: { id: account.id, username: account.username },
+      account: { id: account.id, username: account.username, displayName: account.displayName },
       accessToken: this.d.tokens.sign(account.id, sessionId),
       refreshToken,
       expiresIn: this.d.tokens.ttlSeconds,

@@ -3,6 +3,8 @@ export interface AuthContext {
   accountId: string;
   sessionId: string;
   username: string;
+  /** What other players see; changes with PATCH /me (connections update in place). */
+  displayName: string;
   /** When the account was created (never changes: read with the session, cached with it). */
   accountCreatedAt: Date;
   /** A guest account (POST /auth/device) that has not upgraded yet. */
@@ -16,6 +18,7 @@ export interface AccountRecord {
   id: string;
   username: string;
   usernameKey: string;
+  displayName: string;
   passwordHash: string;
   disabledAt: Date | null;
   createdAt: Date;

@@ -7,10 +7,10 @@ import type { Logger } from "../../lib/logger";
 import { retryAfterSeconds, type Limiter } from "../../lib/rate-limit/limiter";
 import type { AuthService, ClientInfo, IssuedTokens } from "./auth.service";
 import { usernameKeyOf, type AuthContext } from "./auth.types";
-import type { DeviceAuthRepo } from "./device-auth.repo";
+import type { DeviceAccount, DeviceAuthRepo } from "./device-auth.repo";
 import type { PasswordHasher } from "./password-hasher";
 import { assertPasswordPolicy } from "./password-policy";
-import type { SessionCache } from "./session-cache";
+import type { ProfileService } from "../accounts/profile.service";
 
 export interface DeviceAuthServiceDeps {
   repo: DeviceAuthRepo;
@@ -23,8 +23,8 @@ export interface DeviceAuthServiceDeps {
   enabled: boolean;
   clock: Clock;
   logger: Logger;
-  /** Forgets the account's cached sessions after an upgrade (their username and guest flag changed). */
-  sessionCache?: Pick<SessionCache, "invalidate">;
+  /** Announces the upgraded account's new names (every process' session cache, connections, friends). */
+  profiles: Pick<ProfileService, "changed">;
 }
 
 const GUEST_PREFIX = "guest_";
@@ -53,7 +53,8 @@ export class DeviceAuthService {
       throw new AppError(ErrorCode.RateLimited, `Too many new accounts from this address. Try again in ${retryAfter} seconds.`, { retryAfterSeconds: retryAfter });
     }
     for (let attempt = 0; attempt < 3; attempt++) {
-      const account = { id: newId(), username: randomGuestName() };
+      const username = randomGuestName();
+      const account = { id: newId(), username, displayName: username };
       const outcome = await this.d.repo.createGuest({ accountId: account.id, username: account.username, usernameKey: usernameKeyOf(account.username), idHash, now });
       if (outcome === "created") {
         this.d.logger.info({ accountId: account.id }, "guest account created");
@@ -79,19 +80,20 @@ export class DeviceAuthService {
     assertPasswordPolicy(password, username);
     const passwordHash = await this.d.hasher.hash(password);
     const outcome = await this.d.repo.upgrade({ accountId: me.accountId, username, usernameKey: usernameKeyOf(username), passwordHash, now: new Date(this.d.clock.now()) });
-    if (outcome === "not_guest") throw notGuest();
-    if (outcome === "username_taken") throw new AppError(ErrorCode.UsernameTaken, "That username is taken.", { fields: [{ path: "username", message: "is taken" }] });
-    // Other processes' caches catch up within SESSION_CACHE_SECONDS.
-    this.d.sessionCache?.invalidate(me.accountId, null);
+    if (outcome.outcome === "not_guest") throw notGuest();
+    if (outcome.outcome !== "upgraded") throw new AppError(ErrorCode.UsernameTaken, "That username is taken.", { fields: [{ path: "username", message: "is taken" }] });
+    const { displayName } = outcome;
+    // The session cache holds the guest flag too: every process forgets the account's entries.
+    await this.d.profiles.changed({ accountId: me.accountId, username, displayName });
     this.d.logger.info({ accountId: me.accountId }, "guest account upgraded");
-    return { account: { id: me.accountId, username, guest: false } };
+    return { account: { id: me.accountId, username, displayName, guest: false } };
   }
 
-  private async loginKnown(known: { accountId: string; username: string; disabled: boolean; retired: boolean }, client: ClientInfo): Promise<IssuedTokens> {
+  private async loginKnown(known: DeviceAccount, client: ClientInfo): Promise<IssuedTokens> {
     if (known.retired) throw new AppError(ErrorCode.DeviceUpgraded, "This device's guest account now has a password: log in with its username and password.");
     if (known.disabled) throw new AppError(ErrorCode.InvalidCredentials, "This device cannot log in.");
     await this.d.auth.assertNotBanned(known.accountId);
-    return this.d.auth.startSession({ id: known.accountId, username: known.username }, client);
+    return this.d.auth.startSession({ id: known.accountId, username: known.username, displayName: known.displayName }, client);
   }
 }
 

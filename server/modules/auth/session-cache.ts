@@ -3,6 +3,7 @@ import type { Clock } from "../../lib/clock";
 export interface CachedSession {
   accountId: string;
   username: string;
+  displayName: string;
   accountCreatedAt: Date;
   guest: boolean;
   /** Epoch ms when the session itself expires. */

@@ -105,7 +105,7 @@ export class ChatHistory {
   unreadOf(rows: DmUnreadRow[], hidden: Set<string>): ChatUnreadMessage {
     // A block hides the other side's messages, so their conversation has nothing unread either.
     return {
-      channels: rows.filter((r) => !hidden.has(r.otherId)).map((r) => ({ channelId: r.channelId, with: { id: r.otherId, username: r.otherUsername }, unread: r.unread })),
+      channels: rows.filter((r) => !hidden.has(r.otherId)).map((r) => ({ channelId: r.channelId, with: { id: r.otherId, username: r.otherUsername, displayName: r.otherDisplayName }, unread: r.unread })),
     };
   }
 

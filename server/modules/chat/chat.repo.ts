@@ -1,5 +1,7 @@
 import type { PrismaClient } from "../../db/database";
 import { Prisma } from "../../db/generated/client";
+import type { PublicAccount } from "../identity";
+import { PUBLIC_ACCOUNT_SELECT } from "../accounts/account-names.repo";
 
 export type ChannelKindDb = "PUBLIC" | "DM" | "PARTY";
 
@@ -9,7 +11,7 @@ export interface MessageRow {
   seq: bigint;
   body: string;
   createdAt: Date;
-  sender: { id: string; username: string };
+  sender: PublicAccount;
 }
 
 export interface MessageWithChannel extends MessageRow {
@@ -20,11 +22,11 @@ export interface MessageWithChannel extends MessageRow {
 
 /**
  * The account's DM channels with unread messages (newest first, at most 100): channel_id,
- * other_id, other_username, unread, newest. Shared with the lobby join's snapshot statement.
+ * other_id, other_username, other_display_name, unread, newest. Shared with the lobby join's snapshot statement.
  */
 export function dmUnreadQuery(accountId: string): Prisma.Sql {
   return Prisma.sql`
-    SELECT me.channel_id, other.account_id::text AS other_id, a.username AS other_username, count(m.id) AS unread, max(m.id) AS newest
+    SELECT me.channel_id, other.account_id::text AS other_id, a.username AS other_username, a.display_name AS other_display_name, count(m.id) AS unread, max(m.id) AS newest
     FROM chat_channel_members me
     JOIN chat_channels c ON c.id = me.channel_id AND c.kind = 'DM'
     JOIN chat_channel_members other ON other.channel_id = me.channel_id AND other.account_id <> me.account_id
@@ -32,7 +34,7 @@ export function dmUnreadQuery(accountId: string): Prisma.Sql {
     JOIN chat_messages m ON m.channel_id = me.channel_id AND m.seq > me.last_read_seq
       AND m.sender_id <> me.account_id AND m.deleted_at IS NULL
     WHERE me.account_id = ${accountId}::uuid
-    GROUP BY me.channel_id, other.account_id, a.username
+    GROUP BY me.channel_id, other.account_id, a.username, a.display_name
     ORDER BY max(m.id) DESC
     LIMIT 100`;
 }
@@ -41,6 +43,7 @@ export interface DmUnreadRow {
   channelId: string;
   otherId: string;
   otherUsername: string;
+  otherDisplayName: string;
   unread: number;
 }
 
@@ -50,7 +53,7 @@ const messageSelect = {
   seq: true,
   body: true,
   createdAt: true,
-  sender: { select: { id: true, username: true } },
+  sender: { select: PUBLIC_ACCOUNT_SELECT },
 } as const;
 
 /** Channels, messages (numbered per channel), read markers, reports and mutes. */
@@ -152,8 +155,8 @@ export class ChatRepo {
    * the most recently active first (message ids grow across channels; seqs only within one).
    */
   async dmUnread(accountId: string): Promise<DmUnreadRow[]> {
-    const rows = await this.prisma.$queryRaw<{ channel_id: string; other_id: string; other_username: string; unread: bigint }[]>(dmUnreadQuery(accountId));
-    return rows.map((r) => ({ channelId: r.channel_id, otherId: r.other_id, otherUsername: r.other_username, unread: Number(r.unread) }));
+    const rows = await this.prisma.$queryRaw<{ channel_id: string; other_id: string; other_username: string; other_display_name: string; unread: bigint }[]>(dmUnreadQuery(accountId));
+    return rows.map((r) => ({ channelId: r.channel_id, otherId: r.other_id, otherUsername: r.other_username, otherDisplayName: r.other_display_name, unread: Number(r.unread) }));
   }
 
   /** Each DM channel of the account with its current lastSeq. */
@@ -229,7 +232,7 @@ export class ChatRepo {
     await this.prisma.account.updateMany({ where: { id: accountId }, data: { dmPolicy: policy } });
   }
 
-  findAccount(id: string): Promise<{ id: string; username: string } | null> {
-    return this.prisma.account.findUnique({ where: { id }, select: { id: true, username: true } });
+  findAccount(id: string): Promise<PublicAccount | null> {
+    return this.prisma.account.findUnique({ where: { id }, select: PUBLIC_ACCOUNT_SELECT });
   }
 }

@@ -38,6 +38,12 @@ export type AccountEvent =
       kind: "blocks_changed";
     }
   | {
+      /** The account's names changed (PATCH /me, an upgrade): its connections act under the new ones. */
+      kind: "profile_changed";
+      username: string;
+      displayName: string;
+    }
+  | {
       /** The account joined (member) or left a party: its connections stream that chat channel, or stop. */
       kind: "party_channel";
       channelId: string;

@@ -274,13 +274,13 @@ export class GameLobbiesService {
       return { lobby: l, teams: seated };
     });
     const { lobby: started, teams } = out.result;
-    await this.publisher.closed(lobbyId, out.version + 1, started.members.map((m) => ({ accountId: m.accountId, username: m.username, reason: "started" as const })));
+    await this.publisher.closed(lobbyId, out.version + 1, started.members.map((m) => ({ accountId: m.accountId, username: m.username, displayName: m.displayName, reason: "started" as const })));
     const match: FormedMatch = {
       id: matchId,
       mode: this.modes.get(started.mode) ?? { id: started.mode, teamSize: started.teamSize, teamCount: started.teamCount },
       region: started.region,
       quality: 0,
-      teams: teams.map((t) => t.map((m) => ({ accountId: m.accountId, username: m.username }))),
+      teams: teams.map((t) => t.map((m) => ({ accountId: m.accountId, username: m.username, displayName: m.displayName }))),
       deadline: this.d.clock.now() + this.d.config.joinDeadlineSeconds * 1000,
       settings: started.settings,
     };
@@ -336,7 +336,7 @@ export class GameLobbiesService {
           await tx.setReady(staying[0]!.accountId, true);
         }
       }
-      return { leaving: leaving.map((m) => ({ accountId: m.accountId, username: m.username })), closed: staying.length === 0 || closeAll };
+      return { leaving: leaving.map((m) => ({ accountId: m.accountId, username: m.username, displayName: m.displayName })), closed: staying.length === 0 || closeAll };
     });
     const gone = out.result.leaving.map((m) => ({ ...m, reason }));
     if (out.result.closed) {
@@ -344,6 +344,14 @@ export class GameLobbiesService {
     } else {
       await this.publishCurrent(lobbyId, gone);
     }
+  }
+
+  /** A member's display name changed: the lobby's state is re-sent (and its listing, if the host). */
+  async memberRenamed(who: Identity): Promise<void> {
+    const lobbyId = await this.d.repo.lobbyOf(who.accountId);
+    if (!lobbyId) return;
+    const out = await this.d.repo.inLobbyTransaction(lobbyId, (tx) => tx.touch());
+    if (out) await this.publishCurrent(lobbyId, []);
   }
 
   private async change<T>(lobbyId: string, fn: (tx: GameLobbyTransaction) => Promise<T>): Promise<{ result: T; version: number }> {

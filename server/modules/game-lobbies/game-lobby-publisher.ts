@@ -37,7 +37,7 @@ export class GameLobbyPublisher {
     await this.gone(lobby.id, lobby.version, gone);
     await this.listings.changed(lobby.id, listingOf(lobby));
     const activity = activityOf(lobby);
-    await Promise.all(lobby.members.map((m) => this.showActivity({ accountId: m.accountId, username: m.username }, activity)));
+    await Promise.all(lobby.members.map((m) => this.showActivity({ accountId: m.accountId, username: m.username, displayName: m.displayName }, activity)));
     return view;
   }
 
@@ -49,9 +49,9 @@ export class GameLobbyPublisher {
 
   private async gone(lobbyId: string, version: number, gone: Gone[]): Promise<void> {
     await Promise.all(
-      gone.map(async ({ accountId, username, reason }) => {
-        await this.bus.publish(accountId, this.event({ lobbyId, lobby: null, reason }, version));
-        await this.showActivity({ accountId, username }, null);
+      gone.map(async ({ reason, ...who }) => {
+        await this.bus.publish(who.accountId, this.event({ lobbyId, lobby: null, reason }, version));
+        await this.showActivity(who, null);
       }),
     );
   }

@@ -42,7 +42,7 @@ export function viewOf(l: GameLobbyRow): GameLobbyView {
     settings: l.settings,
     members: [...l.members]
       .sort((a, b) => a.team - b.team || a.slot - b.slot)
-      .map((m) => ({ id: m.accountId, username: m.username, team: m.team, slot: m.slot, ready: m.ready || m.accountId === l.hostId })),
+      .map((m) => ({ id: m.accountId, username: m.username, displayName: m.displayName, team: m.team, slot: m.slot, ready: m.ready || m.accountId === l.hostId })),
     canStart: startProblem(l) === null,
     version: l.version,
   };
@@ -54,7 +54,7 @@ export function summaryOf(r: GameLobbySummaryRow): GameLobbySummary {
     name: r.name,
     mode: r.mode,
     region: r.region,
-    host: { id: r.hostId, username: r.hostUsername },
+    host: { id: r.hostId, username: r.hostUsername, displayName: r.hostDisplayName },
     hasPassword: r.hasPassword,
     players: r.players,
     maxPlayers: r.maxPlayers,
@@ -66,9 +66,11 @@ export function summaryOf(r: GameLobbySummaryRow): GameLobbySummary {
 /** What the browser shows of the lobby now; null once it is not listed (private). */
 export function listingOf(l: GameLobbyRow): GameLobbySummary | null {
   if (l.visibility !== "public") return null;
+  const host = l.members.find((m) => m.accountId === l.hostId);
   return summaryOf({
     ...l,
-    hostUsername: l.members.find((m) => m.accountId === l.hostId)?.username ?? "",
+    hostUsername: host?.username ?? "",
+    hostDisplayName: host?.displayName ?? "",
     hasPassword: l.passwordHash !== null,
     players: l.members.length,
     maxPlayers: l.teamCount * l.teamSize,

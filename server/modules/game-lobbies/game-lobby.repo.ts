@@ -11,6 +11,7 @@ type Visibility = "public" | "private";
 export interface GameLobbyMemberRow {
   accountId: string;
   username: string;
+  displayName: string;
   team: number;
   slot: number;
   ready: boolean;
@@ -45,6 +46,7 @@ export interface GameLobbySummaryRow {
   region: string;
   hostId: string;
   hostUsername: string;
+  hostDisplayName: string;
   hasPassword: boolean;
   players: number;
   maxPlayers: number;
@@ -86,6 +88,8 @@ export interface GameLobbyTransaction {
   /** Every member but `exceptId` becomes not ready. */
   clearReady(exceptId: string): Promise<void>;
   setHost(accountId: string): Promise<void>;
+  /** Bumps the version without another change (the lobby's state is re-sent, e.g. a member renamed). */
+  touch(): Promise<void>;
   configure(change: { name?: string; visibility?: Visibility; passwordHash?: string | null; requireFullTeams?: boolean; settings?: GameLobbySettings }): Promise<void>;
   /** Deletes the lobby and its seats. */
   close(): Promise<void>;
@@ -170,8 +174,8 @@ export class GameLobbyRepo {
     }
     if (f.after) where.push(Prisma.sql`(l.created_at, l.id) < (${f.after.createdAt}, ${f.after.id}::uuid)`);
     const rows = await this.prisma.$queryRaw<
-      { id: string; name: string; mode: string; region: string; host_id: string; host_username: string; has_password: boolean; players: number; max_players: number; visibility: "PUBLIC" | "PRIVATE"; settings: GameLobbySettings; created_at: Date }[]
-    >`SELECT l.id::text AS id, l.name, l.mode, l.region, l.host_id::text AS host_id, a.username AS host_username,
+      { id: string; name: string; mode: string; region: string; host_id: string; host_username: string; host_display_name: string; has_password: boolean; players: number; max_players: number; visibility: "PUBLIC" | "PRIVATE"; settings: GameLobbySettings; created_at: Date }[]
+    >`SELECT l.id::text AS id, l.name, l.mode, l.region, l.host_id::text AS host_id, a.username AS host_username, a.display_name AS host_display_name,
         l.password_hash IS NOT NULL AS has_password, l.visibility::text AS visibility, l.settings, l.created_at,
         (SELECT count(*) FROM game_lobby_members m WHERE m.lobby_id = l.id)::int AS players, (l.team_count * l.team_size)::int AS max_players
       FROM game_lobbies l JOIN accounts a ON a.id = l.host_id
@@ -184,6 +188,7 @@ export class GameLobbyRepo {
       region: r.region,
       hostId: r.host_id,
       hostUsername: r.host_username,
+      hostDisplayName: r.host_display_name,
       hasPassword: r.has_password,
       players: r.players,
       maxPlayers: r.max_players,
@@ -210,6 +215,7 @@ export class GameLobbyRepo {
         setReady: w((accountId: string, ready: boolean) => tx.gameLobbyMember.updateMany({ where: { lobbyId, accountId }, data: { ready } })),
         clearReady: w((exceptId: string) => tx.gameLobbyMember.updateMany({ where: { lobbyId, accountId: { not: exceptId } }, data: { ready: false } })),
         setHost: w((accountId: string) => tx.gameLobby.update({ where: { id: lobbyId }, data: { hostId: accountId } })),
+        touch: w(async () => undefined),
         configure: w((c) =>
           tx.gameLobby.update({
             where: { id: lobbyId },
@@ -252,7 +258,7 @@ export class GameLobbyRepo {
 async function readLobby(db: Tx | PrismaClient, lobbyId: string): Promise<GameLobbyRow | null> {
   const row = await db.gameLobby.findUnique({
     where: { id: lobbyId },
-    include: { members: { orderBy: [{ joinedAt: "asc" }, { accountId: "asc" }], include: { account: { select: { username: true } } } } },
+    include: { members: { orderBy: [{ joinedAt: "asc" }, { accountId: "asc" }], include: { account: { select: { username: true, displayName: true } } } } },
   });
   if (!row) return null;
   return {
@@ -270,6 +276,6 @@ async function readLobby(db: Tx | PrismaClient, lobbyId: string): Promise<GameLo
     settings: row.settings as GameLobbySettings,
     version: row.version,
     createdAt: row.createdAt,
-    members: row.members.map((m) => ({ accountId: m.accountId, username: m.account.username, team: m.team, slot: m.slot, ready: m.ready, joinedAt: m.joinedAt })),
+    members: row.members.map((m) => ({ accountId: m.accountId, username: m.account.username, displayName: m.account.displayName, team: m.team, slot: m.slot, ready: m.ready, joinedAt: m.joinedAt })),
   };
 }

@@ -2,10 +2,11 @@ import type { ChosenStatus } from "../../../shared/schemas/presence";
 import type { DmUnreadRow } from "../chat/chat.repo";
 import type { NotificationRow } from "../notifications/notifications.repo";
 import type { FriendSummary } from "../social/friends.repo";
+import type { PublicAccount } from "../identity";
 
 export interface JoinInvite {
   partyId: string;
-  from: { id: string; username: string };
+  from: PublicAccount;
   expiresAt: Date;
   size: number;
 }

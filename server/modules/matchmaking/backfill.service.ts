@@ -3,6 +3,7 @@ import { blockIndex } from "./block-index";
 import type { Clock } from "../../lib/clock";
 import type { Logger } from "../../lib/logger";
 import type { Identity } from "../identity";
+import { UNKNOWN_NAMES, type AccountNames } from "../accounts/account-names.repo";
 import { pickBackfill, type BackfillCandidate } from "./backfill-picker";
 import type { BackfillPick, BackfillRepo, OpenBackfill } from "./backfill.repo";
 import type { MatchNotices } from "./match-notices";
@@ -54,7 +55,7 @@ export interface BackfillServiceDeps {
   blocks: { blocksAmong(accountIds: string[]): Promise<{ accountId: string; otherId: string }[]> };
   spectating: { watchable(playerIds: string[]): Promise<Set<string>> };
   notices: MatchNotices;
-  usernames(ids: string[]): Promise<Map<string, string>>;
+  names(ids: string[]): Promise<Map<string, AccountNames>>;
   clock: Clock;
   logger: Logger;
   config: MatchmakingConfig;
@@ -153,7 +154,7 @@ export class BackfillService implements BackfillPort {
       at: new Date(now),
     };
     if (!(await this.d.repo.claim(pick))) return false;
-    const names = await this.d.usernames([c.accountId]);
+    const names = await this.d.names([c.accountId]);
     const offer: BackfillOffer = {
       requestId: seat.id,
       matchId: seat.matchId,
@@ -161,7 +162,7 @@ export class BackfillService implements BackfillPort {
       mode: mode.id,
       region: seat.region,
       team: seat.team,
-      player: { accountId: c.accountId, username: names.get(c.accountId) ?? "" },
+      player: { accountId: c.accountId, ...(names.get(c.accountId) ?? UNKNOWN_NAMES) },
       deadline: now + this.d.config.joinDeadlineSeconds * 1000,
     };
     // No answer (the room's process is slow or gone): the seat stays offered; a dead process' matches end through hostLost.

@@ -5,11 +5,12 @@ import type { Activity } from "../../../shared/schemas/presence";
 import type { Logger } from "../../lib/logger";
 import { deliver, type AccountEventBus } from "../events/account-events";
 import type { Identity } from "../identity";
+import { UNKNOWN_NAMES, type AccountNames } from "../accounts/account-names.repo";
 
 export interface MatchNoticesDeps {
   bus: AccountEventBus;
   presence: { setActivity(who: Identity, activity: Activity): Promise<void> };
-  usernames(ids: string[]): Promise<Map<string, string>>;
+  names(ids: string[]): Promise<Map<string, AccountNames>>;
   logger: Logger;
 }
 
@@ -29,11 +30,11 @@ export class MatchNotices {
   /** `activity`: the same for every player, or per player. A failed update is logged, not thrown. */
   async activity(accountIds: string[], activity: Activity | ((accountId: string) => Activity)): Promise<void> {
     if (accountIds.length === 0) return;
-    const names = await this.d.usernames(accountIds);
+    const names = await this.d.names(accountIds);
     await Promise.all(
       accountIds.map((accountId) =>
         this.d.presence
-          .setActivity({ accountId, username: names.get(accountId) ?? "" }, typeof activity === "function" ? activity(accountId) : activity)
+          .setActivity({ accountId, ...(names.get(accountId) ?? UNKNOWN_NAMES) }, typeof activity === "function" ? activity(accountId) : activity)
           .catch((err) => this.d.logger.warn({ err, accountId }, "activity update failed")),
       ),
     );

@@ -3,7 +3,7 @@ import type { PrismaClient } from "../../db/database";
 import { Prisma } from "../../db/generated/client";
 import { preparedAs } from "../../db/prepared-statements";
 import type { SqlRunner } from "../../db/sql-runner";
-import { findUsernames } from "../accounts/usernames.repo";
+import { findNames, type AccountNames } from "../accounts/account-names.repo";
 
 export interface TicketRow {
   id: string;
@@ -297,8 +297,8 @@ export class MatchmakingRepo {
     return this.prisma.queueLease.findUnique({ where: { queue }, select: { owner: true, expiresAt: true } });
   }
 
-  usernames(ids: string[]): Promise<Map<string, string>> {
-    return findUsernames(this.prisma, ids);
+  names(ids: string[]): Promise<Map<string, AccountNames>> {
+    return findNames(this.prisma, ids);
   }
 
   /** Waiting tickets and players per mode and region. */

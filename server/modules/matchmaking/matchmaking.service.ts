@@ -9,6 +9,7 @@ import { newId } from "../../lib/ids";
 import type { Logger } from "../../lib/logger";
 import type { LobbyServerMessages, LobbyServerMessageType } from "../../../shared/schemas/lobby-server-messages";
 import type { Identity } from "../identity";
+import { UNKNOWN_NAMES } from "../accounts/account-names.repo";
 import type { PartiesService, PartyChange, PartyQueuePort } from "../parties/parties.service";
 import { findMatches } from "./matcher";
 import type { MatcherTicket, ProposedMatch } from "./matcher-types";
@@ -306,13 +307,13 @@ export class MatchmakingService implements PartyQueuePort {
     const claimed = await this.d.repo.claim({ id: matchId, mode: mode.id, region: p.region, quality: p.quality, createdAt: new Date(now), participants }, p.ticketIds);
     if (!claimed) return null;
     this.d.onMatchFormed?.(mode.id, participants.map((x) => x.waitSeconds), p.quality);
-    const names = await this.d.repo.usernames(participants.map((x) => x.accountId));
+    const names = await this.d.repo.names(participants.map((x) => x.accountId));
     const match: FormedMatch = {
       id: matchId,
       mode,
       region: p.region,
       quality: p.quality,
-      teams: p.teams.map((team) => team.players.map((pl) => ({ accountId: pl.accountId, username: names.get(pl.accountId) ?? "" }))),
+      teams: p.teams.map((team) => team.players.map((pl) => ({ accountId: pl.accountId, ...(names.get(pl.accountId) ?? UNKNOWN_NAMES) }))),
       deadline: now + this.d.config.joinDeadlineSeconds * 1000,
       ...(Object.hasOwn(this.d.config.backfill, mode.id) ? { backfillPercent: this.d.config.backfill[mode.id] } : {}),
     };

@@ -1,10 +1,12 @@
 import type { PrismaClient } from "../../db/database";
 import { preparedAs } from "../../db/prepared-statements";
+import type { PublicAccount } from "../identity";
+import { PUBLIC_ACCOUNT_SELECT } from "../accounts/account-names.repo";
 
 export interface NotificationRow {
   id: string;
   type: string;
-  actor: { id: string; username: string } | null;
+  actor: PublicAccount | null;
   createdAt: Date;
   readAt: Date | null;
 }
@@ -14,7 +16,7 @@ const select = {
   type: true,
   createdAt: true,
   readAt: true,
-  actor: { select: { id: true, username: true } },
+  actor: { select: PUBLIC_ACCOUNT_SELECT },
 } as const;
 
 export class NotificationsRepo {
@@ -52,7 +54,7 @@ export class NotificationsRepo {
    */
   async upsertDedupedMany(
     recipientIds: string[],
-    actor: { id: string; username: string },
+    actor: PublicAccount,
     type: string,
     dedupeKey: string,
     createdAt: Date,

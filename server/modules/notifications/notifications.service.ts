@@ -10,6 +10,7 @@ import { newId } from "../../lib/ids";
 import type { AccountEventBus } from "../events/account-events";
 import type { PresenceStore } from "../presence/presence.store";
 import type { NotificationRow, NotificationsRepo } from "./notifications.repo";
+import type { PublicAccount } from "../identity";
 
 /** `f` names the list the cursor pages (all or unread only): a cursor of one is refused by the other. */
 const CursorSchema = z.object({ t: z.number().int(), id: z.uuid(), f: z.enum(["all", "unread"]) });
@@ -35,7 +36,7 @@ export class NotificationsService {
   async notify(
     recipientId: string,
     type: NotificationType,
-    actor: { id: string; username: string },
+    actor: PublicAccount,
     opts: NotifyOptions = {},
   ): Promise<void> {
     const createdAt = new Date(this.clock.now());
@@ -56,7 +57,7 @@ export class NotificationsService {
    * recipients online get it live; the offline ones have it stored in ONE database round trip
    * however many they are.
    */
-  async notifyMany(recipientIds: string[], type: NotificationType, actor: { id: string; username: string }, dedupeKey: string): Promise<void> {
+  async notifyMany(recipientIds: string[], type: NotificationType, actor: PublicAccount, dedupeKey: string): Promise<void> {
     if (recipientIds.length === 0) return;
     const createdAt = new Date(this.clock.now());
     const presence = await this.presence.readMany(recipientIds);

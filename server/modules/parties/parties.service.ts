@@ -15,7 +15,7 @@ import { newId } from "../../lib/ids";
 import type { Logger } from "../../lib/logger";
 import type { ChatService } from "../chat/chat.service";
 import type { AccountEventBus } from "../events/account-events";
-import type { Identity } from "../identity";
+import { publicAccountOf, type Identity, type PublicAccount } from "../identity";
 import type { PartyConfig } from "../matchmaking/matchmaking-config";
 import { BlockPolicy } from "../social/block-policy";
 import type { FriendGraph } from "../social/friend-graph";
@@ -50,7 +50,7 @@ export interface PartiesServiceDeps {
 
 type Departure = "left" | "kicked" | "disbanded";
 /** A player out of the party, and why. */
-type Gone = { accountId: string; username: string; reason: Departure };
+type Gone = Identity & { reason: Departure };
 
 /**
  * Parties: a leader and members (one party per player), expiring invites between friends, ready
@@ -118,7 +118,7 @@ export class PartiesService {
     });
     const invite: PartyInviteMessage = {
       partyId,
-      from: { id: who.accountId, username: who.username },
+      from: publicAccountOf(who),
       expiresAt: expiresAt.toISOString(),
       size: out.result,
     };
@@ -310,14 +310,14 @@ export class PartiesService {
     const view: PartyView = {
       id: party.id,
       leaderId: party.leaderId,
-      members: party.members.map((m) => ({ id: m.accountId, username: m.username, ready: m.ready, status: statuses.get(m.accountId) ?? "offline" })),
-      invites: party.invites.map((i) => ({ to: { id: i.toId, username: i.toUsername }, expiresAt: i.expiresAt.toISOString() })),
+      members: party.members.map((m) => ({ id: m.accountId, username: m.username, displayName: m.displayName, ready: m.ready, status: statuses.get(m.accountId) ?? "offline" })),
+      invites: party.invites.map((i) => ({ to: { id: i.toId, username: i.toUsername, displayName: i.toDisplayName }, expiresAt: i.expiresAt.toISOString() })),
       maxSize: this.d.config.maxSize,
       channelId: partyChannelId(party.id),
       queue: party.ticket?.status === "WAITING" ? { mode: party.ticket.mode, region: party.ticket.region, since: party.ticket.enqueuedAt.toISOString() } : null,
       joinRequests: party.joinRequests.map((r) => ({
-        from: { id: r.fromId, username: r.fromUsername },
-        via: { id: r.viaId, username: r.viaUsername },
+        from: { id: r.fromId, username: r.fromUsername, displayName: r.fromDisplayName },
+        via: { id: r.viaId, username: r.viaUsername, displayName: r.viaDisplayName },
         expiresAt: r.expiresAt.toISOString(),
       })),
       joinCode: party.joinCode ? joinCodeView(party.joinCode) : null,
@@ -342,7 +342,7 @@ export class PartiesService {
           await tx.setReady(staying[0]!.accountId, true);
         }
       }
-      return { leaving: leaving.map((m) => ({ accountId: m.accountId, username: m.username })), disbanded: staying.length === 0, hadTicket, requesters };
+      return { leaving: leaving.map((m) => ({ accountId: m.accountId, username: m.username, displayName: m.displayName })), disbanded: staying.length === 0, hadTicket, requesters };
     });
     const { leaving, disbanded, hadTicket, requesters } = out.result;
     if (hadTicket) await this.d.queue.cancelPartyTicket(partyId, "member_left");
@@ -380,14 +380,15 @@ export class PartiesService {
 
   private async publishGone(partyId: string, version: number, gone: Gone[]): Promise<void> {
     await Promise.all(
-      gone.map(async ({ accountId, username, reason }) => {
+      gone.map(async ({ reason, ...who }) => {
+        const { accountId } = who;
         await this.d.bus.publish(accountId, {
           kind: "deliver",
           type: LobbyServerMessage.PartyUpdate,
           payload: { partyId, party: null, reason } satisfies PartyUpdateMessage,
           order: { key: `party:${partyId}`, version },
         });
-        await this.presenceSync.clear({ accountId, username }, partyId);
+        await this.presenceSync.clear(who, partyId);
       }),
     );
   }
@@ -408,7 +409,7 @@ export class PartiesService {
   }
 }
 
-const inviteMessage = (i: { partyId: string; from: { id: string; username: string }; expiresAt: Date; size: number }): PartyInviteMessage => ({
+const inviteMessage = (i: { partyId: string; from: PublicAccount; expiresAt: Date; size: number }): PartyInviteMessage => ({
   partyId: i.partyId,
   from: i.from,
   expiresAt: i.expiresAt.toISOString(),

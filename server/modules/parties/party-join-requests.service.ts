@@ -111,7 +111,7 @@ export class PartyJoinRequestsService {
       await this.drop(partyId, fromId);
       throw requestNotFound();
     }
-    const requester = { accountId: fromId, username: request.fromUsername };
+    const requester = { accountId: fromId, username: request.fromUsername, displayName: request.fromDisplayName };
     return this.d.parties.admit(requester, partyId, async (tx) => {
       if (tx.party.leaderId !== leader.accountId) throw notLeader();
       if (!tx.party.joinRequests.some((r) => r.fromId === fromId)) throw requestNotFound();

@@ -35,7 +35,7 @@ export class PartyPresenceSync {
     await Promise.all(
       party.members.map((m) =>
         this.presence
-          .setPartyActivity({ accountId: m.accountId, username: m.username }, partyActivityOf(party, m.accountId, this.maxSize), held(states, m.accountId))
+          .setPartyActivity({ accountId: m.accountId, username: m.username, displayName: m.displayName }, partyActivityOf(party, m.accountId, this.maxSize), held(states, m.accountId))
           .catch((err) => this.logger.warn({ err, accountId: m.accountId }, "party activity update failed")),
       ),
     );

@@ -3,7 +3,8 @@ import { Prisma } from "../../db/generated/client";
 import { preparedAs } from "../../db/prepared-statements";
 import type { SqlRunner } from "../../db/sql-runner";
 import { WriteTracker } from "../../db/write-tracker";
-import { findUsernames } from "../accounts/usernames.repo";
+import { findNames, UNKNOWN_NAMES, type AccountNames } from "../accounts/account-names.repo";
+import type { PublicAccount } from "../identity";
 import type { JoinPolicy } from "../../../shared/schemas/presence";
 
 const POLICY_TO_DB = { friends: "FRIENDS", ask: "ASK", nobody: "NOBODY" } as const;
@@ -14,6 +15,7 @@ type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 export interface PartyMemberRow {
   accountId: string;
   username: string;
+  displayName: string;
   ready: boolean;
   joinedAt: Date;
   /** The member's own join policy (the account's setting). */
@@ -23,8 +25,10 @@ export interface PartyMemberRow {
 export interface PartyJoinRequestRow {
   fromId: string;
   fromUsername: string;
+  fromDisplayName: string;
   viaId: string;
   viaUsername: string;
+  viaDisplayName: string;
   /** The requester's party when they asked (null: none). */
   fromPartyId: string | null;
   expiresAt: Date;
@@ -33,6 +37,7 @@ export interface PartyJoinRequestRow {
 export interface PartyInviteRow {
   toId: string;
   toUsername: string;
+  toDisplayName: string;
   fromId: string;
   expiresAt: Date;
 }
@@ -97,16 +102,16 @@ export class PartyRepo {
     return readParty(this.prisma, partyId, now);
   }
 
-  async invitesFor(accountId: string, now: Date): Promise<{ partyId: string; from: { id: string; username: string }; expiresAt: Date; size: number }[]> {
+  async invitesFor(accountId: string, now: Date): Promise<{ partyId: string; from: PublicAccount; expiresAt: Date; size: number }[]> {
     const rows = await this.prisma.partyInvite.findMany({
       where: { toId: accountId, expiresAt: { gt: now } },
       orderBy: { createdAt: "asc" },
       select: { partyId: true, fromId: true, expiresAt: true, party: { select: { _count: { select: { members: true } } } } },
     });
-    const senders = await this.usernames(rows.map((r) => r.fromId));
+    const senders = await this.names(rows.map((r) => r.fromId));
     return rows.map((r) => ({
       partyId: r.partyId,
-      from: { id: r.fromId, username: senders.get(r.fromId) ?? "" },
+      from: { id: r.fromId, ...(senders.get(r.fromId) ?? UNKNOWN_NAMES) },
       expiresAt: r.expiresAt,
       size: r.party._count.members,
     }));
@@ -153,8 +158,8 @@ export class PartyRepo {
     return count;
   }
 
-  usernames(ids: string[]): Promise<Map<string, string>> {
-    return findUsernames(this.prisma, ids);
+  names(ids: string[]): Promise<Map<string, AccountNames>> {
+    return findNames(this.prisma, ids);
   }
 
   /**
@@ -223,14 +228,14 @@ async function readParty(db: Tx | PrismaClient, partyId: string, now: Date): Pro
       version: true,
       members: {
         orderBy: [{ joinedAt: "asc" }, { accountId: "asc" }],
-        select: { accountId: true, ready: true, joinedAt: true, account: { select: { username: true, joinPolicy: true } } },
+        select: { accountId: true, ready: true, joinedAt: true, account: { select: { username: true, displayName: true, joinPolicy: true } } },
       },
-      invites: { where: { expiresAt: { gt: now } }, orderBy: { createdAt: "asc" }, select: { toId: true, fromId: true, expiresAt: true, to: { select: { username: true } } } },
+      invites: { where: { expiresAt: { gt: now } }, orderBy: { createdAt: "asc" }, select: { toId: true, fromId: true, expiresAt: true, to: { select: { username: true, displayName: true } } } },
       joinCode: { select: { code: true, expiresAt: true } },
       joinRequests: {
         where: { expiresAt: { gt: now } },
         orderBy: [{ createdAt: "asc" }, { fromId: "asc" }],
-        select: { fromId: true, viaId: true, fromPartyId: true, expiresAt: true, from: { select: { username: true } }, via: { select: { username: true } } },
+        select: { fromId: true, viaId: true, fromPartyId: true, expiresAt: true, from: { select: { username: true, displayName: true } }, via: { select: { username: true, displayName: true } } },
       },
     },
   });
@@ -247,16 +252,19 @@ async function readParty(db: Tx | PrismaClient, partyId: string, now: Date): Pro
     members: row.members.map((m) => ({
       accountId: m.accountId,
       username: m.account.username,
+      displayName: m.account.displayName,
       ready: m.ready,
       joinedAt: m.joinedAt,
       joinPolicy: POLICY_FROM_DB[m.account.joinPolicy],
     })),
-    invites: row.invites.map((i) => ({ toId: i.toId, toUsername: i.to.username, fromId: i.fromId, expiresAt: i.expiresAt })),
+    invites: row.invites.map((i) => ({ toId: i.toId, toUsername: i.to.username, toDisplayName: i.to.displayName, fromId: i.fromId, expiresAt: i.expiresAt })),
     joinRequests: row.joinRequests.map((r) => ({
       fromId: r.fromId,
       fromUsername: r.from.username,
+      fromDisplayName: r.from.displayName,
       viaId: r.viaId,
       viaUsername: r.via.username,
+      viaDisplayName: r.via.displayName,
       fromPartyId: r.fromPartyId,
       expiresAt: r.expiresAt,
     })),

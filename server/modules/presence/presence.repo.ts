@@ -1,6 +1,6 @@
 import { batched } from "../../db/batched";
 import type { PrismaClient } from "../../db/database";
-import { findUsernames } from "../accounts/usernames.repo";
+import { findNames, type AccountNames } from "../accounts/account-names.repo";
 import type { ChosenStatus } from "../../../shared/schemas/presence";
 import { preparedAs } from "../../db/prepared-statements";
 
@@ -37,7 +37,7 @@ export class PresenceRepo {
     return row?.lastSeenAt ?? null;
   }
 
-  usernames(ids: string[]): Promise<Map<string, string>> {
-    return findUsernames(this.prisma, ids);
+  names(ids: string[]): Promise<Map<string, AccountNames>> {
+    return findNames(this.prisma, ids);
   }
 }

@@ -4,13 +4,15 @@ import type { Clock } from "../../lib/clock";
 import { forEachChunk } from "../../lib/chunked";
 import { KeyedSerializer } from "../../lib/keyed-serializer";
 import type { AccountEventBus } from "../events/account-events";
-import type { Identity } from "../identity";
+import { publicAccountOf, type Identity } from "../identity";
+import { UNKNOWN_NAMES } from "../accounts/account-names.repo";
 import type { NotificationsService } from "../notifications/notifications.service";
 import type { FriendGraph, FriendSummary } from "../social/friend-graph";
 import type { PresencePatch, PresenceStore } from "./presence.store";
 import type { PresenceRepo } from "./presence.repo";
 import { visiblePresence } from "./presence-view";
 import type { ProcessRegistry } from "./process-registry";
+import type { PublicAccount } from "../identity";
 
 export type { Identity } from "../identity";
 
@@ -133,11 +135,11 @@ export class PresenceService {
    */
   async reapProcess(deadProcessId: string): Promise<Identity[]> {
     const accountIds = await this.d.registry.accountsOf(deadProcessId);
-    const names = await this.d.repo.usernames(accountIds);
+    const names = await this.d.repo.names(accountIds);
     const offline: Identity[] = [];
     for (const accountId of accountIds) {
       if ((await this.d.store.removeConnectionsOf(accountId, deadProcessId)) === 0) continue;
-      const who = { accountId, username: names.get(accountId) ?? "" };
+      const who = { accountId, ...(names.get(accountId) ?? UNKNOWN_NAMES) };
       await this.announce(who);
       if (!(await this.isConnected(accountId))) offline.push(who);
     }
@@ -168,26 +170,31 @@ export class PresenceService {
   }
 
   /** The presence of `friendId` as `viewerId`'s friend sees it (call only for friends). */
-  async friendPresence(friend: { id: string; username: string; lastSeenAt: Date | null }): Promise<{ presence: FriendPresence; version: number }> {
+  async friendPresence(friend: PublicAccount & { lastSeenAt: Date | null }): Promise<{ presence: FriendPresence; version: number }> {
     const record = await this.d.store.read(friend.id);
     return {
-      presence: { accountId: friend.id, username: friend.username, ...visiblePresence(record, friend.lastSeenAt) },
+      presence: { accountId: friend.id, username: friend.username, displayName: friend.displayName, ...visiblePresence(record, friend.lastSeenAt) },
       version: record.version,
     };
   }
 
   /** Visible presence of many friends at once (friend lists). */
-  async friendsPresence(friends: { id: string; username: string; lastSeenAt: Date | null }[]): Promise<Map<string, { presence: FriendPresence; version: number }>> {
+  async friendsPresence(friends: (PublicAccount & { lastSeenAt: Date | null })[]): Promise<Map<string, { presence: FriendPresence; version: number }>> {
     const records = await this.d.store.readMany(friends.map((f) => f.id));
     const out = new Map<string, { presence: FriendPresence; version: number }>();
     for (const f of friends) {
       const record = records.get(f.id) ?? { connections: 0, version: 0 };
       out.set(f.id, {
-        presence: { accountId: f.id, username: f.username, ...visiblePresence(record, f.lastSeenAt) },
+        presence: { accountId: f.id, username: f.username, displayName: f.displayName, ...visiblePresence(record, f.lastSeenAt) },
         version: record.version,
       });
     }
     return out;
+  }
+
+  /** The player's display name changed: friends get its presence again, under the new name. */
+  async renamed(who: Identity): Promise<void> {
+    await this.announce(who);
   }
 
   /**
@@ -195,7 +202,7 @@ export class PresenceService {
    * sent even if unchanged: the viewer's connection may hold this presence from an earlier
    * friendship with the same player, and would otherwise drop it as already seen.
    */
-  async sendPresenceOf(viewerId: string, friend: { id: string; username: string }): Promise<void> {
+  async sendPresenceOf(viewerId: string, friend: PublicAccount): Promise<void> {
     const version = await this.d.store.nextVersion(friend.id);
     const lastSeenAt = await this.d.repo.lastSeen(friend.id);
     const { presence } = await this.friendPresence({ ...friend, lastSeenAt });
@@ -256,7 +263,7 @@ export class PresenceService {
     await this.d.store.update(who.accountId, patch);
 
     const friendIds = hints.friendIds ?? (await this.d.friends.friendIds(who.accountId));
-    const payload: FriendPresence = { accountId: who.accountId, username: who.username, ...visible };
+    const payload: FriendPresence = { accountId: who.accountId, username: who.username, displayName: who.displayName, ...visible };
     // One payload object for every friend: a process encodes it once for all its recipients.
     const order = { key: `presence:${who.accountId}`, version };
     await forEachChunk(friendIds, FANOUT_CHUNK, (id) => this.d.bus.publish(id, { kind: "deliver", type: LobbyServerMessage.PresenceUpdate, payload, order }));
@@ -265,7 +272,7 @@ export class PresenceService {
     const cameOnline = !hidden && !wasVisible;
     const hiddenLongEnough = record.hiddenAt === undefined || now - record.hiddenAt >= this.d.onlineNotificationDebounceMs;
     if (cameOnline && hiddenLongEnough) {
-      await this.d.notifications.notifyMany(friendIds, "friend_online", { id: who.accountId, username: who.username }, `friend_online:${who.accountId}`);
+      await this.d.notifications.notifyMany(friendIds, "friend_online", publicAccountOf(who), `friend_online:${who.accountId}`);
     }
     return record.announced !== visible.status;
   }

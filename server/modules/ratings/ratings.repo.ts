@@ -73,7 +73,7 @@ export interface HistoryRow {
     winnerTeam: number | null;
     createdAt: Date;
     finishedAt: Date | null;
-    participants: { team: number; account: { id: string; username: string; usernameKey: string } }[];
+    participants: { team: number; account: { id: string; username: string; displayName: string; usernameKey: string } }[];
   };
 }
 
@@ -167,7 +167,7 @@ export class RatingsRepo {
             createdAt: true,
             finishedAt: true,
             participants: {
-              select: { team: true, account: { select: { id: true, username: true, usernameKey: true } } },
+              select: { team: true, account: { select: { id: true, username: true, displayName: true, usernameKey: true } } },
             },
           },
         },

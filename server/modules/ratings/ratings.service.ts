@@ -181,7 +181,7 @@ function toEntry(row: HistoryRow): MatchHistoryEntry {
       .filter((p) => p.team === team)
       .map((p) => p.account)
       .sort((a, b) => (a.usernameKey < b.usernameKey ? -1 : a.usernameKey > b.usernameKey ? 1 : a.id < b.id ? -1 : 1))
-      .map((a) => ({ id: a.id, username: a.username })),
+      .map((a) => ({ id: a.id, username: a.username, displayName: a.displayName })),
   );
   return {
     id: row.matchId,

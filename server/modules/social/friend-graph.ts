@@ -3,6 +3,7 @@ import type { Pair } from "./friend-state";
 export interface FriendSummary {
   id: string;
   username: string;
+  displayName: string;
   lastSeenAt: Date | null;
 }
 

@@ -2,6 +2,8 @@ import { batched, byKey } from "../../db/batched";
 import type { PrismaClient } from "../../db/database";
 import type { FriendGraph, FriendSummary } from "./friend-graph";
 import type { EdgeState, Pair } from "./friend-state";
+import type { PublicAccount } from "../identity";
+import { PUBLIC_ACCOUNT_SELECT } from "../accounts/account-names.repo";
 
 export type { FriendSummary } from "./friend-graph";
 
@@ -16,6 +18,7 @@ export interface EdgeRow {
   otherId: string;
   username: string;
   usernameKey: string;
+  displayName: string;
   state: EdgeState;
   since: Date;
   lastSeenAt: Date | null;
@@ -35,12 +38,12 @@ export class FriendsRepo implements FriendGraph {
 
   constructor(private readonly prisma: PrismaClient) {}
 
-  findAccountByUsernameKey(usernameKey: string): Promise<{ id: string; username: string } | null> {
-    return this.prisma.account.findUnique({ where: { usernameKey }, select: { id: true, username: true } });
+  findAccountByUsernameKey(usernameKey: string): Promise<PublicAccount | null> {
+    return this.prisma.account.findUnique({ where: { usernameKey }, select: PUBLIC_ACCOUNT_SELECT });
   }
 
-  findAccount(id: string): Promise<{ id: string; username: string } | null> {
-    return this.prisma.account.findUnique({ where: { id }, select: { id: true, username: true } });
+  findAccount(id: string): Promise<PublicAccount | null> {
+    return this.prisma.account.findUnique({ where: { id }, select: PUBLIC_ACCOUNT_SELECT });
   }
 
   /**
@@ -127,13 +130,14 @@ export class FriendsRepo implements FriendGraph {
         otherId: true,
         state: true,
         updatedAt: true,
-        other: { select: { username: true, usernameKey: true, lastSeenAt: true } },
+        other: { select: { username: true, usernameKey: true, displayName: true, lastSeenAt: true } },
       },
     });
     return rows.map((r) => ({
       otherId: r.otherId,
       username: r.other.username,
       usernameKey: r.other.usernameKey,
+      displayName: r.other.displayName,
       state: r.state,
       since: r.updatedAt,
       lastSeenAt: r.other.lastSeenAt,
@@ -144,7 +148,7 @@ export class FriendsRepo implements FriendGraph {
   async friends(accountId: string): Promise<FriendSummary[]> {
     const rows = await this.prisma.friendEdge.findMany({
       where: { accountId, state: "FRIEND" },
-      select: { other: { select: { id: true, username: true, lastSeenAt: true } } },
+      select: { other: { select: { id: true, username: true, displayName: true, lastSeenAt: true } } },
     });
     return rows.map((r) => r.other);
   }

@@ -23,6 +23,7 @@ import {
   type Plan,
 } from "./friend-state";
 import type { FriendsRepo } from "./friends.repo";
+import type { PublicAccount } from "../identity";
 
 const CursorSchema = z.object({ k: z.string().max(20), id: z.uuid(), s: z.string().max(40) });
 
@@ -54,7 +55,7 @@ export interface FriendsServiceDeps {
   friendLimit: number;
 }
 
-type Account = { id: string; username: string };
+type Account = PublicAccount;
 
 /** The social graph: requests, friendships and blocks, and what each change tells the players. */
 export class FriendsService {
@@ -124,17 +125,17 @@ export class FriendsService {
     const rows = await this.d.repo.listEdges(accountId, states, after, q.limit + 1);
     const page = rows.slice(0, q.limit);
     const presence = await this.d.presence.friendsPresence(
-      page.filter((r) => r.state === "FRIEND").map((r) => ({ id: r.otherId, username: r.username, lastSeenAt: r.lastSeenAt })),
+      page.filter((r) => r.state === "FRIEND").map((r) => ({ id: r.otherId, username: r.username, displayName: r.displayName, lastSeenAt: r.lastSeenAt })),
     );
     const items: FriendEntry[] = page.map((r) => {
       const friendPresence = presence.get(r.otherId)?.presence;
       const entry: FriendEntry = {
-        account: { id: r.otherId, username: r.username },
+        account: { id: r.otherId, username: r.username, displayName: r.displayName },
         state: LIST_STATE[r.state] as FriendListState,
         since: r.since.toISOString(),
       };
       if (friendPresence) {
-        const { accountId: _id, username: _name, ...visible } = friendPresence;
+        const { accountId: _id, username: _name, displayName: _shown, ...visible } = friendPresence;
         entry.presence = visible;
       }
       return entry;
@@ -152,7 +153,7 @@ export class FriendsService {
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => ({ account: { id: r.otherId, username: r.username }, since: r.since.toISOString() })),
+      items: page.map((r) => ({ account: { id: r.otherId, username: r.username, displayName: r.displayName }, since: r.since.toISOString() })),
       ...(rows.length > q.limit && last ? { nextCursor: this.d.cursors.encode({ k: last.usernameKey, id: last.otherId, s: "blocked" }) } : {}),
     };
   }

@@ -49,7 +49,17 @@ export class AccountEvents {
 
   private onEvent(accountId: string, event: AccountEvent): void {
     if (event.kind === "sessions_ended") this.revocation.onSessionsEnded(accountId, event);
+    else if (event.kind === "profile_changed") this.rename(accountId, event);
     else this.features.dispatch(this.liveClientsOf(accountId), event);
+  }
+
+  /** What the connections send from now on (chat messages, party and lobby actions) carries the new names. */
+  private rename(accountId: string, names: { username: string; displayName: string }): void {
+    for (const client of this.liveClientsOf(accountId)) {
+      const auth = authOf(client);
+      auth.username = names.username;
+      auth.displayName = names.displayName;
+    }
   }
 
   /** The account's connections in this room that are not being closed (a held seat is not in the room). */

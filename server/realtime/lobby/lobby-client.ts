@@ -1,6 +1,7 @@
 import type { Client } from "@colyseus/core";
 import type { LobbyServerMessages } from "../../../shared/schemas/lobby-server-messages";
 import type { LobbyAuth } from "../room-auth";
+import type { Identity } from "../../modules/identity";
 
 /**
  * What the room keeps on each connection (client.userData). Made once at the join with every
@@ -22,17 +23,14 @@ export interface LobbyUserData {
 export type LobbyClient = Client<{ auth: LobbyAuth; userData: LobbyUserData; messages: LobbyServerMessages }>;
 
 /** Who a connection is, as the services take it. */
-export interface LobbyIdentity {
-  accountId: string;
-  username: string;
-}
+export type LobbyIdentity = Identity;
 
 /** onAuth ran before any join, so every lobby client carries its LobbyAuth. */
 export const authOf = (client: LobbyClient): LobbyAuth => client.auth as LobbyAuth;
 
 export const whoOf = (client: LobbyClient): LobbyIdentity => {
   const auth = authOf(client);
-  return { accountId: auth.accountId, username: auth.username };
+  return { accountId: auth.accountId, username: auth.username, displayName: auth.displayName };
 };
 
 export const closedByServer = (client: LobbyClient): boolean => client.userData?.closedByServer === true;

@@ -84,7 +84,7 @@ export function createLobbyRoom(deps: LobbyRoomDeps) {
       });
       settle(join);
       if (!join.sessionLive) return this.revocation.closeByServer(client, CloseCode.SessionRevoked, "session_ended_during_join");
-      const welcome: WelcomeMessage = { account: { id: auth.accountId, username: auth.username }, serverTime: deps.clock.now() };
+      const welcome: WelcomeMessage = { account: { id: auth.accountId, username: auth.username, displayName: auth.displayName }, serverTime: deps.clock.now() };
       client.send(LobbyServerMessage.Welcome, welcome);
       await this.features.start(client, join, "join");
     }

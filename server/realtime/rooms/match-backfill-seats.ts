@@ -48,7 +48,7 @@ export class MatchBackfillSeats {
     if (!seat || !this.allows(teamScores)) return "closed";
     const current = this.held.get(requestId);
     if (current && current.accountId !== who.accountId) return "busy";
-    this.held.set(requestId, { requestId, team: seat.team, accountId: who.accountId, username: who.username, deadline });
+    this.held.set(requestId, { requestId, team: seat.team, accountId: who.accountId, username: who.username, displayName: who.displayName, deadline });
     return "held";
   }
 

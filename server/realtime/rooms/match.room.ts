@@ -43,7 +43,7 @@ export interface MatchRoomDeps {
 export interface MatchRoomOptions {
   matchId: string;
   mode: string;
-  teams: { accountId: string; username: string }[][];
+  teams: Identity[][];
   /** Epoch ms on the injected clock. */
   deadline: number;
   /** A custom game lobby's settings for the game (matchmade: {}). The race game reads none. */
@@ -56,6 +56,7 @@ export interface MatchRoomOptions {
 export interface MatchAuth {
   accountId: string;
   username: string;
+  displayName: string;
   matchId: string;
   /** A backfill's request id: the leaver's seat the match room holds for this player. */
   backfill?: string;
@@ -107,7 +108,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
       options.teams.forEach((team, index) => {
         this.state.teamScores.push(0);
         for (const p of team) {
-          this.state.players.set(p.accountId, new MatchPlayerState().assign({ accountId: p.accountId, username: p.username, team: index }));
+          this.state.players.set(p.accountId, new MatchPlayerState().assign({ accountId: p.accountId, username: p.username, displayName: p.displayName, team: index }));
         }
       });
       this.spectators = new SpectatorHandOver({
@@ -182,7 +183,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
      */
     holdBackfill(requestId: string, who: Identity, deadline: number): BackfillHold {
       if (this.state.phase !== "playing" || this.ending || this.state.players.has(who.accountId)) return "closed";
-      return this.backfillSeats.hold(requestId, { accountId: who.accountId, username: who.username }, deadline, this.game.teamScores);
+      return this.backfillSeats.hold(requestId, { accountId: who.accountId, username: who.username, displayName: who.displayName }, deadline, this.game.teamScores);
     }
 
     override async onBeforeShutdown(): Promise<void> {
@@ -252,7 +253,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
         phase: this.state.phase,
         targetScore: this.state.targetScore,
         teamScores: [...this.state.teamScores],
-        players: [...this.state.players.values()].map((p) => ({ accountId: p.accountId, username: p.username, team: p.team, score: p.score, connected: p.connected, left: p.left, backfill: p.backfill })),
+        players: [...this.state.players.values()].map((p) => ({ accountId: p.accountId, username: p.username, displayName: p.displayName, team: p.team, score: p.score, connected: p.connected, left: p.left, backfill: p.backfill })),
         winnerTeam: this.state.winnerTeam,
       };
     }
@@ -270,7 +271,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
 
     /** The picked player joins on the leaver's team, with the team's score so far. */
     private seatBackfill(seat: HeldBackfillSeat): InstanceType<typeof MatchPlayerState> {
-      const player = new MatchPlayerState().assign({ accountId: seat.accountId, username: seat.username, team: seat.team, backfill: true });
+      const player = new MatchPlayerState().assign({ accountId: seat.accountId, username: seat.username, displayName: seat.displayName, team: seat.team, backfill: true });
       this.state.players.set(seat.accountId, player);
       this.game.add(seat.accountId, seat.team);
       void this.subscriptions.add(seat.accountId).catch((err) => this.log.warn({ err }, "subscribing to a player failed"));

@@ -4,6 +4,8 @@ export const MatchPlayerState = schema(
   {
     accountId: t.string().default(""),
     username: t.string().default(""),
+    /** The name to show (the username is the login handle). */
+    displayName: t.string().default(""),
     team: t.number().default(0),
     score: t.number().default(0),
     connected: t.boolean().default(false),

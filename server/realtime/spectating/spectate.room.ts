@@ -30,6 +30,7 @@ export interface SpectateRoomOptions {
 export interface SpectatorAuth {
   accountId: string;
   username: string;
+  displayName: string;
   matchId: string;
   spectator: true;
 }

@@ -3,7 +3,7 @@ export interface MatchSnapshot {
   phase: string;
   targetScore: number;
   teamScores: number[];
-  players: { accountId: string; username: string; team: number; score: number; connected: boolean; left: boolean; backfill: boolean }[];
+  players: { accountId: string; username: string; displayName: string; team: number; score: number; connected: boolean; left: boolean; backfill: boolean }[];
   winnerTeam: number;
 }
 

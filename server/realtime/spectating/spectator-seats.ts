@@ -10,7 +10,7 @@ export class ColyseusSpectatorSeats implements SpectatorSeats {
     const room = await matchMaker.getRoomById(spectateRoomId(matchId));
     if (!room) return "gone";
     if (room.locked || room.clients >= room.maxClients) return "full";
-    const auth: SpectatorAuth = { accountId: who.accountId, username: who.username, matchId, spectator: true };
+    const auth: SpectatorAuth = { accountId: who.accountId, username: who.username, displayName: who.displayName, matchId, spectator: true };
     try {
       return { ...(await matchMaker.reserveSeatFor(room, {}, auth)) };
     } catch {
