@@ -231,6 +231,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     accountExport: services.accountExport,
     emailRecovery: services.emailRecovery,
     accounts,
+    profiles: services.profiles,
     friends,
     notifications,
     chat,

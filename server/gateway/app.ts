@@ -6,6 +6,7 @@ import type { Logger } from "../lib/logger";
 import type { Metrics } from "../lib/metrics";
 import type { Limiter } from "../lib/rate-limit/limiter";
 import type { AccountsService } from "../modules/accounts/accounts.service";
+import type { ProfileService } from "../modules/accounts/profile.service";
 import type { AuthService } from "../modules/auth/auth.service";
 import type { SessionsService } from "../modules/auth/sessions.service";
 import type { DeviceAuthService } from "../modules/auth/device-auth.service";
@@ -49,6 +50,7 @@ export interface GatewayDeps {
   accountExport: AccountExportService;
   emailRecovery: EmailRecoveryService;
   accounts: AccountsService;
+  profiles: ProfileService;
   friends: FriendsService;
   notifications: NotificationsService;
   chat: ChatService;

@@ -37,7 +37,7 @@ const hash = (): string => crypto.randomBytes(32).toString("hex");
 let counter = 0;
 
 function newAccount(username = `user_${++counter}_${crypto.randomBytes(2).toString("hex")}`) {
-  return { id: crypto.randomUUID(), username, usernameKey: username.toLowerCase(), passwordHash: `$argon2id$fake$${username}` };
+  return { id: crypto.randomUUID(), username, usernameKey: username.toLowerCase(), displayName: username, passwordHash: `$argon2id$fake$${username}` };
 }
 
 function newSession(overrides: Partial<NewSession> = {}): Omit<NewSession, "accountId"> {

@@ -72,11 +72,11 @@ export const DATABASE_STORES: Array<[string, () => Promise<StoreUnderTest>]> = [
 let counter = 0;
 
 /** Inserts an account (as registration would, minus the password work) and returns it. */
-export async function createAccount(db: Database, username?: string): Promise<{ id: string; username: string }> {
+export async function createAccount(db: Database, username?: string): Promise<{ id: string; username: string; displayName: string }> {
   counter += 1;
   const name = username ?? `u${counter}_${crypto.randomBytes(3).toString("hex")}`;
   return db.prisma.account.create({
-    data: { id: crypto.randomUUID(), username: name, usernameKey: name.toLowerCase(), passwordHash: `$argon2id$fake$${name}` },
-    select: { id: true, username: true },
+    data: { id: crypto.randomUUID(), username: name, usernameKey: name.toLowerCase(), displayName: name, passwordHash: `$argon2id$fake$${name}` },
+    select: { id: true, username: true, displayName: true },
   });
 }

@@ -324,7 +324,7 @@ describe.each(DATABASE_STORES)("FriendsRepo on %s", (_name, open) => {
   });
 
   describe("through FriendsService (the pair transaction's callers)", () => {
-    const account = (x: { id: string; username: string }) => ({ id: x.id, username: x.username });
+    const account = (x: { id: string; username: string }) => ({ id: x.id, username: x.username, displayName: x.username });
 
     test("two players asking each other at the same moment end up friends, never an error", async () => {
       const service = friendsService(db);

@@ -37,7 +37,7 @@ describe.each(DATABASE_STORES)("NotificationsRepo on %s", (_name, open) => {
     expect(await notify(recipient.id, actor.id, T0, { id, type: "friend_accepted" })).toEqual({
       id,
       type: "friend_accepted",
-      actor: { id: actor.id, username: actor.username },
+      actor: { id: actor.id, username: actor.username, displayName: actor.username },
       createdAt: T0,
       readAt: null,
     });
@@ -84,17 +84,17 @@ describe.each(DATABASE_STORES)("NotificationsRepo on %s", (_name, open) => {
       const key = `friend_online:${actor.id}`;
       const earlier = await repo.upsertDeduped({ id: crypto.randomUUID(), recipientId: a.id, actorId: actor.id, type: "friend_online", dedupeKey: key, createdAt: T0 });
       const gone = crypto.randomUUID();
-      const rows = await repo.upsertDedupedMany([a.id, b.id, c.id, gone], { id: actor.id, username: actor.username }, "friend_online", key, at(30));
+      const rows = await repo.upsertDedupedMany([a.id, b.id, c.id, gone], { id: actor.id, username: actor.username, displayName: actor.username }, "friend_online", key, at(30));
       expect(rows.map((r) => r.recipientId).sort()).toEqual([a.id, b.id, c.id].sort());
       expect(rows.find((r) => r.recipientId === a.id)).toEqual({ ...earlier, recipientId: a.id, createdAt: at(30) });
-      for (const r of rows) expect(r).toMatchObject({ type: "friend_online", actor: { id: actor.id, username: actor.username }, readAt: null, createdAt: at(30) });
+      for (const r of rows) expect(r).toMatchObject({ type: "friend_online", actor: { id: actor.id, username: actor.username, displayName: actor.username }, readAt: null, createdAt: at(30) });
       for (const id of [a.id, b.id, c.id]) expect(await repo.unreadCount(id)).toBe(1);
     });
 
     test("racing one-recipient and many-recipient calls with one key still store a single unread notification each", async () => {
       const [a, b, actor] = [await createAccount(db), await createAccount(db), await createAccount(db)];
       const key = `friend_online:${actor.id}`;
-      const actorRef = { id: actor.id, username: actor.username };
+      const actorRef = { id: actor.id, username: actor.username, displayName: actor.username };
       await Promise.all([
         ...Array.from({ length: 4 }, (_, i) => repo.upsertDedupedMany([a.id, b.id], actorRef, "friend_online", key, at(i))),
         ...Array.from({ length: 4 }, (_, i) =>

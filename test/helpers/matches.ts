@@ -18,7 +18,7 @@ export interface SeedAccount {
 export async function insertAccounts(prisma: PrismaClient, n: number, prefix = "m"): Promise<SeedAccount[]> {
   const accounts = Array.from({ length: n }, () => {
     const username = uniqueUsername(prefix);
-    return { id: crypto.randomUUID(), username, usernameKey: username.toLowerCase(), passwordHash: "not-a-hash" };
+    return { id: crypto.randomUUID(), username, usernameKey: username.toLowerCase(), displayName: username, passwordHash: "not-a-hash" };
   });
   await prisma.account.createMany({ data: accounts });
   return accounts.map(({ id, username }) => ({ id, username }));

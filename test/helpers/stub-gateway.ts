@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { createGatewayApp, type GatewayDeps } from "../../server/gateway/app";
 import { createMetrics } from "../../server/lib/metrics";
 import { memoryLimiterStore } from "../../server/lib/rate-limit/flexible-limiter-store";
+import type { ProfileService } from "../../server/modules/accounts/profile.service";
 import type { AccountsService } from "../../server/modules/accounts/accounts.service";
 import type { SessionsService } from "../../server/modules/auth/sessions.service";
 import type { DeviceAuthService } from "../../server/modules/auth/device-auth.service";
@@ -43,6 +44,7 @@ export async function startStubGateway(stubs: { auth?: Partial<AuthService>; acc
     accountExport: notStubbed("accountExport") as AccountExportService,
     emailRecovery: notStubbed("emailRecovery") as EmailRecoveryService,
     accounts: Object.assign(notStubbed("accounts"), stubs.accounts) as AccountsService,
+    profiles: notStubbed("profiles") as ProfileService,
     friends: notStubbed("friends") as FriendsService,
     notifications: notStubbed("notifications") as NotificationsService,
     chat: notStubbed("chat") as ChatService,

@@ -77,7 +77,7 @@ test("friends see each other come online, change status and text, and go offline
 
 test("activity set by the server (party, queue, match) reaches friends as an update", async () => {
   const { watcher, friend, friendAccount: b } = await friendsOnline();
-  const who = { accountId: b.id, username: b.username };
+  const who = { accountId: b.id, username: b.username, displayName: b.username };
   const steps: Activity[] = [
     { kind: "party", partyId: "party-1", size: 3, maxSize: 4, joinable: true, joinBy: "request" },
     { kind: "queue", mode: "ranked-2v2" },

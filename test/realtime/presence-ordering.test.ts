@@ -19,7 +19,7 @@ test("presence updates racing the join snapshot never come before it and never g
   const [watcher, friend] = await Promise.all([newAccount(t.url), newAccount(t.url)]);
   await befriend(watcher, friend);
   const friendConn = await connect(friend);
-  const who = { accountId: friend.id, username: friend.username };
+  const who = { accountId: friend.id, username: friend.username, displayName: friend.username };
 
   const changing = (async () => {
     for (let i = 1; i <= CHANGES; i += 1) await t.server.services.presence.setStatus(who, { text: String(i) });

@@ -49,10 +49,10 @@ test("one snapshot holds every friend's presence (online with status/activity/te
 
   expect(byName(conn.session.presence.friends)).toEqual(
     byName([
-      { accountId: away.id, username: away.username, status: "away", activity: { kind: "lobby" }, text: "back in 5" },
-      { accountId: plain.id, username: plain.username, status: "online", activity: { kind: "lobby" } },
-      { accountId: gone.id, username: gone.username, status: "offline", lastSeenAt: new Date(leftAt).toISOString() },
-      { accountId: never.id, username: never.username, status: "offline" },
+      { accountId: away.id, username: away.username, displayName: away.username, status: "away", activity: { kind: "lobby" }, text: "back in 5" },
+      { accountId: plain.id, username: plain.username, displayName: plain.username, status: "online", activity: { kind: "lobby" } },
+      { accountId: gone.id, username: gone.username, displayName: gone.username, status: "offline", lastSeenAt: new Date(leftAt).toISOString() },
+      { accountId: never.id, username: never.username, displayName: never.username, status: "offline" },
     ]),
   );
   expect(conn.session.presence.self).toEqual({ status: "online" });

@@ -124,7 +124,7 @@ describe("moderator actions on a live server", () => {
 
   test("mute refuses chat with `muted` until it ends", async () => {
     const player = await registerAccount(api);
-    const who = { accountId: player.auth.account.id, username: player.username };
+    const who = { accountId: player.auth.account.id, username: player.username, displayName: player.username };
     const res = await api.post(`/admin/api/players/${who.accountId}/mute`, { durationSeconds: 600, reason: "insults" }, { token: ops.moderator });
     expect(res.status).toBe(200);
     await expect(t.server.services.chat.send(who, GENERAL, "let me talk")).rejects.toMatchObject({ code: "muted" });
@@ -138,8 +138,8 @@ describe("moderator actions on a live server", () => {
     const conn = await connect(reader);
     await join(conn, GENERAL);
     const chat = t.server.services.chat;
-    const message = await chat.send({ accountId: author.id, username: author.username }, GENERAL, "buy gold at example dot com");
-    await chat.report({ accountId: reader.id, username: reader.username }, message.id, "spam", undefined);
+    const message = await chat.send({ accountId: author.id, username: author.username, displayName: author.username }, GENERAL, "buy gold at example dot com");
+    await chat.report({ accountId: reader.id, username: reader.username, displayName: reader.username }, message.id, "spam", undefined);
 
     const feed = await api.get(`/admin/api/chat/feed?channelId=${GENERAL}&limit=10`, { token: ops.viewer });
     expect((feed.body as { messages: { id: string; reports: number }[] }).messages[0]).toMatchObject({ id: message.id, reports: 1 });

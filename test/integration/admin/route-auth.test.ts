@@ -24,12 +24,12 @@ beforeAll(async () => {
   const victim = await registerAccount(api);
   target = victim.auth.account;
   const chat = t.server.services.chat;
-  const sent = await chat.send({ accountId: target.id, username: target.username }, "public:general", "hello there");
-  await chat.report({ accountId: player.auth.account.id, username: player.username }, sent.id, "spam", undefined);
+  const sent = await chat.send({ accountId: target.id, username: target.username, displayName: target.username }, "public:general", "hello there");
+  await chat.report({ accountId: player.auth.account.id, username: player.username, displayName: player.username }, sent.id, "spam", undefined);
   const reports = await api.get("/admin/api/reports?status=open", { token: ops.viewer });
   params.id = target.id;
   params.messageId = sent.id;
-  const lobby = await t.server.services.gameLobbies.create({ accountId: target.id, username: target.username }, { name: "Route test lobby", mode: "duel", region: "eu" });
+  const lobby = await t.server.services.gameLobbies.create({ accountId: target.id, username: target.username, displayName: target.username }, { name: "Route test lobby", mode: "duel", region: "eu" });
   params.lobbyId = lobby.id;
   params.reportId = (reports.body as { items: { id: string }[] }).items[0]!.id;
 });

@@ -44,7 +44,7 @@ export async function startChatServer(env: Record<string, string> = {}): Promise
   return Object.assign(t, { chatApi: new ChatApi(t), chat: t.server.services.chat });
 }
 
-const who = (p: Player) => ({ accountId: p.id, username: p.username });
+const who = (p: Player) => ({ accountId: p.id, username: p.username, displayName: p.username });
 
 /** Posts `texts` to a channel as `sender`, in order; returns the stored messages. */
 export async function post(t: ChatTestServer, sender: Player, channelId: string, ...texts: string[]): Promise<ChatMessage[]> {

@@ -61,7 +61,7 @@ test("in a public channel the blocker and the blocked never see each other's mes
   const start = await t.server.services.chat.lastSeq(GENERAL);
   const earlier = "b, before the block";
   const [ca, cb, cc] = await trio(async ([a, b]) => {
-    await t.server.services.chat.send({ accountId: b!.id, username: b!.username }, GENERAL, earlier);
+    await t.server.services.chat.send({ accountId: b!.id, username: b!.username, displayName: b!.username }, GENERAL, earlier);
     await block(a!, b!);
   });
   await say(cb, GENERAL, "from b");

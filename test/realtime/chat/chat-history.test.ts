@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const identity = (a: Account) => ({ accountId: a.id, username: a.username });
+const identity = (a: Account) => ({ accountId: a.id, username: a.username, displayName: a.username });
 /** `n` messages from `a` stored straight in the database (numbered as append does), to fill a channel quickly. */
 async function fill(a: Account, channelId: string, n: number): Promise<void> {
   await t.server.db.prisma.$transaction(async (tx) => {
@@ -156,8 +156,8 @@ test("DMs sent while the recipient is offline wait with unread counts in chat.un
   // Newest conversation first; the counts are of the other side's messages.
   expect(first).toEqual({
     channels: [
-      { channelId: fromC.channelId, with: { id: c.id, username: c.username }, unread: 1 },
-      { channelId: fromA[0]!.channelId, with: { id: a.id, username: a.username }, unread: 3 },
+      { channelId: fromC.channelId, with: { id: c.id, username: c.username, displayName: c.username }, unread: 1 },
+      { channelId: fromA[0]!.channelId, with: { id: a.id, username: a.username, displayName: a.username }, unread: 3 },
     ],
   });
   await cb.room.request("chat.read", { channelId: fromA[0]!.channelId, seq: 2 });
@@ -168,7 +168,7 @@ test("DMs sent while the recipient is offline wait with unread counts in chat.un
 
   const again = await connect(b);
   expect(await again.log.waitFor(LobbyServerMessage.ChatUnread)).toEqual({
-    channels: [{ channelId: fromA[0]!.channelId, with: { id: a.id, username: a.username }, unread: 1 }],
+    channels: [{ channelId: fromA[0]!.channelId, with: { id: a.id, username: a.username, displayName: a.username }, unread: 1 }],
   });
   // The sender's own messages are never unread for the sender.
   const aBack = await connect(a);

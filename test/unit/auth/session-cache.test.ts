@@ -5,6 +5,7 @@ const clock = new ManualClock(Date.UTC(2026, 0, 1));
 const session = (accountId: string, expiresInMs = 3_600_000): CachedSession => ({
   accountId,
   username: `u_${accountId}`,
+  displayName: `u_${accountId}`,
   accountCreatedAt: new Date(0),
   guest: false,
   expiresAt: clock.now() + expiresInMs,

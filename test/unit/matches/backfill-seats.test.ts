@@ -5,8 +5,8 @@ import { MatchBackfillSeats } from "../../../server/realtime/rooms/match-backfil
  * The match room's side of backfill: MatchBackfillSeats (which seats may be offered, held for the
  * picked player and taken by them) and RaceGame.add (the newcomer plays on the leaver's team).
  */
-const alice = { accountId: "alice", username: "Alice" };
-const bob = { accountId: "bob", username: "Bob" };
+const alice = { accountId: "alice", username: "Alice", displayName: "Alice" };
+const bob = { accountId: "bob", username: "Bob", displayName: "Bob" };
 
 describe("MatchBackfillSeats: the backfill point", () => {
   test("seats are offered while the leading team is below ceil(target * percent / 100)", () => {

@@ -5,7 +5,7 @@ const msg = (seq: number): ChatMessage => ({
   id: String(1000 + seq),
   channelId: "public:general",
   seq,
-  sender: { id: "00000000-0000-4000-8000-000000000001", username: "ada" },
+  sender: { id: "00000000-0000-4000-8000-000000000001", username: "ada", displayName: "ada" },
   text: `m${seq}`,
   createdAt: new Date(0).toISOString(),
 });

@@ -15,7 +15,7 @@ function streams(): ChatStreams {
   // stop() uses none of the chat service.
   return new ChatStreams({} as ChatService, {} as Logger, new TopicSubscriptions(new LocalPresence(), (id: string) => `c:${id}`, () => undefined), () => []);
 }
-const who = { accountId: "a", username: "alice" };
+const who = { accountId: "a", username: "alice", displayName: "alice" };
 const client = {} as LobbyClient;
 
 test("a new connection's chat state holds no collection until one is needed", () => {
