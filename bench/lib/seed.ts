@@ -45,8 +45,8 @@ export async function seedFriendGraph(databaseUrl: string, config: Readonly<Conf
   try {
     await client.query("BEGIN");
     await client.query(
-      `INSERT INTO accounts (id, username, username_key, password_hash, updated_at)
-       SELECT id, name, lower(name), $3, now() FROM unnest($1::uuid[], $2::text[]) AS t(id, name)`,
+      `INSERT INTO accounts (id, username, username_key, display_name, password_hash, updated_at)
+       SELECT id, name, lower(name), name, $3, now() FROM unnest($1::uuid[], $2::text[]) AS t(id, name)`,
       [all.map((p) => p.id), all.map((p) => p.username), passwordHash],
     );
     await client.query(
@@ -90,8 +90,8 @@ export async function seedPlayers(databaseUrl: string, config: Readonly<Config>,
   try {
     await client.query("BEGIN");
     await client.query(
-      `INSERT INTO accounts (id, username, username_key, password_hash, updated_at)
-       SELECT id, name, lower(name), $3, now() FROM unnest($1::uuid[], $2::text[]) AS t(id, name)`,
+      `INSERT INTO accounts (id, username, username_key, display_name, password_hash, updated_at)
+       SELECT id, name, lower(name), name, $3, now() FROM unnest($1::uuid[], $2::text[]) AS t(id, name)`,
       [players.map((p) => p.id), players.map((p) => p.username), passwordHash],
     );
     await client.query(

@@ -3,6 +3,7 @@ import type { LobbyHttpClient } from "./http-client";
 /** The LobbyHttpClient calls whose first argument is the access token. */
 const AUTHED = [
   "me",
+  "updateMe",
   "sendFriendRequest",
   "acceptFriendRequest",
   "declineFriendRequest",

@@ -1,4 +1,4 @@
-import type { AuthResponse, ChangePasswordRequest, DeviceAuthRequest, LoginRequest, MeResponse, RegisterRequest, SessionListResponse, UpgradeRequest, UpgradeResponse } from "../schemas/auth";
+import type { AuthResponse, ChangePasswordRequest, DeviceAuthRequest, LoginRequest, MeResponse, RegisterRequest, SessionListResponse, UpdateMeRequest, UpgradeRequest, UpgradeResponse } from "../schemas/auth";
 import type { z } from "zod";
 import type {
   AccountSettings,
@@ -144,6 +144,11 @@ export class LobbyHttpClient {
 
   me(accessToken: string): Promise<MeResponse> {
     return this.request("GET", "/me", { accessToken });
+  }
+
+  /** Sets the display name (how others see the player); the username stays the login handle. */
+  updateMe(accessToken: string, body: UpdateMeRequest): Promise<MeResponse> {
+    return this.request("PATCH", "/me", { accessToken, body });
   }
 
   deleteAccount(accessToken: string, password: string): Promise<void> {

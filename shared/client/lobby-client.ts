@@ -1,5 +1,5 @@
 import { Client, type Room } from "@colyseus/sdk";
-import type { AuthResponse, LoginRequest, RegisterRequest, SessionListResponse } from "../schemas/auth";
+import type { AuthResponse, LoginRequest, MeResponse, RegisterRequest, SessionListResponse } from "../schemas/auth";
 import { RoomName } from "../rooms";
 import { LobbyServerMessage, type WelcomeMessage } from "../schemas/lobby";
 import type { UnreadNotificationsMessage } from "../schemas/notifications";
@@ -158,6 +158,17 @@ export class LobbyClient {
    */
   async changePassword(currentPassword: string, newPassword: string): Promise<AuthResponse> {
     return this.adopt(await this.http.changePassword(this.accessToken, { currentPassword, newPassword }), "refresh");
+  }
+
+  /**
+   * Sets how others see the player (1–32 code points after cleaning, not unique). Friends, the
+   * party and the game lobby see it at once; `account.displayName` answers it from now on.
+   */
+  async setDisplayName(displayName: string): Promise<MeResponse["account"]> {
+    const { account } = await this.api.updateMe({ displayName });
+    const current = this.tokens.current?.account;
+    if (current) this.tokens.updateAccount({ ...current, displayName: account.displayName });
+    return account;
   }
 
   /** The account's live sessions (`current`: this one). */

@@ -10,6 +10,8 @@ import { RoomKeeper, type ConnectionStatus } from "./room-keeper";
 export interface MatchPlayerView {
   accountId: string;
   username: string;
+  /** The name to show (the username is the login handle). */
+  displayName: string;
   team: number;
   score: number;
   /** False until the player joins, and while they are away. */

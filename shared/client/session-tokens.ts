@@ -1,8 +1,11 @@
 import type { AuthResponse } from "../schemas/auth";
 import { LobbyApiError, type LobbyHttpClient } from "./http-client";
 
-/** Why the session changed: a login, a refresh, or its end (logout, or a refresh the server refused). */
-export type SessionChange = "login" | "refresh" | "logout" | "expired";
+/**
+ * Why the session changed: a login, a refresh, the account's details (a new display name; the
+ * tokens are the same), or its end (logout, or a refresh the server refused).
+ */
+export type SessionChange = "login" | "refresh" | "account" | "logout" | "expired";
 
 export interface SessionTokenOptions {
   /** Refresh this long before the access token expires (default 60 s, at most half its lifetime). */
@@ -40,6 +43,13 @@ export class SessionTokens {
     this.expiresAt = this.now() + auth.expiresIn * 1000;
     this.o.onChange?.(auth, why);
     return auth;
+  }
+
+  /** The account as the server now describes it (e.g. after PATCH /me); the tokens are unchanged. */
+  updateAccount(account: AuthResponse["account"]): void {
+    if (!this.auth || this.auth.account.id !== account.id) return;
+    this.auth = { ...this.auth, account };
+    this.o.onChange?.(this.auth, "account");
   }
 
   forget(why: SessionChange = "logout"): void {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Limits } from "../limits";
 import { QueueStatsSchema } from "./matchmaking";
 import { PasswordSchema } from "./auth";
 
@@ -77,7 +78,7 @@ export const AdminOverviewSchema = z
 export type AdminOverview = z.infer<typeof AdminOverviewSchema>;
 
 export const AdminPlayersQuerySchema = z.object({
-  q: z.string().max(20).optional().meta({ description: "Username prefix (case-insensitive); empty or absent lists the first players." }),
+  q: z.string().max(Limits.displayNameMaxLength).optional().meta({ description: "Username or display name prefix (case-insensitive); empty or absent lists the first players." }),
 });
 
 export const AdminPlayerRowSchema = z.object({

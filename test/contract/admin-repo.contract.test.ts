@@ -183,7 +183,7 @@ describe.each(DATABASE_STORES)("AdminRepo on %s", (_name, open) => {
     expect(detail.participations).toMatchObject([{ team: 1, match: { mode: "duel", status: "ACTIVE" } }]);
     expect(detail.bans).toHaveLength(1);
     expect(detail.mutes).toMatchObject([{ reason: "m", source: "OPERATOR" }]);
-    expect(detail.operators).toEqual(new Map([[operator.id, operator.username]]));
+    expect(detail.operators).toEqual(new Map([[operator.id, { username: operator.username, displayName: operator.displayName }]]));
     expect(detail.lastSeenAt).toEqual(NOW);
     expect((await repo.listLiveMatches(100)).find((m) => m.participants.some((p) => p.account.id === player.id))).toMatchObject({ status: "ACTIVE" });
     expect(await repo.playerDetail(crypto.randomUUID())).toBeNull();

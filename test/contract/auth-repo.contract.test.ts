@@ -84,7 +84,7 @@ describe.each([
       accountId: account.id,
       expiresAt: session.expiresAt,
       revokedAt: null,
-      account: { id: account.id, username: "Mixed_Case_Name", disabledAt: null, createdAt: created.createdAt, guest: false },
+      account: { id: account.id, username: "Mixed_Case_Name", displayName: "Mixed_Case_Name", disabledAt: null, createdAt: created.createdAt, guest: false },
     });
     const token = await repo.findRefreshToken(session.tokenHash);
     expect(token).toMatchObject({ id: session.tokenId, rotatedAt: null, session: { id: session.sessionId, accountId: account.id } });

@@ -54,7 +54,7 @@ describe.each(DATABASE_STORES)("ChatRepo on %s", (_name, open) => {
     const [a, b] = [await publicChannel(), await publicChannel()];
     const sender = await createAccount(db);
     const first = await send(a, sender.id, "hello", at(1));
-    expect(first).toEqual({ id: expect.any(BigInt), channelId: a, seq: 1n, body: "hello", createdAt: at(1), sender: { id: sender.id, username: sender.username } });
+    expect(first).toEqual({ id: expect.any(BigInt), channelId: a, seq: 1n, body: "hello", createdAt: at(1), sender: { id: sender.id, username: sender.username, displayName: sender.displayName } });
     expect((await send(b, sender.id, "other")).seq).toBe(1n);
     expect((await send(a, sender.id, "again")).seq).toBe(2n);
     expect(await repo.lastSeq(a)).toBe(2n);
@@ -136,10 +136,10 @@ describe.each(DATABASE_STORES)("ChatRepo on %s", (_name, open) => {
     await send(withBob, bob.id, "b1");
     // Most recently active first; my own messages are never unread.
     expect(await repo.dmUnread(me.id)).toEqual([
-      { channelId: withBob, otherId: bob.id, otherUsername: bob.username, unread: 1 },
-      { channelId: withAlice, otherId: alice.id, otherUsername: alice.username, unread: 2 },
+      { channelId: withBob, otherId: bob.id, otherUsername: bob.username, otherDisplayName: bob.displayName, unread: 1 },
+      { channelId: withAlice, otherId: alice.id, otherUsername: alice.username, otherDisplayName: alice.displayName, unread: 2 },
     ]);
-    expect(await repo.dmUnread(alice.id)).toEqual([{ channelId: withAlice, otherId: me.id, otherUsername: me.username, unread: 1 }]);
+    expect(await repo.dmUnread(alice.id)).toEqual([{ channelId: withAlice, otherId: me.id, otherUsername: me.username, otherDisplayName: me.displayName, unread: 1 }]);
     expect(await repo.dmPositions(me.id)).toEqual(new Map([[withAlice, 3], [withBob, 1]]));
 
     const a4 = await send(withAlice, alice.id, "a4");

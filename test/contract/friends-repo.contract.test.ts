@@ -239,6 +239,7 @@ describe.each(DATABASE_STORES)("FriendsRepo on %s", (_name, open) => {
         otherId: others[1]!.id,
         username: `Alpha_${tag}`,
         usernameKey: `alpha_${tag}`,
+        displayName: `Alpha_${tag}`,
         state: "INVITE_SENT",
         since: new Date(NOW.getTime() + 1000),
         lastSeenAt: LATER,
@@ -274,8 +275,8 @@ describe.each(DATABASE_STORES)("FriendsRepo on %s", (_name, open) => {
       const byId = (x: { id: string }, y: { id: string }) => x.id.localeCompare(y.id);
       expect((await repo.friends(a.id)).sort(byId)).toEqual(
         [
-          { id: f1!.id, username: f1!.username, lastSeenAt: null },
-          { id: f2!.id, username: f2!.username, lastSeenAt: LATER },
+          { id: f1!.id, username: f1!.username, displayName: f1!.displayName, lastSeenAt: null },
+          { id: f2!.id, username: f2!.username, displayName: f2!.displayName, lastSeenAt: LATER },
         ].sort(byId),
       );
       expect((await repo.friendIds(a.id)).sort()).toEqual([f1!.id, f2!.id].sort());

@@ -56,7 +56,7 @@ describe.each(DATABASE_STORES)("GameLobbyRepo on %s", (_name, open) => {
     expect(await repo.load(lobby.id)).toEqual({
       ...lobby,
       version: 1,
-      members: [{ accountId: host.id, username: host.username, team: 0, slot: 0, ready: true, joinedAt: NOW }],
+      members: [{ accountId: host.id, username: host.username, displayName: host.displayName, team: 0, slot: 0, ready: true, joinedAt: NOW }],
     });
     const other = await createAccount(db);
     expect(await repo.create({ ...lobby, id: crypto.randomUUID(), hostId: other.id }, { team: 0, slot: 0 })).toBe(false);
@@ -114,6 +114,7 @@ describe.each(DATABASE_STORES)("GameLobbyRepo on %s", (_name, open) => {
       region,
       hostId: b.host.id,
       hostUsername: b.host.username,
+      hostDisplayName: b.host.displayName,
       hasPassword: false,
       players: 2,
       maxPlayers: 2,

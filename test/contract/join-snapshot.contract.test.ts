@@ -41,12 +41,12 @@ describe.each(DATABASE_STORES)("join snapshot on %s", (_name, open) => {
 
     expect(snapshot.sessionLive).toBe(true);
     expect(snapshot.preference).toEqual({ status: "online", text: undefined });
-    expect(snapshot.friends).toEqual([{ id: friend!.id, username: friend!.username, lastSeenAt: seen }]);
+    expect(snapshot.friends).toEqual([{ id: friend!.id, username: friend!.username, displayName: friend!.displayName, lastSeenAt: seen }]);
     expect([...snapshot.hidden]).toEqual([blocker!.id]);
     expect(snapshot.notifications.unreadCount).toBe(1);
     expect(snapshot.notifications.rows).toEqual([{ id: expect.any(String), type: "friend_online", actor: friend, createdAt: now, readAt: null }]);
     expect(snapshot.partyId).toBeNull();
-    expect(snapshot.invites).toEqual([{ partyId, from: { id: leader!.id, username: leader!.username }, expiresAt, size: 1 }]);
+    expect(snapshot.invites).toEqual([{ partyId, from: { id: leader!.id, username: leader!.username, displayName: leader!.displayName }, expiresAt, size: 1 }]);
     expect(snapshot.dmPositions.size).toBe(0);
     expect(snapshot.dmUnread).toEqual([]);
   });

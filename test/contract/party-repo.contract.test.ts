@@ -40,7 +40,7 @@ describe.each(DATABASE_STORES)("PartyRepo on %s", (_name, open) => {
       id,
       leaderId: leader.id,
       version: 1,
-      members: [{ accountId: leader.id, username: leader.username, ready: true, joinedAt: NOW, joinPolicy: "ask" }],
+      members: [{ accountId: leader.id, username: leader.username, displayName: leader.displayName, ready: true, joinedAt: NOW, joinPolicy: "ask" }],
       invites: [],
       joinRequests: [],
       ticket: null,
@@ -142,10 +142,10 @@ describe.each(DATABASE_STORES)("PartyRepo on %s", (_name, open) => {
     // Renewed by another member: still one invite, from them, with the new expiry and creation time.
     await repo.inPartyTransaction(p1.id, NOW, (tx) => tx.upsertInvite(to.id, member.id, at(1), at(10)));
     expect(await repo.invitesFor(to.id, at(3))).toEqual([
-      { partyId: p2.id, from: { id: p2.leader.id, username: p2.leader.username }, expiresAt: at(5), size: 1 },
-      { partyId: p1.id, from: { id: member.id, username: member.username }, expiresAt: at(10), size: 2 },
+      { partyId: p2.id, from: { id: p2.leader.id, username: p2.leader.username, displayName: p2.leader.displayName }, expiresAt: at(5), size: 1 },
+      { partyId: p1.id, from: { id: member.id, username: member.username, displayName: member.displayName }, expiresAt: at(10), size: 2 },
     ]);
-    expect((await repo.load(p1.id, at(3)))!.invites).toEqual([{ toId: to.id, toUsername: to.username, fromId: member.id, expiresAt: at(10) }]);
+    expect((await repo.load(p1.id, at(3)))!.invites).toEqual([{ toId: to.id, toUsername: to.username, toDisplayName: to.displayName, fromId: member.id, expiresAt: at(10) }]);
     // At its expiry an invite is gone from every read.
     expect((await repo.invitesFor(to.id, at(5))).map((i) => i.partyId)).toEqual([p1.id]);
     expect((await repo.load(p2.id, at(5)))!.invites).toEqual([]);
@@ -218,8 +218,8 @@ describe.each(DATABASE_STORES)("PartyRepo on %s", (_name, open) => {
     await ask(b.id, other.id, at(2), at(20));
     const requests = (await repo.load(id, NOW))!.joinRequests;
     expect(requests).toEqual([
-      { fromId: a.id, fromUsername: a.username, viaId: leader.id, viaUsername: leader.username, fromPartyId: null, expiresAt: at(3) },
-      { fromId: b.id, fromUsername: b.username, viaId: leader.id, viaUsername: leader.username, fromPartyId: other.id, expiresAt: at(20) },
+      { fromId: a.id, fromUsername: a.username, fromDisplayName: a.displayName, viaId: leader.id, viaUsername: leader.username, viaDisplayName: leader.displayName, fromPartyId: null, expiresAt: at(3) },
+      { fromId: b.id, fromUsername: b.username, fromDisplayName: b.displayName, viaId: leader.id, viaUsername: leader.username, viaDisplayName: leader.displayName, fromPartyId: other.id, expiresAt: at(20) },
     ]);
     // Expired requests are left out of the view, then swept.
     expect((await repo.load(id, at(5)))!.joinRequests.map((r) => r.fromId)).toEqual([b.id]);

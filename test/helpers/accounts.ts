@@ -35,8 +35,8 @@ export async function seedAccounts(databaseUrl: string, count: number, prefix: s
   const names = Array.from({ length: count }, (_, i) => `${prefix}_${crypto.randomBytes(3).toString("hex")}_${i}`);
   await sql(
     databaseUrl,
-    `INSERT INTO accounts (id, username, username_key, password_hash, updated_at)
-     SELECT gen_random_uuid(), name, lower(name), $2, now() FROM unnest($1::text[]) AS t(name)`,
+    `INSERT INTO accounts (id, username, username_key, display_name, password_hash, updated_at)
+     SELECT gen_random_uuid(), name, lower(name), name, $2, now() FROM unnest($1::text[]) AS t(name)`,
     [names, passwordHash],
   );
   return names;

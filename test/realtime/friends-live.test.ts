@@ -19,7 +19,7 @@ beforeEach(async () => {
 afterEach(() => leave(aConn, bConn));
 afterAll(() => t.close());
 
-const pub = (x: Account) => ({ id: x.id, username: x.username });
+const pub = (x: Account) => ({ id: x.id, username: x.username, displayName: x.username });
 /** Both sides' friends.update messages so far, as [about, state]. */
 async function updates(): Promise<{ a: FriendsUpdateMessage[]; b: FriendsUpdateMessage[] }> {
   await settle(aConn, bConn);

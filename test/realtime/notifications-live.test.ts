@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const actor = (x: Account) => ({ id: x.id, username: x.username });
+const actor = (x: Account) => ({ id: x.id, username: x.username, displayName: x.username });
 const summary = (n: Notification) => [n.type, n.actor?.username];
 const liveOf = (conn: Connection, type: Notification["type"], from = 0) =>
   conn.log.of<Notification>(LobbyServerMessage.Notification, (n) => n.type === type, from);

@@ -28,6 +28,7 @@ afterAll(() => t.close());
 const offlineSince = (account: Account, at: number) => ({
   accountId: account.id,
   username: account.username,
+  displayName: account.username,
   status: "offline",
   lastSeenAt: new Date(at).toISOString(),
 });
@@ -53,7 +54,7 @@ test("invisible shows offline to friends, live and in a later snapshot; back to 
   from = watching.log.mark;
   const lateFrom = late.log.mark;
   await setPresence(ghostConn, { status: "online" });
-  const back = { accountId: ghost.id, username: ghost.username, status: "online", activity: { kind: "lobby" }, text: "secret" };
+  const back = { accountId: ghost.id, username: ghost.username, displayName: ghost.username, status: "online", activity: { kind: "lobby" }, text: "secret" };
   expect(await presenceUpdate(watching, ghost, () => true, from)).toEqual(back);
   expect(await presenceUpdate(late, ghost, () => true, lateFrom)).toEqual(back);
   await leave(watching, late, ghostConn);

@@ -45,9 +45,9 @@ test("friends see each other come online, change status and text, and go offline
   const watcher = await connect(a);
 
   const friend = await connect(b);
-  expect(await presenceUpdate(watcher, b)).toEqual({ accountId: b.id, username: b.username, status: "online", activity: { kind: "lobby" } });
+  expect(await presenceUpdate(watcher, b)).toEqual({ accountId: b.id, username: b.username, displayName: b.username, status: "online", activity: { kind: "lobby" } });
   // The friend, joining second, found the watcher online in its snapshot.
-  expect(friend.session.presence.friends).toEqual([{ accountId: a.id, username: a.username, status: "online", activity: { kind: "lobby" } }]);
+  expect(friend.session.presence.friends).toEqual([{ accountId: a.id, username: a.username, displayName: a.username, status: "online", activity: { kind: "lobby" } }]);
 
   let from = watcher.log.mark;
   await setPresence(friend, { status: "away" });
@@ -67,7 +67,7 @@ test("friends see each other come online, change status and text, and go offline
   clock.advance(5_000);
   const leftAt = new Date(clock.now()).toISOString();
   await leave(friend);
-  expect(await presenceUpdate(watcher, b, () => true, from)).toEqual({ accountId: b.id, username: b.username, status: "offline", lastSeenAt: leftAt });
+  expect(await presenceUpdate(watcher, b, () => true, from)).toEqual({ accountId: b.id, username: b.username, displayName: b.username, status: "offline", lastSeenAt: leftAt });
 
   // Nothing else, and every update came after the snapshot.
   await settle(watcher);
@@ -87,7 +87,7 @@ test("activity set by the server (party, queue, match) reaches friends as an upd
   for (const activity of steps) {
     const from = watcher.log.mark;
     await t.server.services.presence.setActivity(who, activity);
-    expect(await presenceUpdate(watcher, b, () => true, from)).toEqual({ accountId: b.id, username: b.username, status: "online", activity });
+    expect(await presenceUpdate(watcher, b, () => true, from)).toEqual({ accountId: b.id, username: b.username, displayName: b.username, status: "online", activity });
   }
   await leave(watcher, friend);
 });

@@ -123,8 +123,8 @@ test("two online players who become friends each get the other's presence right 
   await friendsUpdate(bConn, a, "incoming");
   await b.client.http.acceptFriendRequest(b.client.accessToken, a.id);
 
-  expect(await presenceUpdate(aConn, b)).toEqual({ accountId: b.id, username: b.username, status: "away", activity: { kind: "lobby" }, text: "hi" });
-  expect(await presenceUpdate(bConn, a)).toEqual({ accountId: a.id, username: a.username, status: "online", activity: { kind: "lobby" } });
+  expect(await presenceUpdate(aConn, b)).toEqual({ accountId: b.id, username: b.username, displayName: b.username, status: "away", activity: { kind: "lobby" }, text: "hi" });
+  expect(await presenceUpdate(bConn, a)).toEqual({ accountId: a.id, username: a.username, displayName: a.username, status: "online", activity: { kind: "lobby" } });
   for (const [conn, other] of [[aConn, b], [bConn, a]] as const) {
     const types = conn.log.types();
     const friendIndex = conn.log.messages.findIndex((m) => m.type === "friends.update" && (m.payload as { state: string }).state === "friend");

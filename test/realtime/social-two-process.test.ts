@@ -124,7 +124,7 @@ test("notifications cross processes: friend_online live, others stored on one an
   expect(aConn.session.notifications.items.map((n) => n.type)).toEqual(["friend_request"]);
 
   const cConn = await connectOn("p2", c);
-  expect(await notification(aConn, "friend_online", c)).toMatchObject({ actor: { id: c.id, username: c.username } });
+  expect(await notification(aConn, "friend_online", c)).toMatchObject({ actor: { id: c.id, username: c.username, displayName: c.username } });
   // Stored while c was offline: the acceptance, and a coming online (on p1).
   expect(cConn.session.notifications.items.map((n) => n.type).sort()).toEqual(["friend_accepted", "friend_online"]);
 
@@ -132,7 +132,7 @@ test("notifications cross processes: friend_online live, others stored on one an
   await leave(cConn);
   await a.client.http.removeFriend(a.client.accessToken, c.id);
   const cAgain = await connectOn("p1", c);
-  expect(cAgain.session.notifications).toEqual({ count: 1, items: [expect.objectContaining({ type: "friend_removed", actor: { id: a.id, username: a.username } })] });
+  expect(cAgain.session.notifications).toEqual({ count: 1, items: [expect.objectContaining({ type: "friend_removed", actor: { id: a.id, username: a.username, displayName: a.username } })] });
   await leave(aConn, cAgain);
 });
 

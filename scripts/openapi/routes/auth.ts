@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { AccountExportSchema, AccountSettingsPatchSchema, PasswordResetConfirmSchema, PasswordResetRequestSchema, SetEmailRequestSchema, SetEmailResponseSchema, VerifyEmailRequestSchema, VerifyEmailResponseSchema, AccountSettingsSchema, AuthResponseSchema, ChangePasswordRequestSchema, DeleteAccountRequestSchema, DeviceAuthRequestSchema, UpgradeRequestSchema, UpgradeResponseSchema, SessionListResponseSchema, LoginRequestSchema, LogoutRequestSchema, MeResponseSchema, RefreshRequestSchema, RegisterRequestSchema } from "../../../shared";
-import { empty, error, json, md, player, publicRoute } from "../helpers";
+import { AccountExportSchema, AccountSettingsPatchSchema, PasswordResetConfirmSchema, PasswordResetRequestSchema, SetEmailRequestSchema, SetEmailResponseSchema, VerifyEmailRequestSchema, VerifyEmailResponseSchema, AccountSettingsSchema, AuthResponseSchema, ChangePasswordRequestSchema, DeleteAccountRequestSchema, DeviceAuthRequestSchema, UpgradeRequestSchema, UpgradeResponseSchema, SessionListResponseSchema, LoginRequestSchema, LogoutRequestSchema, MeResponseSchema, UpdateMeRequestSchema, RefreshRequestSchema, RegisterRequestSchema } from "../../../shared";
+import { empty, error, json, md, player, publicRoute, retryAfter } from "../helpers";
 import type { Route } from "../types";
 
 export const authRoutes: Route[] = [
@@ -128,6 +128,32 @@ export const authRoutes: Route[] = [
     responses: {
       200: json("The account.", MeResponseSchema),
       401: "Unauthorized",
+      503: "ServiceUnavailable",
+    },
+  },
+  {
+    method: "patch",
+    path: "/me",
+    tags: ["account"],
+    operationId: "updateMe",
+    summary: "Set the caller's display name",
+    description: md(
+      "`displayName` is how the player is shown to others (friends, presence, chat, parties, game",
+      "lobbies, matches, the operator page); the username stays the login handle. It is cleaned",
+      "like chat text (control and invisible characters removed, whitespace collapsed, NFC), then",
+      "must be 1–32 code points; it need not be unique. Every account starts with its username.",
+      "At most `DISPLAY_NAME_CHANGES_PER_HOUR` changes per account (setting the current name again",
+      "is free). Friends, the party and the custom game lobby see the new name at once; chat",
+      "messages carry the name they were sent with, and a match already formed keeps its names.",
+    ),
+    security: player,
+    body: UpdateMeRequestSchema,
+    responses: {
+      200: json("The account with its new display name.", MeResponseSchema),
+      400: "InvalidRequest",
+      401: "Unauthorized",
+      413: "PayloadTooLarge",
+      429: error("`rate_limited`: more than `DISPLAY_NAME_CHANGES_PER_HOUR` changes within the hour.", { headers: retryAfter }),
       503: "ServiceUnavailable",
     },
   },

@@ -11,6 +11,16 @@ export function fmtTime(value) {
 }
 
 /**
+ * A player as operators see them: the display name players see, with the username (the unique
+ * login handle) when the two differ, so a look-alike display name cannot pass for someone else.
+ * @param {{ username: string, displayName?: string }} p
+ * @returns {string}
+ */
+export function fmtPlayer(p) {
+  return p.displayName && p.displayName !== p.username ? `${p.displayName} (@${p.username})` : p.username;
+}
+
+/**
  * @param {unknown} value
  * @returns {string}
  */
@@ -21,7 +31,9 @@ export function fmtValue(value) {
   if (typeof value === "string") return /^\d{4}-\d\d-\d\dT/.test(value) ? fmtTime(value) : value;
   if (Array.isArray(value)) return value.map(fmtValue).join(", ");
   if (typeof value === "object") {
-    if ("username" in value && typeof value.username === "string") return value.username;
+    if ("username" in value && typeof value.username === "string") {
+      return fmtPlayer({ username: value.username, displayName: "displayName" in value && typeof value.displayName === "string" ? value.displayName : undefined });
+    }
     return JSON.stringify(value);
   }
   return String(value);

@@ -51,13 +51,19 @@ export class ProfileService {
    * upgrade). The change is stored: a failure here is logged and healed by the next read.
    */
   async changed(who: Identity): Promise<void> {
-    try {
-      await this.d.bus.publish(who.accountId, { kind: "profile_changed", username: who.username, displayName: who.displayName });
-      await this.d.changes.presence.renamed(who);
-      await this.d.changes.parties.memberPresenceChanged(who.accountId);
-      await this.d.changes.gameLobbies.memberRenamed(who);
-    } catch (err) {
-      this.d.logger.warn({ err, accountId: who.accountId }, "display name change not shown everywhere yet");
+    const steps: [string, () => Promise<void>][] = [
+      ["sessions", () => this.d.bus.publish(who.accountId, { kind: "profile_changed", username: who.username, displayName: who.displayName })],
+      ["presence", () => this.d.changes.presence.renamed(who)],
+      ["party", () => this.d.changes.parties.memberPresenceChanged(who.accountId)],
+      ["game_lobby", () => this.d.changes.gameLobbies.memberRenamed(who)],
+    ];
+    // Each independently: a failed party update must not keep the game lobby stale too.
+    for (const [step, run] of steps) {
+      try {
+        await run();
+      } catch (err) {
+        this.d.logger.warn({ err, accountId: who.accountId, step }, "display name change not shown everywhere yet");
+      }
     }
   }
 }

@@ -170,7 +170,7 @@ export class AdminRepo {
   /** Players whose username or display name starts with `prefix` (case-insensitive), by username. */
   async searchAccounts(prefix: string, limit: number, now: Date) {
     const rows = await this.prisma.account.findMany({
-      where: prefix ? { OR: [{ usernameKey: { startsWith: prefix.toLowerCase() } }, { displayName: { startsWith: prefix, mode: "insensitive" } }] } : {},
+      where: prefix ? { OR: [{ usernameKey: { startsWith: literal(prefix.toLowerCase()) } }, { displayName: { startsWith: literal(prefix), mode: "insensitive" } }] } : {},
       orderBy: { usernameKey: "asc" },
       take: limit,
       select: {
@@ -327,3 +327,6 @@ function auditData(e: AuditEntry) {
     createdAt: e.createdAt,
   };
 }
+
+/** Prisma's startsWith is a LIKE pattern: `_` (allowed in usernames) and `%` must match themselves. */
+const literal = (text: string): string => text.replace(/[\\%_]/g, "\\$&");

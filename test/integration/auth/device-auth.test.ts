@@ -104,7 +104,7 @@ describe("POST /me/upgrade", () => {
     const username = uniqueUsername("up");
     const res = await t.api.post("/me/upgrade", { username, password: PASSWORD }, { token: guest.accessToken });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ account: { id: guest.account.id, username, guest: false } });
+    expect(res.body).toEqual({ account: { id: guest.account.id, username, displayName: username, guest: false } });
 
     expect(await me(guest.accessToken)).toMatchObject({ id: guest.account.id, username, guest: false });
     const friends = (await t.api.get("/friends", { token: guest.accessToken })).body as { items: { account: { id: string } }[] };

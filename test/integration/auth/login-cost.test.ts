@@ -23,5 +23,5 @@ test("a login is two statements; GET /me one for an unknown session, none for a 
   const second = t.server.db.queries.total;
   expect(await client.http.me(client.accessToken)).toEqual(me);
   expect([second - first, t.server.db.queries.total - second]).toEqual([1, 0]);
-  expect(me.account).toEqual({ id: client.session!.account.id, username, createdAt: expect.any(String), guest: false });
+  expect(me.account).toEqual({ id: client.session!.account.id, username, displayName: username, createdAt: expect.any(String), guest: false });
 });

@@ -36,7 +36,7 @@ describe("POST /auth/login", () => {
     const res = await t.api.login(alice.username.toUpperCase(), alice.password);
     const auth = authBody(res);
     expect(Object.keys(res.body as object).sort()).toEqual(["accessToken", "account", "expiresIn", "refreshToken"]);
-    expect(auth.account).toEqual({ id: alice.auth.account.id, username: alice.username });
+    expect(auth.account).toEqual({ id: alice.auth.account.id, username: alice.username, displayName: alice.username });
     expect(auth.expiresIn).toBe(900);
     expect(auth.refreshToken).not.toBe(alice.auth.refreshToken);
     expect((await t.api.me(auth.accessToken)).status).toBe(200);

@@ -23,11 +23,11 @@ const rowsOf = async (accountId: string) => {
 };
 
 describe("GET /me", () => {
-  test("200 with exactly {account:{id, username, createdAt, guest}}", async () => {
+  test("200 with exactly {account:{id, username, displayName, createdAt, guest}}", async () => {
     const { auth, username } = await registerAccount(t.api);
     const res = await t.api.me(auth.accessToken);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ account: { id: auth.account.id, username, createdAt: expect.any(String), guest: false } });
+    expect(res.body).toEqual({ account: { id: auth.account.id, username, displayName: username, createdAt: expect.any(String), guest: false } });
     const { account } = res.body as { account: { createdAt: string } };
     expect(new Date(account.createdAt).toISOString()).toBe(account.createdAt);
   });

@@ -18,7 +18,7 @@ describe("POST /auth/register", () => {
   });
   afterAll(() => t.close());
 
-  test("201 with exactly {account:{id,username}, accessToken, refreshToken, expiresIn}", async () => {
+  test("201 with exactly {account:{id,username,displayName}, accessToken, refreshToken, expiresIn}", async () => {
     const username = uniqueUsername("Reg");
     const res = await t.api.register(username, GOOD_PASSWORD);
     expect(res.status).toBe(201);
@@ -26,9 +26,10 @@ describe("POST /auth/register", () => {
     const body = res.body as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(["accessToken", "account", "expiresIn", "refreshToken"]);
     const auth = authBody(res, 201);
-    expect(Object.keys(auth.account).sort()).toEqual(["id", "username"]);
+    expect(Object.keys(auth.account).sort()).toEqual(["displayName", "id", "username"]);
     expect(auth.account.id).toMatch(UUID);
     expect(auth.account.username).toBe(username);
+    expect(auth.account.displayName).toBe(username);
     expect(auth.expiresIn).toBe(900);
     expect(auth.refreshToken).not.toBe(auth.accessToken);
 

@@ -38,7 +38,7 @@ test("channels, history in both modes, unread, reports and settings through Lobb
   const [direct] = await dm(t, b, a, "psst");
   expect(await t.http.chatHistory(a.token, dmChannelId(a.id, b.id))).toEqual({ messages: [direct], hasMore: false });
   expect(await t.http.chatUnread(a.token)).toEqual({
-    channels: [{ channelId: dmChannelId(a.id, b.id), with: { id: b.id, username: b.username }, unread: 1 }],
+    channels: [{ channelId: dmChannelId(a.id, b.id), with: { id: b.id, username: b.username, displayName: b.username }, unread: 1 }],
   });
 
   expect(await t.http.reportChatMessage(a.token, posted[0]!.id, { reason: "spam", note: "again and again" })).toEqual({ reports: 1 });

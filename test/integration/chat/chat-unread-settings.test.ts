@@ -38,10 +38,10 @@ describe("GET /chat/unread", () => {
     await dm(t, b, a, "one", "two", "three");
     await dm(t, a, b, "reply");
     expect(await t.chatApi.unread(a)).toEqual({
-      channels: [{ channelId: dmChannelId(a.id, b.id), with: { id: b.id, username: b.username }, unread: 3 }],
+      channels: [{ channelId: dmChannelId(a.id, b.id), with: { id: b.id, username: b.username, displayName: b.username }, unread: 3 }],
     });
     expect(await t.chatApi.unread(b)).toEqual({
-      channels: [{ channelId: dmChannelId(a.id, b.id), with: { id: a.id, username: a.username }, unread: 1 }],
+      channels: [{ channelId: dmChannelId(a.id, b.id), with: { id: a.id, username: a.username, displayName: a.username }, unread: 1 }],
     });
   });
 

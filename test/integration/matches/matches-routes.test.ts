@@ -81,7 +81,7 @@ describe("GET /matches/history", () => {
       finishedAt: new Date(T0 + 60_000 + 30_000).toISOString(),
       winnerTeam: 0,
       you: { team: 0, won: true, score: 1, ratingBefore: 0, ratingAfter: expect.any(Number), backfillFor: null, left: false },
-      teams: [[{ id: a.id, username: a.username }], [{ id: b.id, username: b.username }]],
+      teams: [[{ id: a.id, username: a.username, displayName: a.username }], [{ id: b.id, username: b.username, displayName: b.username }]],
     });
     expect(eDuel.you.ratingAfter).toBeCloseTo(aDuel.mu - 3 * aDuel.sigma, 10);
     expect(eDuel.you.ratingAfter).toBeGreaterThan(0);
@@ -89,7 +89,7 @@ describe("GET /matches/history", () => {
     // Squad: a is on team 1, which lost; teammates listed by username.
     expect(eSquad.you).toMatchObject({ team: 1, won: false, score: 3, ratingBefore: 0 });
     expect(eSquad.you.ratingAfter).toBeLessThan(0);
-    const byName = (ps: Player[]) => [...ps].sort((x, y) => x.username.toLowerCase().localeCompare(y.username.toLowerCase())).map((p) => ({ id: p.id, username: p.username }));
+    const byName = (ps: Player[]) => [...ps].sort((x, y) => x.username.toLowerCase().localeCompare(y.username.toLowerCase())).map((p) => ({ id: p.id, username: p.username, displayName: p.username }));
     expect(eSquad.teams).toEqual([byName([c, b]), byName([a, d])]);
 
     expect(eCancelled).toMatchObject({ status: "cancelled", winnerTeam: null, finishedAt: minute(4).toISOString() });

@@ -134,7 +134,7 @@ describe("POST /blocks and GET /blocks", () => {
     const [a, b] = await pair();
     await t.social.block(a, b.id);
     const first = await t.social.blocks(a);
-    expect(first.items).toEqual([{ account: { id: b.id, username: b.username }, since: expect.any(String) }]);
+    expect(first.items).toEqual([{ account: { id: b.id, username: b.username, displayName: b.username }, since: expect.any(String) }]);
     expect(first.nextCursor).toBeUndefined();
     await t.social.block(a, b.id);
     expect((await t.social.blocks(a)).items).toEqual(first.items);

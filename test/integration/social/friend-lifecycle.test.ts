@@ -121,7 +121,7 @@ describe("the friend state machine over HTTP: every operation from every pair", 
     if (answer === 204) {
       expect([res.status, res.text]).toEqual([204, ""]);
     } else if (typeof answer === "string") {
-      expect([res.status, res.body]).toEqual([200, { account: { id: b.id, username: b.username }, state: answer }]);
+      expect([res.status, res.body]).toEqual([200, { account: { id: b.id, username: b.username, displayName: b.username }, state: answer }]);
     } else {
       expect(failure(res)).toEqual(answer);
     }

@@ -16,7 +16,7 @@ describe("POST /friends/requests", () => {
   test("a new request: 200 {account, state: outgoing}; both directed edges written at the same instant", async () => {
     const [a, b] = [await newPlayer(t.api), await newPlayer(t.api)];
     const res = await t.social.request(a, b.username);
-    expect([res.status, res.body]).toEqual([200, { account: { id: b.id, username: b.username }, state: "outgoing" }]);
+    expect([res.status, res.body]).toEqual([200, { account: { id: b.id, username: b.username, displayName: b.username }, state: "outgoing" }]);
     const [ab, ba] = await storedPairRows(t.db.url, a, b);
     expect([ab?.state, ba?.state]).toEqual(SENT);
     expect(ab!.created_at.getTime()).toBe(clock.now());
@@ -27,7 +27,7 @@ describe("POST /friends/requests", () => {
   test("the username is matched case-insensitively; the answer names the account as registered", async () => {
     const [a, b] = [await newPlayer(t.api), await newPlayer(t.api, { username: `Mixed_${Date.now() % 100000}` })];
     const res = await t.social.request(a, b.username.toUpperCase());
-    expect([res.status, res.body]).toEqual([200, { account: { id: b.id, username: b.username }, state: "outgoing" }]);
+    expect([res.status, res.body]).toEqual([200, { account: { id: b.id, username: b.username, displayName: b.username }, state: "outgoing" }]);
     expect(await storedPair(t.db.url, a, b)).toEqual(SENT);
   });
 
@@ -53,7 +53,7 @@ describe("POST /friends/requests", () => {
     expect(await storedPair(t.db.url, a, b)).toEqual(RECEIVED);
     clock.advance(1000);
     const res = await t.social.request(a, b.username);
-    expect([res.status, res.body]).toEqual([200, { account: { id: b.id, username: b.username }, state: "friend" }]);
+    expect([res.status, res.body]).toEqual([200, { account: { id: b.id, username: b.username, displayName: b.username }, state: "friend" }]);
     const [ab, ba] = await storedPairRows(t.db.url, a, b);
     expect([ab?.state, ba?.state]).toEqual(FRIENDS);
     expect(ab!.updated_at.getTime()).toBe(clock.now());

@@ -31,7 +31,7 @@ describe("social actions store notifications for the other player", () => {
     await t.social.request(a, b.username);
     const requestedAt = at();
     expect(await t.social.notifications(b)).toEqual({
-      items: [{ id: expect.any(String), type: "friend_request", actor: { id: a.id, username: a.username }, createdAt: requestedAt, read: false }],
+      items: [{ id: expect.any(String), type: "friend_request", actor: { id: a.id, username: a.username, displayName: a.username }, createdAt: requestedAt, read: false }],
       unreadCount: 1,
     });
     expect(await t.social.notifications(a)).toEqual({ items: [], unreadCount: 0 });
@@ -39,7 +39,7 @@ describe("social actions store notifications for the other player", () => {
     clock.advance(1000);
     await t.social.accept(b, a.id);
     expect(await t.social.notifications(a)).toEqual({
-      items: [{ id: expect.any(String), type: "friend_accepted", actor: { id: b.id, username: b.username }, createdAt: at(), read: false }],
+      items: [{ id: expect.any(String), type: "friend_accepted", actor: { id: b.id, username: b.username, displayName: b.username }, createdAt: at(), read: false }],
       unreadCount: 1,
     });
 

@@ -130,7 +130,7 @@ test("asking: the leader sees who asked through whom, declines (the asker is tol
   const reply = await ok<PartyJoinFriendReply>(ca, M.PartyJoinFriend, { accountId: member!.id });
   expect(reply).toEqual({ outcome: "requested", partyId: party.id, expiresAt: new Date(clock.now() + TTL_SECONDS * 1000).toISOString() });
   const seen = await partyUpdate(cl, withRequests(asker!));
-  expect(seen.joinRequests).toEqual([{ from: { id: asker!.id, username: asker!.username }, via: { id: member!.id, username: member!.username }, expiresAt: reply.outcome === "requested" ? reply.expiresAt : "" }]);
+  expect(seen.joinRequests).toEqual([{ from: { id: asker!.id, username: asker!.username, displayName: asker!.username }, via: { id: member!.id, username: member!.username, displayName: member!.username }, expiresAt: reply.outcome === "requested" ? reply.expiresAt : "" }]);
   await partyUpdate(cm, withRequests(asker!));
   // Only the leader answers.
   expect(await refusedCode(cm, M.PartyJoinRequestAccept, { accountId: asker!.id })).toBe(ErrorCode.NotPartyLeader);

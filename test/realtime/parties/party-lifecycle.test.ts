@@ -38,7 +38,7 @@ test("create: the creator leads a party of one, sees it live and in a later snap
 
   const view = await ok<PartyView>(ca, M.PartyCreate);
   expect(view).toMatchObject({ leaderId: a!.id, maxSize: 2, channelId: `party:${view.id}`, queue: null, invites: [] });
-  expect(view.members).toEqual([{ id: a!.id, username: a!.username, ready: true, status: "online" }]);
+  expect(view.members).toEqual([{ id: a!.id, username: a!.username, displayName: a!.username, ready: true, status: "online" }]);
   await partyUpdate(ca, (p) => p.id === view.id);
   expect(await refusedCode(ca, M.PartyCreate)).toBe(ErrorCode.AlreadyInParty);
 
@@ -54,9 +54,9 @@ test("invite: arrives live, is listed in the invitee's later snapshot and in the
 
   // Inviting without a party creates one.
   const view = await ok<PartyView>(ca, M.PartyInvite, { accountId: b!.id });
-  expect(view.invites).toEqual([{ to: { id: b!.id, username: b!.username }, expiresAt: new Date(clock.now() + TTL_SECONDS * 1000).toISOString() }]);
+  expect(view.invites).toEqual([{ to: { id: b!.id, username: b!.username, displayName: b!.username }, expiresAt: new Date(clock.now() + TTL_SECONDS * 1000).toISOString() }]);
   const invite = await partyInvite(cb, a!);
-  expect(invite).toEqual({ partyId: view.id, from: { id: a!.id, username: a!.username }, expiresAt: view.invites[0]!.expiresAt, size: 1 });
+  expect(invite).toEqual({ partyId: view.id, from: { id: a!.id, username: a!.username, displayName: a!.username }, expiresAt: view.invites[0]!.expiresAt, size: 1 });
 
   const later = await connect(b!);
   expect((await snapshotOf(later)).invites).toEqual([invite]);

@@ -72,7 +72,7 @@ describe("MatchBackfillSeats: hold, take, expire", () => {
     expect(seats.take("bob", "r1")).toBeNull();
     // A retried hold for Alice (an answer that came too late the first time) stands, with the new deadline.
     expect(seats.hold("r1", alice, 2000, [0, 0])).toBe("held");
-    expect(seats.take("alice", "r1")).toEqual({ requestId: "r1", team: 0, accountId: "alice", username: "Alice", deadline: 2000 });
+    expect(seats.take("alice", "r1")).toEqual({ requestId: "r1", team: 0, accountId: "alice", username: "Alice", displayName: "Alice", deadline: 2000 });
   });
 
   test("a withdrawn seat (recording the leaver failed) can no longer be held or taken", () => {
@@ -100,7 +100,7 @@ describe("MatchBackfillSeats: hold, take, expire", () => {
     seats.hold("r1", alice, 5000, [0, 0, 0]);
     expect(seats.take("bob", "r1")).toBeNull();
     expect(seats.take("alice", "r2")).toBeNull();
-    expect(seats.take("alice", "r1")).toEqual({ requestId: "r1", team: 2, accountId: "alice", username: "Alice", deadline: 5000 });
+    expect(seats.take("alice", "r1")).toEqual({ requestId: "r1", team: 2, accountId: "alice", username: "Alice", displayName: "Alice", deadline: 5000 });
     expect(seats.take("alice", "r1")).toBeNull();
   });
 
@@ -127,7 +127,7 @@ describe("MatchBackfillSeats: hold, take, expire", () => {
     seats.hold("r1", alice, 1000, [0, 0]);
     seats.hold("r2", bob, 2000, [0, 0]);
     expect(seats.expired(999)).toEqual([]);
-    expect(seats.expired(1000)).toEqual([{ requestId: "r1", team: 0, accountId: "alice", username: "Alice", deadline: 1000 }]);
+    expect(seats.expired(1000)).toEqual([{ requestId: "r1", team: 0, accountId: "alice", username: "Alice", displayName: "Alice", deadline: 1000 }]);
     expect(seats.expired(1500)).toEqual([]);
     // Bob's seat is still held for him.
     expect(seats.take("bob", "r2")).toMatchObject({ requestId: "r2", team: 1 });
@@ -140,7 +140,7 @@ describe("MatchBackfillSeats: hold, take, expire", () => {
     expect(seats.expired(1000).map((s) => s.accountId)).toEqual(["alice"]);
     expect(seats.take("alice", "r1")).toBeNull();
     expect(seats.hold("r1", bob, 3000, [1, 2])).toBe("held");
-    expect(seats.take("bob", "r1")).toEqual({ requestId: "r1", team: 1, accountId: "bob", username: "Bob", deadline: 3000 });
+    expect(seats.take("bob", "r1")).toEqual({ requestId: "r1", team: 1, accountId: "bob", username: "Bob", displayName: "Bob", deadline: 3000 });
   });
 
   test("an expired seat can be held again only before the cutoff", () => {

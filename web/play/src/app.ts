@@ -8,6 +8,7 @@ import { HistoryView } from "./views/history";
 import { MatchView } from "./views/match";
 import { NotificationsView } from "./views/notifications";
 import { PartyView } from "./views/party";
+import { ProfileView } from "./views/profile";
 import { QueueView } from "./views/queue";
 
 /** A logged-in player's page: one lobby connection and the views that listen to it. */
@@ -21,6 +22,7 @@ export class App {
   readonly notifications: NotificationsView;
   readonly history: HistoryView;
   readonly gameLobbies: GameLobbiesView;
+  readonly profile: ProfileView;
 
   constructor(readonly session: Session) {
     this.lobby = new Lobby(session);
@@ -33,6 +35,7 @@ export class App {
     this.notifications = new NotificationsView(this);
     this.history = new HistoryView(this);
     this.gameLobbies = new GameLobbiesView(this);
+    this.profile = new ProfileView(session);
     let wasDown = false;
     this.lobby.onState = (state, detail) => {
       const banner = byId("conn-banner");
@@ -53,7 +56,7 @@ export class App {
   }
 
   async start(): Promise<void> {
-    byId("me").textContent = this.session.account.username;
+    this.profile.render();
     byId("me-bar").hidden = false;
     byId("app").hidden = false;
     this.party.render();

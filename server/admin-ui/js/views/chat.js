@@ -1,6 +1,7 @@
 // #/chat: the live feed of one channel (newest first) and the open reports; moderators delete
 // messages. Message text is shown as text, never parsed as markup.
 import { deleteMessage, getChatFeed, getOpenReports } from "../api.js";
+import { fmtPlayer } from "../format.js";
 import { askReason } from "../dialog.js";
 import { append, clear, el, flash, section } from "../dom.js";
 import { currentView, every } from "../lifecycle.js";
@@ -33,7 +34,7 @@ export function chatView(main) {
 function deleteButton(m) {
   if (!isModerator()) return null;
   const onclick = async () => {
-    const ok = await askReason({ title: "Delete message", target: `${m.sender.username}: ${m.text}`, submit: ({ reason }) => deleteMessage(m.id, reason) });
+    const ok = await askReason({ title: "Delete message", target: `${fmtPlayer(m.sender)}: ${m.text}`, submit: ({ reason }) => deleteMessage(m.id, reason) });
     if (ok) flash("Message deleted.", "ok");
   };
   return el("button", { type: "button", className: "danger small delete-message", onclick }, "Delete");
@@ -53,7 +54,7 @@ function renderFeed(feed, messages) {
         "li",
         { className: reported ? "message reported" : "message", dataset: { id: m.id, seq: String(m.seq) } },
         el("span", { className: "time" }, new Date(m.createdAt).toLocaleTimeString()),
-        el("a", { className: "sender", href: `#/players/${encodeURIComponent(m.sender.id)}` }, m.sender.username),
+        el("a", { className: "sender", href: `#/players/${encodeURIComponent(m.sender.id)}` }, fmtPlayer(m.sender)),
         el("span", { className: "text" }, m.text),
         reported ? el("span", { className: "badge bad" }, `${m.reports} report${m.reports === 1 ? "" : "s"}`) : null,
         deleteButton(m),

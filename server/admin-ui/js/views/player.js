@@ -106,6 +106,8 @@ function renderPlayer(body, p, reload) {
           { className: "facts" },
           el("dt", null, "ID"),
           el("dd", null, a.id),
+          el("dt", null, "Display name"),
+          el("dd", { id: "player-display-name" }, a.displayName),
           el("dt", null, "Role"),
           el("dd", { id: "player-role" }, fmtValue(a.role)),
           el("dt", null, "Created"),

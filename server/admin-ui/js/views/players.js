@@ -1,4 +1,4 @@
-// #/players: search accounts by username prefix; each result links to its player page.
+// #/players: search accounts by username or display name prefix; each result links to its player page.
 import { searchPlayers } from "../api.js";
 import { append, clear, el, flash } from "../dom.js";
 import { currentView, messageOf, onViewEnd } from "../lifecycle.js";
@@ -7,7 +7,7 @@ import { table } from "../tables.js";
 /** @param {HTMLElement} main */
 export function playersView(main) {
   const view = currentView();
-  const input = el("input", { id: "player-search", type: "search", placeholder: "Username prefix", autocomplete: "off", maxlength: "32" });
+  const input = el("input", { id: "player-search", type: "search", placeholder: "Username or display name prefix", autocomplete: "off", maxlength: "32" });
   const results = el("div", { id: "player-results" });
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let pending;
@@ -21,6 +21,7 @@ export function playersView(main) {
           res.items,
           [
             [(p) => el("a", { href: `#/players/${encodeURIComponent(p.id)}`, className: "player-link", dataset: { id: p.id } }, p.username), "Username"],
+            ["displayName", "Display name"],
             ["role", "Role"],
             ["createdAt", "Created"],
             [(p) => el("span", { className: p.online ? "badge ok" : "badge" }, p.online ? "online" : "offline"), "Presence"],

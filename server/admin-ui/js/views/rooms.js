@@ -1,12 +1,12 @@
 // #/rooms: lobby rooms per process, parties, custom game lobbies, matches in progress, queues; live.
 import { getGameLobbies, getOverview, getRooms } from "../api.js";
 import { append, clear, el, section } from "../dom.js";
-import { fmtValue } from "../format.js";
+import { fmtPlayer, fmtValue } from "../format.js";
 import { currentView, every } from "../lifecycle.js";
 import { table } from "../tables.js";
 
-/** @param {ReadonlyArray<{ username: string }>} list */
-const names = (list) => list.map((m) => m.username).join(", ");
+/** @param {ReadonlyArray<{ username: string, displayName?: string }>} list */
+const names = (list) => list.map(fmtPlayer).join(", ");
 
 /** @param {HTMLElement} main */
 export function roomsView(main) {
@@ -31,7 +31,7 @@ export function roomsView(main) {
             ["name", "Name"],
             ["mode", "Mode"],
             ["region", "Region"],
-            [(l) => l.host.username, "Host"],
+            [(l) => fmtPlayer(l.host), "Host"],
             [(l) => `${l.players}/${l.maxPlayers}`, "Players"],
             [(l) => `${l.visibility}${l.hasPassword ? ", password" : ""}`, "Access"],
           ],
@@ -47,7 +47,7 @@ export function roomsView(main) {
             ["mode", "Mode"],
             ["status", "Status"],
             ["roomId", "Room"],
-            [(m) => m.players.map((pl) => `${pl.username}${pl.team !== undefined && pl.team !== null ? ` (team ${pl.team})` : ""}`).join(", "), "Players"],
+            [(m) => m.players.map((pl) => `${fmtPlayer(pl)}${pl.team !== undefined && pl.team !== null ? ` (team ${pl.team})` : ""}`).join(", "), "Players"],
           ],
           { id: "match-table", empty: "No matches in progress." },
         ),

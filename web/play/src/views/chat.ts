@@ -118,7 +118,7 @@ export class ChatView {
     const me = this.app.session.account.id;
     if (m.sender.id !== me) return m.sender;
     const other = m.channelId.slice(3).split(":").find((id) => id !== me) ?? me;
-    return { id: other, username: this.app.friends.name(other) ?? "player" };
+    return this.app.friends.account(other) ?? { id: other, username: "player", displayName: "player" };
   }
 
   private add(conv: Conversation, m: ChatMessage, live: boolean): void {
@@ -141,7 +141,7 @@ export class ChatView {
   }
 
   private dm(peer: PublicAccount): Conversation {
-    return this.conversation(dmChannelId(this.app.session.account.id, peer.id), "dm", `@${peer.username}`, peer);
+    return this.conversation(dmChannelId(this.app.session.account.id, peer.id), "dm", peer.displayName, peer);
   }
 
   openDm(peer: PublicAccount): void {
@@ -239,10 +239,10 @@ export class ChatView {
       ...messages.map((m) =>
         h("li", { class: m.sender.id === me ? "msg mine" : "msg", "data-seq": m.seq },
           h("time", { datetime: m.createdAt }, time(m.createdAt)), " ",
-          h("strong", { class: "sender" }, m.sender.username), " ",
+          h("strong", { class: "sender", title: `@${m.sender.username}` }, m.sender.displayName), " ",
           h("span", { class: "text" }, m.text),
           m.sender.id === me ? null : h("button", {
-            type: "button", class: "link small", "aria-label": `Report this message from ${m.sender.username}`,
+            type: "button", class: "link small", "aria-label": `Report this message from ${m.sender.displayName}`,
             onclick: () => void this.app.lobby.request(LobbyClientMessage.ChatReport, { messageId: m.id, reason: "inappropriate" })
               .then(() => announce("Message reported to the moderators."), (err: Error) => announce(err.message, "error")),
           }, "Report"),

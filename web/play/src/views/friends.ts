@@ -31,14 +31,14 @@ export class FriendsView {
   constructor(private readonly app: App) {
     const { lobby } = app;
     lobby.on("presence.snapshot", (m) => {
-      for (const f of m.friends) this.friends.set(f.accountId, { account: { id: f.accountId, username: f.username }, presence: f });
+      for (const f of m.friends) this.friends.set(f.accountId, { account: { id: f.accountId, username: f.username, displayName: f.displayName }, presence: f });
       for (const id of [...this.friends.keys()]) if (!m.friends.some((f) => f.accountId === id)) this.friends.delete(id);
       byId<HTMLSelectElement>("status-select").value = m.self.status;
       byId<HTMLInputElement>("status-text").value = m.self.text ?? "";
       this.render();
     });
     lobby.on("presence.update", (p) => {
-      this.friends.set(p.accountId, { account: { id: p.accountId, username: p.username }, presence: p });
+      this.friends.set(p.accountId, { account: { id: p.accountId, username: p.username, displayName: p.displayName }, presence: p });
       this.incoming.delete(p.accountId);
       this.outgoing.delete(p.accountId);
       this.render();
@@ -69,7 +69,7 @@ export class FriendsView {
       void this.act(async () => {
         const result = await app.session.api.sendFriendRequest(username);
         input.value = "";
-        announce(result.state === "friend" ? `You and ${result.account.username} are now friends.` : `Friend request sent to ${result.account.username}.`);
+        announce(result.state === "friend" ? `You and ${result.account.displayName} are now friends.` : `Friend request sent to ${result.account.displayName}.`);
       });
     });
     byId<HTMLSelectElement>("status-select").addEventListener("change", (ev) => {
@@ -83,8 +83,8 @@ export class FriendsView {
     });
   }
 
-  name(accountId: string): string | undefined {
-    return this.friends.get(accountId)?.account.username ?? this.incoming.get(accountId)?.username;
+  account(accountId: string): PublicAccount | undefined {
+    return this.friends.get(accountId)?.account ?? this.incoming.get(accountId);
   }
 
   private async loadJoinPolicy(): Promise<void> {
@@ -111,11 +111,11 @@ export class FriendsView {
     replace(
       byId("block-list"),
       ...page.items.map((b) =>
-        h("li", { class: "item" }, h("span", { class: "grow" }, b.account.username),
+        h("li", { class: "item" }, h("span", { class: "grow", title: `@${b.account.username}` }, b.account.displayName),
           h("button", { type: "button", class: "secondary small", onclick: () => void this.act(async () => {
             await this.app.session.api.unblock(b.account.id);
             await this.loadBlocks();
-          }) }, `Unblock ${b.account.username}`)),
+          }) }, `Unblock ${b.account.displayName}`)),
       ),
     );
   }
@@ -135,7 +135,7 @@ export class FriendsView {
   /** "Join" or "Ask to join" when the friend's party takes friends from presence (and it is not ours); "Watch" for a match friends may watch. */
   private joinButton(f: Friend): HTMLButtonElement | null {
     const a = f.presence?.status === "offline" ? undefined : f.presence?.activity;
-    const name = f.account.username;
+    const name = f.account.displayName;
     if (a?.kind === "match" && a.joinable) {
       return this.button("Watch", `Watch ${name}'s match`, async () => {
         const seat = await this.app.lobby.request(LobbyClientMessage.MatchSpectate, { accountId: f.account.id });
@@ -152,20 +152,20 @@ export class FriendsView {
     const api = this.app.session.api;
     const sorted = [...this.friends.values()].sort((a, b) => {
       const on = (f: Friend) => (f.presence?.status ?? "offline") === "offline" ? 1 : 0;
-      return on(a) - on(b) || a.account.username.localeCompare(b.account.username);
+      return on(a) - on(b) || a.account.displayName.localeCompare(b.account.displayName);
     });
     replace(
       byId("friend-list"),
       sorted.length === 0 ? h("li", { class: "empty" }, "No friends yet: add one by username.") : null,
       ...sorted.map((f) => {
         const status = f.presence?.status ?? "offline";
-        const name = f.account.username;
+        const name = f.account.displayName;
         return h(
           "li",
-          { class: "item friend", "data-username": name, "data-status": status },
+          { class: "item friend", "data-username": f.account.username, "data-status": status },
           h("span", { class: `dot ${status}`, "aria-hidden": "true" }),
           h("span", { class: "grow" },
-            h("strong", {}, name), " ",
+            h("strong", { title: `@${f.account.username}` }, name), " ",
             h("span", { class: "status" }, STATUS_LABEL[status]),
             f.presence?.text ? h("span", { class: "custom" }, ` “${f.presence.text}”`) : null,
             h("span", { class: "activity" }, activityText(f.presence) ? ` · ${activityText(f.presence)}` : ""),
@@ -192,14 +192,14 @@ export class FriendsView {
     const requests = [
       ...[...this.incoming.values()].map((a) =>
         h("li", { class: "item request", "data-username": a.username },
-          h("span", { class: "grow" }, h("strong", {}, a.username), " wants to be your friend"),
-          this.button("Accept", `Accept ${a.username}'s request`, async () => void (await api.acceptFriendRequest(a.id)), "small"),
-          this.button("Decline", `Decline ${a.username}'s request`, async () => {
+          h("span", { class: "grow" }, h("strong", { title: `@${a.username}` }, a.displayName), " wants to be your friend"),
+          this.button("Accept", `Accept ${a.displayName}'s request`, async () => void (await api.acceptFriendRequest(a.id)), "small"),
+          this.button("Decline", `Decline ${a.displayName}'s request`, async () => {
             await api.declineFriendRequest(a.id);
             this.incoming.delete(a.id);
             this.render();
           }),
-          this.button("Block", `Block ${a.username}`, async () => {
+          this.button("Block", `Block ${a.displayName}`, async () => {
             await api.block(a.id);
             this.incoming.delete(a.id);
             this.render();
@@ -209,8 +209,8 @@ export class FriendsView {
       ),
       ...[...this.outgoing.values()].map((a) =>
         h("li", { class: "item request", "data-username": a.username },
-          h("span", { class: "grow" }, "Request sent to ", h("strong", {}, a.username)),
-          this.button("Cancel", `Cancel the request to ${a.username}`, async () => {
+          h("span", { class: "grow" }, "Request sent to ", h("strong", { title: `@${a.username}` }, a.displayName)),
+          this.button("Cancel", `Cancel the request to ${a.displayName}`, async () => {
             await api.cancelFriendRequest(a.id);
             this.outgoing.delete(a.id);
             this.render();

@@ -211,7 +211,7 @@ export class GameLobbiesView {
         const full = l.players >= l.maxPlayers;
         return h("li", { class: "item game-lobby", "data-lobby-id": l.id, "data-name": l.name, "data-players": l.players },
           h("span", { class: "grow" },
-            h("strong", {}, l.name), ` · ${l.mode} · ${l.region} · host ${l.host.username} · `,
+            h("strong", {}, l.name), ` · ${l.mode} · ${l.region} · host ${l.host.displayName} · `,
             h("span", { class: "players" }, `${l.players}/${l.maxPlayers}`), l.hasPassword ? " · password" : ""),
           password,
           h("button", {
@@ -245,8 +245,8 @@ export class GameLobbiesView {
                 h("button", { type: "button", class: "link", "aria-label": `Take team ${team + 1} slot ${slot + 1}`, onclick: () => void this.act(LobbyClientMessage.GameLobbySlot, { team, slot }) }, "Free slot: take it"));
             }
             return h("li", { class: "item slot member", "data-username": m.username, "data-ready": String(m.ready), "data-team": team, "data-slot": slot },
-              h("span", { class: "grow" }, h("strong", {}, m.username), m.id === l.hostId ? " (host)" : "", m.ready ? " ✓ ready" : " · not ready"),
-              host && m.id !== this.me ? this.btn("Kick", `Remove ${m.username} from the lobby`, LobbyClientMessage.GameLobbyKick, { accountId: m.id }) : null,
+              h("span", { class: "grow" }, h("strong", { title: `@${m.username}` }, m.displayName), m.id === l.hostId ? " (host)" : "", m.ready ? " ✓ ready" : " · not ready"),
+              host && m.id !== this.me ? this.btn("Kick", `Remove ${m.displayName} from the lobby`, LobbyClientMessage.GameLobbyKick, { accountId: m.id }) : null,
             );
           }),
         ),

@@ -28,7 +28,7 @@ export class HistoryView {
     const page = await this.app.session.api.matchHistory({ limit: 10, ...(this.cursor ? { cursor: this.cursor } : {}) }).catch(() => undefined);
     if (!page) return;
     for (const m of page.items) {
-      const opponents = m.teams.flatMap((team, i) => (i === m.you.team ? [] : team.map((p) => p.username)));
+      const opponents = m.teams.flatMap((team, i) => (i === m.you.team ? [] : team.map((p) => p.displayName)));
       const change = m.you.ratingAfter === null ? "not rated" : `${m.you.ratingBefore.toFixed(1)} → ${m.you.ratingAfter.toFixed(1)}`;
       byId("history").appendChild(
         h("li", { class: "item match-entry", "data-status": m.status },

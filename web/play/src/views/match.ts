@@ -122,7 +122,7 @@ export class MatchView {
         h("div", { class: team === this.team ? "team mine" : "team", "data-team": team },
           h("h3", {}, team === this.team ? "Your team" : `Team ${team + 1}`, " ", h("span", { class: "team-score", "aria-label": "team score" }, String(scores[team] ?? 0))),
           h("progress", { max: state.targetScore || 1, value: scores[team] ?? 0, "aria-label": `Team ${team + 1} progress` }),
-          h("ul", {}, ...(teams.get(team) ?? []).map((p) => h("li", {}, p.username, ` ${p.score}`, p.left ? " (left)" : p.connected ? "" : " (away)", p.backfill ? " (joined in progress)" : ""))),
+          h("ul", {}, ...(teams.get(team) ?? []).map((p) => h("li", { title: `@${p.username}` }, p.displayName, ` ${p.score}`, p.left ? " (left)" : p.connected ? "" : " (away)", p.backfill ? " (joined in progress)" : ""))),
         ),
       ),
     );

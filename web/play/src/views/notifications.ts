@@ -42,7 +42,7 @@ export class NotificationsView {
       items.length === 0 ? h("li", { class: "empty" }, "Nothing new.") : null,
       ...items.map((n) =>
         h("li", { class: n.read ? "item read" : "item unread" },
-          h("span", { class: "grow" }, h("strong", {}, n.actor?.username ?? "Someone"), ` ${TEXT[n.type]}`),
+          h("span", { class: "grow" }, h("strong", { title: n.actor ? `@${n.actor.username}` : undefined }, n.actor?.displayName ?? "Someone"), ` ${TEXT[n.type]}`),
           h("time", { datetime: n.createdAt }, time(n.createdAt)),
         ),
       ),

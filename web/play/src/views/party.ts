@@ -33,7 +33,7 @@ export class PartyView {
     });
     lobby.on("party.invite", (m) => {
       this.invites.set(m.partyId, m);
-      announce(`${m.from.username} invited you to their party.`);
+      announce(`${m.from.displayName} invited you to their party.`);
       this.render();
     });
     lobby.on("party.joinRequest.result", (m) => {
@@ -115,7 +115,7 @@ export class PartyView {
       byId("party-invites"),
       ...[...this.invites.values()].map((inv) =>
         h("li", { class: "item invite", "data-from": inv.from.username },
-          h("span", { class: "grow" }, h("strong", {}, inv.from.username), ` invites you (party of ${inv.size})`),
+          h("span", { class: "grow" }, h("strong", { title: `@${inv.from.username}` }, inv.from.displayName), ` invites you (party of ${inv.size})`),
           h("button", { type: "button", class: "small", onclick: () => { this.invites.delete(inv.partyId); void this.act(LobbyClientMessage.PartyAccept, { partyId: inv.partyId }); } }, "Join party"),
           h("button", { type: "button", class: "secondary small", onclick: () => { this.invites.delete(inv.partyId); this.render(); this.app.lobby.send(LobbyClientMessage.PartyDecline, { partyId: inv.partyId }, (err) => announce(err.message, "error")); } }, "Decline"),
         ),
@@ -140,17 +140,17 @@ export class PartyView {
         ...p.members.map((m) =>
           h("li", { class: "item member", "data-username": m.username, "data-ready": String(m.ready) },
             h("span", { class: `dot ${m.status}`, "aria-hidden": "true" }),
-            h("span", { class: "grow" }, h("strong", {}, m.username), m.id === p.leaderId ? " (leader)" : "", m.ready ? " · ready" : " · not ready", ` · ${m.status}`),
-            leader && m.id !== this.me ? this.btn("Promote", `Make ${m.username} the leader`, LobbyClientMessage.PartyPromote, { accountId: m.id }) : null,
-            leader && m.id !== this.me ? this.btn("Kick", `Remove ${m.username} from the party`, LobbyClientMessage.PartyKick, { accountId: m.id }) : null,
+            h("span", { class: "grow" }, h("strong", { title: `@${m.username}` }, m.displayName), m.id === p.leaderId ? " (leader)" : "", m.ready ? " · ready" : " · not ready", ` · ${m.status}`),
+            leader && m.id !== this.me ? this.btn("Promote", `Make ${m.displayName} the leader`, LobbyClientMessage.PartyPromote, { accountId: m.id }) : null,
+            leader && m.id !== this.me ? this.btn("Kick", `Remove ${m.displayName} from the party`, LobbyClientMessage.PartyKick, { accountId: m.id }) : null,
           ),
         ),
-        ...p.invites.map((i) => h("li", { class: "item pending" }, h("span", { class: "grow" }, `${i.to.username} (invited)`))),
+        ...p.invites.map((i) => h("li", { class: "item pending" }, h("span", { class: "grow" }, `${i.to.displayName} (invited)`))),
         ...p.joinRequests.map((r) =>
           h("li", { class: "item join-request", "data-from": r.from.username },
-            h("span", { class: "grow" }, h("strong", {}, r.from.username), ` asks to join (friend of ${r.via.username})`),
-            leader ? this.btn("Accept", `Let ${r.from.username} join`, LobbyClientMessage.PartyJoinRequestAccept, { accountId: r.from.id }, "small") : null,
-            leader ? this.btn("Decline", `Decline ${r.from.username}'s request`, LobbyClientMessage.PartyJoinRequestDecline, { accountId: r.from.id }) : null,
+            h("span", { class: "grow" }, h("strong", { title: `@${r.from.username}` }, r.from.displayName), ` asks to join (friend of ${r.via.displayName})`),
+            leader ? this.btn("Accept", `Let ${r.from.displayName} join`, LobbyClientMessage.PartyJoinRequestAccept, { accountId: r.from.id }, "small") : null,
+            leader ? this.btn("Decline", `Decline ${r.from.displayName}'s request`, LobbyClientMessage.PartyJoinRequestDecline, { accountId: r.from.id }) : null,
           ),
         ),
       ),
