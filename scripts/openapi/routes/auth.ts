@@ -144,7 +144,7 @@ export const authRoutes: Route[] = [
       "must be 1–32 code points; it need not be unique. Every account starts with its username.",
       "At most `DISPLAY_NAME_CHANGES_PER_HOUR` changes per account (setting the current name again",
       "is free). Friends, the party and the custom game lobby see the new name at once; chat",
-      "messages carry the name they were sent with, and a match already formed keeps its names.",
+      "shows senders by their current name (history too); a match already formed keeps its names.",
     ),
     security: player,
     body: UpdateMeRequestSchema,
