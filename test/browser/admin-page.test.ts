@@ -9,6 +9,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { CloseCode } from "../../shared/codes";
 import { CHAT_TEST_ENV, GENERAL, join, say } from "../helpers/chat";
 import { connect, leave, newAccount, type Connection } from "../helpers/presence";
+import { request } from "../helpers/http";
 import { startTestServer, type TestServer } from "../helpers/test-server";
 
 jest.setTimeout(60_000);
@@ -148,18 +149,24 @@ test("an operator logs in, watches a player come online, finds and bans them: th
   await page.locator("#process-table tbody tr").first().waitFor();
   await shot("admin-overview.png");
 
+  // A display name that imitates someone else (and carries markup): operators see it as text, with the username.
+  const shownAs = "Ops <i>Impostor</i>";
+  expect((await request(server.url, "PATCH", "/me", { token: player.token, json: { displayName: shownAs } })).status).toBe(200);
+
   // Rooms & queues lists the lobby room the player sits in, and the custom game lobby they host (private: listed for operators only).
   await conn.room.request("gameLobby.create", { name: "Ops <b>check</b> lobby", mode: "duel", region: "eu", visibility: "private" });
   await page.click('#nav a[data-view="rooms"]');
   await page.locator("#lobby-table tbody tr").first().waitFor();
   await page.locator("#game-lobby-table tbody tr", { hasText: "Ops <b>check</b> lobby" }).waitFor();
   await expect(page.locator("#game-lobby-table tbody tr", { hasText: "Ops <b>check</b> lobby" }).textContent()).resolves.toContain("private");
+  await expect(page.locator("#game-lobby-table tbody tr", { hasText: "Ops <b>check</b> lobby" }).textContent()).resolves.toContain(`${shownAs} (@${player.username})`);
   await expect(page.locator("#main").getAttribute("data-view")).resolves.toBe("rooms");
 
   await page.click('#nav a[data-view="players"]');
-  await page.fill("#player-search", player.username);
-  await page.locator("a.player-link", { hasText: player.username }).click();
+  await page.fill("#player-search", "ops <i>imp");
+  await page.locator("#player-table tbody tr", { hasText: shownAs }).locator("a.player-link", { hasText: player.username }).click();
   await expect(page.locator("#player-name").textContent()).resolves.toBe(player.username);
+  await expect(page.locator("#player-display-name").textContent()).resolves.toBe(shownAs);
   await page.locator("#player-presence", { hasText: "online" }).waitFor();
   await expect(page.locator("#player-guest").textContent()).resolves.toBe("no");
   await expect(page.locator("#player-email").textContent()).resolves.toBe("—");

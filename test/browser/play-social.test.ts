@@ -4,7 +4,8 @@
  * a party's promote and kick, removing a friend, blocking one (hidden from the friends list, and
  * their DMs refused), the SDK's local flood refusal shown plainly with its wait, and a party join
  * code: typed by one stranger, opened as a link by another, then revoked; and joining a friend's
- * party from the friends list (asking, the leader accepting; then joining at once once allowed).
+ * party from the friends list (asking, the leader accepting; then joining at once once allowed);
+ * and a display name set from the top bar, seen at once by a friend.
  */
 import { chromium, type Browser, type Page } from "playwright-core";
 import { buildPlay } from "../../scripts/build-play";
@@ -201,5 +202,36 @@ test("joining from the friends list: a friend asks, the leader accepts; with 'fr
   // The setting is saved with the account: a new login reads it back.
   const again = await logIn(ln, "join-leader-again");
   await again.waitForFunction(() => (globalThis as unknown as { document: { getElementById(id: string): { value: string } } }).document.getElementById("join-policy-select").value === "friends");
+  expect(problems).toEqual([]);
+});
+
+test("a display name set from the top bar: the page shows it, and a friend's list and chat show it at once, @username on hover", async () => {
+  const [an, bn] = [uniqueUsername("webn"), uniqueUsername("webm")];
+  const [a, b] = await Promise.all([an, bn].map((username) => server.http.register({ username, password: PASSWORD })));
+  await server.http.sendFriendRequest(a!.accessToken, bn);
+  await server.http.acceptFriendRequest(b!.accessToken, a!.account.id);
+  const [pa, pb] = [await logIn(an, "a"), await logIn(bn, "b")];
+  await friendRow(pb, an, "online").waitFor();
+
+  await pa.fill("#display-name", "  Night\u200B  Owl ");
+  await pa.press("#display-name", "Enter");
+  await pa.locator("#me", { hasText: "Night Owl" }).waitFor();
+  await expect(pa.locator("#me").getAttribute("title")).resolves.toBe(`@${an}`);
+  const shown = friendRow(pb, an, "online").locator("strong");
+  await shown.filter({ hasText: "Night Owl" }).waitFor();
+  await expect(shown.getAttribute("title")).resolves.toBe(`@${an}`);
+
+  // An empty name after cleaning is refused with the server's reason, and nothing changes.
+  await pa.fill("#display-name", "\u200B ");
+  await pa.press("#display-name", "Enter");
+  await pa.locator("#toasts .toast.error", { hasText: "Name not changed" }).waitFor();
+  await expect(pa.locator("#me").textContent()).resolves.toBe("Night Owl");
+
+  // Chat shows the sender by the new name; actions name the friend by it.
+  for (const p of [pa, pb]) await p.locator('[role=tab][data-channel="public:general"][aria-selected="true"]').waitFor();
+  await pa.fill("#chat-input", "hoot hoot");
+  await pa.press("#chat-input", "Enter");
+  await pb.locator("#chat-log li", { hasText: "hoot hoot" }).locator(".sender", { hasText: "Night Owl" }).waitFor();
+  await pb.getByRole("button", { name: "Message Night Owl" }).waitFor();
   expect(problems).toEqual([]);
 });

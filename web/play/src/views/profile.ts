@@ -25,7 +25,7 @@ export class ProfileView {
       this.render();
       announce(`You are now shown as ${account.displayName}.`);
     } catch (err) {
-      announce(err instanceof LobbyApiError ? `Name not changed: ${err.message}` : "Name not changed.");
+      announce(err instanceof LobbyApiError ? `Name not changed: ${err.message}` : "Name not changed.", "error");
     }
   }
 }
