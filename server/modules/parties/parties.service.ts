@@ -1,28 +1,21 @@
-import { partyChannelId } from "../../../shared/schemas/chat";
 import { LobbyServerMessage } from "../../../shared/schemas/lobby";
-import { formatPartyCode, partyCodeLink } from "../../../shared/party-codes";
-import type {
-  PartyInviteMessage,
-  PartyJoinCode,
-  PartyJoinRequestResultMessage,
-  PartySnapshotMessage,
-  PartyUpdateMessage,
-  PartyView,
-} from "../../../shared/schemas/party";
+import type { PartyInviteMessage, PartyJoinRequestResultMessage, PartySnapshotMessage, PartyView } from "../../../shared/schemas/party";
 import type { Clock } from "../../lib/clock";
 import { AppError, ErrorCode } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { Logger } from "../../lib/logger";
 import type { ChatService } from "../chat/chat.service";
 import type { AccountEventBus } from "../events/account-events";
-import { publicAccountOf, type Identity, type PublicAccount } from "../identity";
+import { publicAccountOf, type Identity } from "../identity";
 import type { PartyConfig } from "../matchmaking/matchmaking-config";
 import { BlockPolicy } from "../social/block-policy";
 import type { FriendGraph } from "../social/friend-graph";
-import { PartyPresenceSync, type MemberStates, type PartyPresencePort } from "./party-presence-sync";
+import { PartyPresenceSync, type PartyPresencePort } from "./party-presence-sync";
+import { inviteMessage, PartyPublisher, type Departure, type Gone, type InviteRow } from "./party-publisher";
 import type { PartyRepo, PartyRow, PartyTransaction } from "./party.repo";
 
 export type { Identity } from "../identity";
+export { joinCodeView } from "./party-publisher";
 
 /** Why a ticket is cancelled when its party changes. */
 export type PartyChange = "member_left" | "party_changed";
@@ -48,9 +41,6 @@ export interface PartiesServiceDeps {
   config: PartyConfig;
 }
 
-type Departure = "left" | "kicked" | "disbanded";
-/** A player out of the party, and why. */
-type Gone = Identity & { reason: Departure };
 
 /**
  * Parties: a leader and members (one party per player), expiring invites between friends, ready
@@ -59,10 +49,10 @@ type Gone = Identity & { reason: Departure };
  * without its ticket being cancelled.
  */
 export class PartiesService {
-  private readonly presenceSync: PartyPresenceSync;
+  private readonly publisher: PartyPublisher;
 
   constructor(private readonly d: PartiesServiceDeps) {
-    this.presenceSync = new PartyPresenceSync(d.presence, d.logger, d.config.maxSize);
+    this.publisher = new PartyPublisher(d.bus, new PartyPresenceSync(d.presence, d.logger, d.config.maxSize), d.config.maxSize);
   }
 
   async partyOf(accountId: string): Promise<PartyRow | null> {
@@ -77,7 +67,7 @@ export class PartiesService {
   }
 
   /** The join snapshot from what the join already read: only a party member reads the party itself. */
-  async snapshotOf(partyId: string | null, invites: Parameters<typeof inviteMessage>[0][]): Promise<PartySnapshotMessage> {
+  async snapshotOf(partyId: string | null, invites: InviteRow[]): Promise<PartySnapshotMessage> {
     const party = partyId ? await this.d.repo.load(partyId, this.now()) : null;
     return { party: party ? await this.view(party) : null, invites: invites.map(inviteMessage) };
   }
@@ -93,8 +83,8 @@ export class PartiesService {
     }
     await this.d.chat.addPartyMembers(partyId, [who.accountId]);
     const party = (await this.d.repo.load(partyId, this.now()))!;
-    await this.channelMembership(partyId, [who.accountId], true);
-    return this.publish(party, []);
+    await this.publisher.channelMembership(partyId, [who.accountId], true);
+    return this.publisher.publish(party, []);
   }
 
   /** Invites a friend; a player without a party gets one first. */
@@ -159,7 +149,7 @@ export class PartiesService {
       await tx.addMember(who.accountId, new Date(Math.max(this.now().getTime(), latest + 1)));
     });
     await this.d.chat.addPartyMembers(partyId, [who.accountId]);
-    await this.channelMembership(partyId, [who.accountId], true);
+    await this.publisher.channelMembership(partyId, [who.accountId], true);
     return this.publishCurrent(partyId, []);
   }
 
@@ -271,7 +261,7 @@ export class PartiesService {
   async publishCurrent(partyId: string, gone: Gone[]): Promise<PartyView> {
     const party = await this.d.repo.load(partyId, this.now());
     if (!party) throw new AppError(ErrorCode.PartyNotFound, "No such party.");
-    return this.publish(party, gone);
+    return this.publisher.publish(party, gone);
   }
 
   /**
@@ -293,37 +283,13 @@ export class PartiesService {
     if (out) await this.publishCurrent(partyId, []);
   }
 
-  async view(party: PartyRow): Promise<PartyView> {
-    return (await this.viewWithStates(party)).view;
+  view(party: PartyRow): Promise<PartyView> {
+    return this.publisher.view(party);
   }
 
   /** Tells a player who asked to join how their request ended (declined, or the party is gone). */
-  async tellRequester(accountId: string, result: PartyJoinRequestResultMessage): Promise<void> {
-    await this.d.bus.publish(accountId, { kind: "deliver", type: LobbyServerMessage.PartyJoinRequestResult, payload: result });
-  }
-
-  private async viewWithStates(party: PartyRow): Promise<{ view: PartyView; states: MemberStates }> {
-    // The party change is already stored: while presence is unreadable (Redis away, reported by the
-    // backplane's health probe) members show offline, and the refresh after the outage corrects it.
-    const states = await this.presenceSync.states(party);
-    const statuses = new Map([...states].map(([id, s]) => [id, s.status]));
-    const view: PartyView = {
-      id: party.id,
-      leaderId: party.leaderId,
-      members: party.members.map((m) => ({ id: m.accountId, username: m.username, displayName: m.displayName, ready: m.ready, status: statuses.get(m.accountId) ?? "offline" })),
-      invites: party.invites.map((i) => ({ to: { id: i.toId, username: i.toUsername, displayName: i.toDisplayName }, expiresAt: i.expiresAt.toISOString() })),
-      maxSize: this.d.config.maxSize,
-      channelId: partyChannelId(party.id),
-      queue: party.ticket?.status === "WAITING" ? { mode: party.ticket.mode, region: party.ticket.region, since: party.ticket.enqueuedAt.toISOString() } : null,
-      joinRequests: party.joinRequests.map((r) => ({
-        from: { id: r.fromId, username: r.fromUsername, displayName: r.fromDisplayName },
-        via: { id: r.viaId, username: r.viaUsername, displayName: r.viaDisplayName },
-        expiresAt: r.expiresAt.toISOString(),
-      })),
-      joinCode: party.joinCode ? joinCodeView(party.joinCode) : null,
-      version: party.version,
-    };
-    return { view, states };
+  tellRequester(accountId: string, result: PartyJoinRequestResultMessage): Promise<void> {
+    return this.publisher.tellRequester(accountId, result);
   }
 
   private async removeMembers(partyId: string, ids: string[], reason: Departure, check: (party: PartyRow) => void): Promise<void> {
@@ -347,9 +313,9 @@ export class PartiesService {
     const { leaving, disbanded, hadTicket, requesters } = out.result;
     if (hadTicket) await this.d.queue.cancelPartyTicket(partyId, "member_left");
     for (const m of leaving) await this.d.chat.removePartyMember(partyId, m.accountId);
-    await this.channelMembership(partyId, leaving.map((m) => m.accountId), false);
+    await this.publisher.channelMembership(partyId, leaving.map((m) => m.accountId), false);
     const gone = leaving.map((m) => ({ ...m, reason: disbanded ? ("disbanded" as const) : reason }));
-    if (disbanded) await this.publishGone(partyId, out.version + 1, gone);
+    if (disbanded) await this.publisher.publishGone(partyId, out.version + 1, gone);
     else await this.publishCurrent(partyId, gone);
     await Promise.all(requesters.map((id) => this.tellRequester(id, { partyId, outcome: "closed" })));
   }
@@ -358,44 +324,6 @@ export class PartiesService {
     const out = await this.d.repo.inPartyTransaction(partyId, this.now(), fn);
     if (!out) throw new AppError(ErrorCode.PartyNotFound, "No such party.");
     return out;
-  }
-
-  private async publish(party: PartyRow, gone: Gone[]): Promise<PartyView> {
-    const { view, states } = await this.viewWithStates(party);
-    const update: PartyUpdateMessage = { partyId: party.id, party: view };
-    await Promise.all(
-      party.members.map((m) =>
-        this.d.bus.publish(m.accountId, {
-          kind: "deliver",
-          type: LobbyServerMessage.PartyUpdate,
-          payload: update,
-          order: { key: `party:${party.id}`, version: party.version },
-        }),
-      ),
-    );
-    await this.publishGone(party.id, party.version, gone);
-    await this.presenceSync.show(party, states);
-    return view;
-  }
-
-  private async publishGone(partyId: string, version: number, gone: Gone[]): Promise<void> {
-    await Promise.all(
-      gone.map(async ({ reason, ...who }) => {
-        const { accountId } = who;
-        await this.d.bus.publish(accountId, {
-          kind: "deliver",
-          type: LobbyServerMessage.PartyUpdate,
-          payload: { partyId, party: null, reason } satisfies PartyUpdateMessage,
-          order: { key: `party:${partyId}`, version },
-        });
-        await this.presenceSync.clear(who, partyId);
-      }),
-    );
-  }
-
-  /** Tells the players' connections to start or stop streaming the party's chat channel. */
-  private async channelMembership(partyId: string, accountIds: string[], member: boolean): Promise<void> {
-    await Promise.all(accountIds.map((id) => this.d.bus.publish(id, { kind: "party_channel", channelId: partyChannelId(partyId), member })));
   }
 
   private async leaderParty(who: Identity): Promise<string> {
@@ -409,17 +337,6 @@ export class PartiesService {
   }
 }
 
-const inviteMessage = (i: { partyId: string; from: PublicAccount; expiresAt: Date; size: number }): PartyInviteMessage => ({
-  partyId: i.partyId,
-  from: i.from,
-  expiresAt: i.expiresAt.toISOString(),
-  size: i.size,
-});
-export const joinCodeView = (c: { code: string; expiresAt: Date }): PartyJoinCode => ({
-  code: formatPartyCode(c.code),
-  link: partyCodeLink(c.code),
-  expiresAt: c.expiresAt.toISOString(),
-});
 export const notInParty = () => new AppError(ErrorCode.NotInParty, "You are not in a party.");
 export const notLeader = () => new AppError(ErrorCode.NotPartyLeader, "Only the party leader can do that.");
 const notMember = () => new AppError(ErrorCode.NotPartyMember, "That player is not in your party.");
