@@ -7,6 +7,7 @@ import { DEFAULT_ARGON2_COST, meetsOwaspMinimum, OWASP_ARGON2ID_MINIMUMS, type A
 import type { ChatConfig } from "./modules/chat/chat-config";
 import { parseRegionNeighbours, type MatchmakingConfig, type MatchRoomConfig, type PartyConfig } from "./modules/matchmaking/matchmaking-config";
 
+import { ticketKeyProblem } from "./modules/fleet/ticket-keys";
 import { EnvSchema } from "./config-env";
 
 export { DEFAULT_DB_QUERY_TIMEOUT_MS, EnvSchema, type Env } from "./config-env";
@@ -36,6 +37,11 @@ export interface Config {
   accountExportsPerHour: number;
   /** PATCH /me display name changes per account per hour (DISPLAY_NAME_CHANGES_PER_HOUR). */
   displayNameChangesPerHour: number;
+  /**
+   * Join tickets for dedicated game servers: the ES256 keys (JOIN_TICKET_KEY_FILES, the first
+   * signs; in development a key kept in the data directory; in production unset: no tickets).
+   */
+  joinTickets: { keyFiles: string[] | "development" | undefined; ttlSeconds: number };
   /** Recovery mail (SMTP_URL unset: off). Links in mails go to `${linkBase}/verify-email` and `/reset-password`. */
   mail: { smtpUrl: string | undefined; from: string; linkBase: string };
   trustProxy: boolean | number | string;
@@ -105,6 +111,17 @@ function crossFieldProblems(raw: Record<string, string>): string[] {
     if (problem) problems.push(`JWT_SECRET: ${problem}`);
   } else if (production) {
     problems.push("JWT_SECRET: is required when NODE_ENV=production");
+  }
+  for (const file of raw.JOIN_TICKET_KEY_FILES?.split(",").map((f) => f.trim()).filter(Boolean) ?? []) {
+    let pem: string;
+    try {
+      pem = fs.readFileSync(file, "utf8");
+    } catch (err) {
+      problems.push(`JOIN_TICKET_KEY_FILES: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+      continue;
+    }
+    const problem = ticketKeyProblem(pem);
+    if (problem) problems.push(`JOIN_TICKET_KEY_FILES: ${file}: ${problem}`);
   }
   if (raw.ADMIN_USERNAME && !raw.ADMIN_PASSWORD) {
     problems.push("ADMIN_PASSWORD: is required with ADMIN_USERNAME (there is no default operator password)");
@@ -227,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     guestAccounts: e.GUEST_ACCOUNTS,
     accountExportsPerHour: e.ACCOUNT_EXPORTS_PER_HOUR,
     displayNameChangesPerHour: e.DISPLAY_NAME_CHANGES_PER_HOUR,
+    joinTickets: { keyFiles: e.JOIN_TICKET_KEY_FILES ?? (production ? undefined : "development"), ttlSeconds: e.JOIN_TICKET_TTL_SECONDS },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, linkBase: e.EMAIL_LINK_BASE_URL.replace(/\/+$/, "") },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     metricsToken: e.METRICS_TOKEN,

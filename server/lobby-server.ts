@@ -232,6 +232,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     emailRecovery: services.emailRecovery,
     accounts,
     profiles: services.profiles,
+    joinTickets: services.joinTickets,
     friends,
     notifications,
     chat,

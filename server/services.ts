@@ -60,6 +60,8 @@ import type { SessionCache } from "./modules/auth/session-cache";
 import { JoinSnapshotRepo } from "./modules/lobby/join-snapshot.repo";
 import type { JoinSnapshotSource } from "./modules/lobby/join-snapshot";
 import { UNREAD_ON_JOIN } from "./modules/notifications/notifications.service";
+import { JoinTicketSigner } from "./modules/fleet/join-tickets";
+import { TicketKeyRing } from "./modules/fleet/ticket-keys";
 
 export interface Services {
   /** This process' id in shared presence (connection registry). */
@@ -91,6 +93,8 @@ export interface Services {
   admin: AdminService;
   /** The lobby join's reads, in one statement. */
   joinSnapshots: JoinSnapshotSource;
+  /** Signs dedicated game servers' join tickets; absent in production without JOIN_TICKET_KEY_FILES. */
+  joinTickets?: JoinTicketSigner;
 }
 
 export interface ServiceInputs {
@@ -344,5 +348,13 @@ export function createServices(i: ServiceInputs): Services {
     clock,
     logger,
   });
-  return { processId, auth, sessions, deviceAuth, accountExport, emailRecovery, accounts, profiles, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, backfill, gameLobbies, ratings, admin, joinSnapshots };
+  const joinTickets = joinTicketSigner(config, clock);
+  return { processId, auth, sessions, deviceAuth, accountExport, emailRecovery, accounts, profiles, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, backfill, gameLobbies, ratings, admin, joinSnapshots, joinTickets };
+}
+
+function joinTicketSigner(config: Config, clock: Clock): JoinTicketSigner | undefined {
+  const { keyFiles, ttlSeconds } = config.joinTickets;
+  if (!keyFiles) return undefined;
+  const keys = keyFiles === "development" ? TicketKeyRing.development(config.dataDir) : TicketKeyRing.fromFiles(keyFiles);
+  return new JoinTicketSigner(keys, clock, { issuer: config.jwt.issuer, ttlSeconds });
 }

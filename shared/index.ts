@@ -16,3 +16,4 @@ export * from "./schemas/match";
 export * from "./schemas/game-lobby";
 export * from "./schemas/admin";
 export * from "./schemas/operations";
+export * from "./schemas/fleet";

@@ -88,6 +88,7 @@ export const tags = [
     description: "The operator API behind the console at /admin (operator tokens only)",
   },
   { name: "operations", description: "Health, readiness and metrics" },
+  { name: "game-servers", description: "What dedicated game servers fetch from the lobby" },
   {
     name: "realtime",
     description: "Colyseus matchmaking: seat reservations for the WebSocket rooms (docs/ws-protocol.md). Its errors are Colyseus' `{code, error}`, not ErrorBody",

@@ -7,6 +7,8 @@ import type { Metrics } from "../lib/metrics";
 import type { Limiter } from "../lib/rate-limit/limiter";
 import type { AccountsService } from "../modules/accounts/accounts.service";
 import type { ProfileService } from "../modules/accounts/profile.service";
+import type { JoinTicketSigner } from "../modules/fleet/join-tickets";
+import { fleetRoutes } from "./routes/fleet.routes";
 import type { AuthService } from "../modules/auth/auth.service";
 import type { SessionsService } from "../modules/auth/sessions.service";
 import type { DeviceAuthService } from "../modules/auth/device-auth.service";
@@ -51,6 +53,8 @@ export interface GatewayDeps {
   emailRecovery: EmailRecoveryService;
   accounts: AccountsService;
   profiles: ProfileService;
+  /** Join tickets for dedicated game servers (their public keys at /.well-known/jwks.json). */
+  joinTickets?: JoinTicketSigner;
   friends: FriendsService;
   notifications: NotificationsService;
   chat: ChatService;
@@ -87,6 +91,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use(refuseNulCharacters);
 
   app.use(healthRoutes({ ...deps.health, metrics: deps.metrics }));
+  app.use(fleetRoutes({ joinTickets: deps.joinTickets }));
   app.use("/auth", authRoutes({ auth: deps.auth, deviceAuth: deps.deviceAuth, emailRecovery: deps.emailRecovery, registerLimiter: deps.limiters.register, tokenLimiter: deps.limiters.token }));
   app.use("/me/settings", settingsRoutes({ auth: deps.auth, chat: deps.chat, partyJoins: deps.partyJoins }));
   app.use("/me", meRoutes({ auth: deps.auth, sessions: deps.sessions, deviceAuth: deps.deviceAuth, accounts: deps.accounts, profiles: deps.profiles, accountExport: deps.accountExport, exportLimiter: deps.limiters.accountExport, emailRecovery: deps.emailRecovery, emailLimiter: deps.limiters.token }));

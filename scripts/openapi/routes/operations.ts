@@ -1,6 +1,6 @@
 import { matchMaker } from "@colyseus/core";
 import { z } from "zod";
-import { HealthzResponseSchema, MatchmakeErrorSchema, MatchmakeOptionsSchema, ReadyzResponseSchema, SeatReservationSchema } from "../../../shared";
+import { HealthzResponseSchema, JwksResponseSchema, MatchmakeErrorSchema, MatchmakeOptionsSchema, ReadyzResponseSchema, SeatReservationSchema } from "../../../shared";
 import { error, json, md, pathParam, player, publicRoute } from "../helpers";
 import type { Route } from "../types";
 
@@ -68,6 +68,25 @@ export const operationsRoutes: Route[] = [
         "shortly.`: retry with jitter); or the room is `match` (seat reservations only). Refresh",
         "the token (`POST /auth/refresh`) or log in again, then retry.",
       ), MatchmakeErrorSchema),
+    },
+  },
+  {
+    method: "get",
+    path: "/.well-known/jwks.json",
+    tags: ["game-servers"],
+    operationId: "joinTicketKeys",
+    summary: "The public keys that verify join tickets (JWKS)",
+    description: md(
+      "Dedicated game servers verify a player's join ticket offline with these keys: ES256 only,",
+      "the key named by the ticket's `kid`, `iss` the lobby's `JWT_ISSUER`, `aud`",
+      "`game-server:<serverId>` (their own id), not expired; single use by `jti` is theirs to keep.",
+      "The first key signs new tickets (`JOIN_TICKET_KEY_FILES`); a rotation publishes the new key",
+      "before it signs, so a cache of up to 5 minutes (`Cache-Control`) is safe. `keys` is empty",
+      "when tickets are off (production without `JOIN_TICKET_KEY_FILES`). See docs/game-servers.md.",
+    ),
+    security: publicRoute,
+    responses: {
+      200: json("The key set.", JwksResponseSchema),
     },
   },
   {
