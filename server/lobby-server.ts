@@ -233,6 +233,7 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     accounts,
     profiles: services.profiles,
     joinTickets: services.joinTickets,
+    fleetKeys: services.fleetKeys,
     friends,
     notifications,
     chat,

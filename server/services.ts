@@ -62,6 +62,8 @@ import type { JoinSnapshotSource } from "./modules/lobby/join-snapshot";
 import { UNREAD_ON_JOIN } from "./modules/notifications/notifications.service";
 import { JoinTicketSigner } from "./modules/fleet/join-tickets";
 import { TicketKeyRing } from "./modules/fleet/ticket-keys";
+import { FleetKeysService } from "./modules/fleet/fleet-keys.service";
+import { FleetKeysRepo } from "./modules/fleet/fleet-keys.repo";
 
 export interface Services {
   /** This process' id in shared presence (connection registry). */
@@ -93,6 +95,8 @@ export interface Services {
   admin: AdminService;
   /** The lobby join's reads, in one statement. */
   joinSnapshots: JoinSnapshotSource;
+  /** The keys dedicated game servers authenticate with. */
+  fleetKeys: FleetKeysService;
   /** Signs dedicated game servers' join tickets; absent in production without JOIN_TICKET_KEY_FILES. */
   joinTickets?: JoinTicketSigner;
 }
@@ -300,8 +304,16 @@ export function createServices(i: ServiceInputs): Services {
     processId,
     onMatchFormed: i.onMatchFormed,
   });
+  const adminRepo = new AdminRepo(db.prisma);
+  const fleetKeys = new FleetKeysService({
+    repo: new FleetKeysRepo(db.prisma),
+    audit: adminRepo,
+    modes: config.matchmaking.modes.map((m) => m.id),
+    regions: config.matchmaking.regions,
+    clock,
+  });
   const admin = new AdminService({
-    repo: new AdminRepo(db.prisma),
+    repo: adminRepo,
     hasher: gatedHasher,
     tokens: new OperatorTokens(
       { secret: config.jwt.secret, issuer: config.jwt.issuer, audience: config.admin.audience, ttlSeconds: config.admin.tokenTtlSeconds },
@@ -349,7 +361,7 @@ export function createServices(i: ServiceInputs): Services {
     logger,
   });
   const joinTickets = joinTicketSigner(config, clock);
-  return { processId, auth, sessions, deviceAuth, accountExport, emailRecovery, accounts, profiles, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, backfill, gameLobbies, ratings, admin, joinSnapshots, joinTickets };
+  return { processId, auth, sessions, deviceAuth, accountExport, emailRecovery, accounts, profiles, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, backfill, gameLobbies, ratings, admin, joinSnapshots, fleetKeys, joinTickets };
 }
 
 function joinTicketSigner(config: Config, clock: Clock): JoinTicketSigner | undefined {

@@ -8,6 +8,7 @@ import type { Limiter } from "../lib/rate-limit/limiter";
 import type { AccountsService } from "../modules/accounts/accounts.service";
 import type { ProfileService } from "../modules/accounts/profile.service";
 import type { JoinTicketSigner } from "../modules/fleet/join-tickets";
+import type { FleetKeysService } from "../modules/fleet/fleet-keys.service";
 import { fleetRoutes } from "./routes/fleet.routes";
 import type { AuthService } from "../modules/auth/auth.service";
 import type { SessionsService } from "../modules/auth/sessions.service";
@@ -55,6 +56,7 @@ export interface GatewayDeps {
   profiles: ProfileService;
   /** Join tickets for dedicated game servers (their public keys at /.well-known/jwks.json). */
   joinTickets?: JoinTicketSigner;
+  fleetKeys: FleetKeysService;
   friends: FriendsService;
   notifications: NotificationsService;
   chat: ChatService;
@@ -106,7 +108,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
 
   // POST /admin/api/monitor-ticket and the cookie-gated @colyseus/monitor at /admin/monitor.
   if (deps.admin) app.use("/admin", adminMonitorRoutes({ admin: deps.admin, auth: deps.auth }));
-  if (deps.admin) app.use("/admin/api", adminRoutes({ admin: deps.admin, auth: deps.auth, loginLimiter: deps.limiters.token, gameLobbies: deps.gameLobbies }));
+  if (deps.admin) app.use("/admin/api", adminRoutes({ admin: deps.admin, auth: deps.auth, fleetKeys: deps.fleetKeys, loginLimiter: deps.limiters.token, gameLobbies: deps.gameLobbies }));
   // The operator console's static page (GET /admin), under a strict CSP.
   app.use("/admin", adminPageRoutes());
   // The player web client (GET /play), under the same CSP.

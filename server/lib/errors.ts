@@ -65,6 +65,7 @@ const DEFAULT_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.InMatch]: 409,
   [ErrorCode.MatchNotFound]: 404,
   [ErrorCode.GameLobbyNotFound]: 404,
+  [ErrorCode.FleetKeyNotFound]: 404,
   [ErrorCode.GameLobbyPasswordWrong]: 403,
   [ErrorCode.GameLobbyFull]: 409,
   [ErrorCode.GameLobbySlotTaken]: 409,

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { createGatewayApp, type GatewayDeps } from "../../server/gateway/app";
 import { createMetrics } from "../../server/lib/metrics";
 import { memoryLimiterStore } from "../../server/lib/rate-limit/flexible-limiter-store";
+import type { FleetKeysService } from "../../server/modules/fleet/fleet-keys.service";
 import type { ProfileService } from "../../server/modules/accounts/profile.service";
 import type { AccountsService } from "../../server/modules/accounts/accounts.service";
 import type { SessionsService } from "../../server/modules/auth/sessions.service";
@@ -45,6 +46,7 @@ export async function startStubGateway(stubs: { auth?: Partial<AuthService>; acc
     emailRecovery: notStubbed("emailRecovery") as EmailRecoveryService,
     accounts: Object.assign(notStubbed("accounts"), stubs.accounts) as AccountsService,
     profiles: notStubbed("profiles") as ProfileService,
+    fleetKeys: notStubbed("fleetKeys") as FleetKeysService,
     friends: notStubbed("friends") as FriendsService,
     notifications: notStubbed("notifications") as NotificationsService,
     chat: notStubbed("chat") as ChatService,

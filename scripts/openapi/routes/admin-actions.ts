@@ -1,5 +1,7 @@
+import { CreateFleetKeyRequestSchema, CreateFleetKeyResponseSchema, FleetKeyListResponseSchema, FleetKeySchema } from "../../../shared/schemas/fleet";
 import { AdminActionResponseSchema, AdminSetRoleResponseSchema, BanRequestSchema, MuteRequestSchema, ReasonRequestSchema, SetRoleRequestSchema, UuidSchema } from "../../../shared";
 import { error, json, md, operator, pathParam } from "../helpers";
+import { z } from "zod";
 import type { Route } from "../types";
 
 /**
@@ -188,6 +190,50 @@ export const adminActionsRoutes: Route[] = [
       200: json("Resolved.", AdminActionResponseSchema),
       400: "InvalidRequest",
       404: error("`not_found`: no such report."),
+    },
+  }),
+  {
+    method: "get",
+    path: "/admin/api/fleet/keys",
+    tags: ["admin"],
+    operationId: "adminFleetKeys",
+    summary: "The fleet keys, newest first (never their secrets)",
+    description: "Role `viewer` or above. Up to 200 keys, revoked ones included.",
+    security: operator,
+    responses: {
+      200: json("The keys.", FleetKeyListResponseSchema),
+      401: "OperatorUnauthorized",
+      403: "OperatorForbidden",
+      503: "ServiceUnavailable",
+    },
+  },
+  operatorAction({
+    path: "/admin/api/fleet/keys",
+    operationId: "adminCreateFleetKey",
+    summary: "Make a key for dedicated game servers",
+    description: md(
+      "Role `admin`. Answers the secret (`fk_` and 43 characters: 256 random bits) this once; only",
+      "its SHA-256 is stored. `modes` and `regions` limit what its servers may register for (empty:",
+      "any); each must be configured (`GAME_MODES`, `MATCH_REGIONS`). Audited (`create_fleet_key`).",
+      "See docs/game-servers.md.",
+    ),
+    body: CreateFleetKeyRequestSchema,
+    responses: {
+      201: json("Made. Store the secret now.", CreateFleetKeyResponseSchema),
+      400: "InvalidRequest",
+    },
+  }),
+  operatorAction({
+    path: "/admin/api/fleet/keys/{keyId}/revoke",
+    operationId: "adminRevokeFleetKey",
+    summary: "Revoke a fleet key",
+    description: "Role `admin`. Game servers presenting it are refused from now on. Idempotent, and audited (`revoke_fleet_key`) either way.",
+    parameters: [pathParam("keyId", z.uuid())],
+    body: ReasonRequestSchema,
+    responses: {
+      200: json("The key, revoked.", FleetKeySchema),
+      400: "InvalidRequest",
+      404: error("`fleet_key_not_found`: no such key."),
     },
   }),
 ];

@@ -20,6 +20,8 @@ import type { AdminService } from "../../modules/admin/admin.service";
 import { AdminGameLobbyQuerySchema } from "../../../shared/schemas/game-lobby";
 import type { GameLobbiesService } from "../../modules/game-lobbies/game-lobbies.service";
 import type { AuthService } from "../../modules/auth/auth.service";
+import type { FleetKeysService, FleetKeyView } from "../../modules/fleet/fleet-keys.service";
+import { CreateFleetKeyRequestSchema, type CreateFleetKeyResponse, type FleetKey, type FleetKeyListResponse } from "../../../shared/schemas/fleet";
 import { operatorOf, requireOperator } from "../middleware/admin-auth";
 import { clientIp } from "../middleware/client-ip";
 import { parseParams, parseQuery } from "../middleware/parse";
@@ -31,6 +33,8 @@ export interface AdminRoutesDeps {
   auth: AuthService;
   /** Shared with /auth/refresh: requests per IP on the login route (failed logins are throttled in AdminService). */
   loginLimiter: Limiter;
+  /** The keys dedicated game servers authenticate with (admins make and revoke them). */
+  fleetKeys: FleetKeysService;
   /** Custom game lobbies, listed for operators (private ones too). */
   gameLobbies: Pick<GameLobbiesService, "browser">;
   /** Live rooms on every process (Colyseus' room listing); replaceable for tests of the router alone. */
@@ -48,6 +52,18 @@ const AccountParams = z.object({ id: z.uuid() });
 const LobbyParams = z.object({ lobbyId: z.uuid() });
 const MessageParams = z.object({ messageId: z.string().regex(/^\d{1,19}$/, "must be a message id") });
 const ReportParams = z.object({ reportId: z.uuid() });
+const FleetKeyParams = z.object({ keyId: z.uuid() });
+
+const fleetKeyView = (k: FleetKeyView): FleetKey => ({
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  modes: k.modes,
+  regions: k.regions,
+  createdBy: { id: k.createdById, username: k.createdBy.username },
+  createdAt: k.createdAt.toISOString(),
+  revokedAt: k.revokedAt?.toISOString() ?? null,
+});
 
 /** Marks the one route that needs no operator token (read by the route-auth test). */
 export const PUBLIC_ADMIN_ROUTES: ReadonlySet<string> = new Set(["POST /login"]);
@@ -61,6 +77,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   const listRooms = deps.listRooms ?? colyseusRooms;
   const viewer = requireOperator(admin, auth, "viewer");
   const moderator = requireOperator(admin, auth, "moderator");
+  const adminOnly = requireOperator(admin, auth, "admin");
   const router = Router();
   router.use((_req, res, next) => {
     res.setHeader("Cache-Control", "no-store");
@@ -128,6 +145,22 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   router.get("/audit", viewer, async (req, res) => {
     const q = parseQuery(AdminAuditQuerySchema, req);
     res.json(await admin.auditLog(q.limit, q.cursor));
+  });
+
+  router.get("/fleet/keys", viewer, async (_req, res) => {
+    const body: FleetKeyListResponse = { items: (await deps.fleetKeys.list()).map(fleetKeyView) };
+    res.json(body);
+  });
+
+  router.post("/fleet/keys", adminOnly, validateBody(CreateFleetKeyRequestSchema), async (req, res) => {
+    const out = await deps.fleetKeys.create(operatorOf(res), bodyOf(CreateFleetKeyRequestSchema, req.body));
+    const body: CreateFleetKeyResponse = { key: fleetKeyView(out.key), secret: out.secret };
+    res.status(201).json(body);
+  });
+
+  router.post("/fleet/keys/:keyId/revoke", adminOnly, validateBody(ReasonRequestSchema), async (req, res) => {
+    const key = await deps.fleetKeys.revoke(operatorOf(res), parseParams(FleetKeyParams, req).keyId, bodyOf(ReasonRequestSchema, req.body).reason);
+    res.json(fleetKeyView(key));
   });
 
   const accountId = (req: Request) => parseParams(AccountParams, req).id;

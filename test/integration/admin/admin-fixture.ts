@@ -46,6 +46,7 @@ export function buildAdminRouter(t: TestServer): Router {
   return adminRoutes({
     admin: t.server.services.admin,
     auth: t.server.services.auth,
+    fleetKeys: t.server.services.fleetKeys,
     gameLobbies: t.server.services.gameLobbies,
     loginLimiter: memoryLimiterStore().create({ name: "probe", points: 1, durationSeconds: 1 }),
   });

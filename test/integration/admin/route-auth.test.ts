@@ -32,6 +32,7 @@ beforeAll(async () => {
   const lobby = await t.server.services.gameLobbies.create({ accountId: target.id, username: target.username, displayName: target.username }, { name: "Route test lobby", mode: "duel", region: "eu" });
   params.lobbyId = lobby.id;
   params.reportId = (reports.body as { items: { id: string }[] }).items[0]!.id;
+  params.keyId = ((await api.post("/admin/api/fleet/keys", { name: "route test" }, { token: ops.admin })).body as { key: { id: string } }).key.id;
 });
 
 afterAll(async () => {
@@ -53,6 +54,7 @@ const bodyOf = (route: RouteInfo): Record<string, unknown> => {
   if (route.path.endsWith("/mute")) return { durationSeconds: 60, reason: "route test" };
   if (route.path.endsWith("/ban")) return { durationSeconds: 60, reason: "route test" };
   if (route.path.endsWith("/role")) return { role: "viewer", reason: "route test" };
+  if (route.path === "/fleet/keys") return { name: "route test" };
   return { reason: "route test" };
 };
 
@@ -65,10 +67,11 @@ test("the router has the documented routes, and every route but login has a role
   for (const r of all) {
     const key = `${r.method} ${r.path}`;
     if (PUBLIC_ADMIN_ROUTES.has(key)) expect(r.requiredRole).toBeUndefined();
-    else expect({ key, role: r.requiredRole }).toEqual({ key, role: expect.stringMatching(/^(viewer|moderator)$/) });
-    // Reads are for viewers; every write is a moderator action.
-    if (!PUBLIC_ADMIN_ROUTES.has(key)) expect(r.requiredRole).toBe(r.method === "GET" ? "viewer" : "moderator");
+    else expect({ key, role: r.requiredRole }).toEqual({ key, role: expect.stringMatching(/^(viewer|moderator|admin)$/) });
+    // Reads are for viewers; every write is a moderator's or an admin's.
+    if (!PUBLIC_ADMIN_ROUTES.has(key)) expect(r.requiredRole === "viewer").toBe(r.method === "GET");
   }
+  expect(all.filter((r) => r.requiredRole === "admin").map((r) => `${r.method} ${r.path}`).sort()).toEqual(["POST /fleet/keys", "POST /fleet/keys/:keyId/revoke"]);
   expect(all.filter((r) => r.requiredRole === "moderator").map((r) => r.path).sort()).toEqual(
     [
       "/chat/messages/:messageId/delete",
@@ -97,12 +100,14 @@ test("every guarded route: no token 401, player token 403, viewer 200 on reads /
       expect([name, asViewer.status]).toEqual([name, 200]);
     } else {
       expect([name, ...failure(asViewer)]).toEqual([name, 403, "forbidden"]);
-      // A moderator action without a reason is refused before it acts.
-      const noReason = await api.send(route.method, urlOf(route), { token: ops.moderator, json: { ...bodyOf(route), reason: " " } });
-      expect([name, ...failure(noReason)]).toEqual([name, 400, "invalid_request"]);
+      // An action without its reason (a key without its name) is refused before it acts.
+      const actor = route.requiredRole === "admin" ? ops.admin : ops.moderator;
+      const invalid = route.path === "/fleet/keys" ? { name: " " } : { ...bodyOf(route), reason: " " };
+      expect([name, ...failure(await api.send(route.method, urlOf(route), { token: actor, json: invalid }))]).toEqual([name, 400, "invalid_request"]);
     }
-    const asModerator = await call(route, ops.moderator);
-    expect([name, asModerator.status >= 200 && asModerator.status < 300, asModerator.text]).toEqual([name, true, asModerator.text]);
+    if (route.requiredRole === "admin") expect([name, ...failure(await call(route, ops.moderator))]).toEqual([name, 403, "forbidden"]);
+    const allowed = await call(route, route.requiredRole === "admin" ? ops.admin : ops.moderator);
+    expect([name, allowed.status >= 200 && allowed.status < 300, allowed.text]).toEqual([name, true, allowed.text]);
   }
 });
 
