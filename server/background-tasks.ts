@@ -96,6 +96,15 @@ export function lobbyBackgroundTasks(i: LobbyLoopInputs): BackgroundTasks {
         .then((removed) => logger.debug({ removed }, "party invite and join request sweep"))
         .catch((err) => logger.warn({ err }, "party sweep failed; will retry"));
     }),
+    // Game servers that stopped beating are taken out; every process sweeps, the delete is idempotent.
+    chained(config.fleetHeartbeatSeconds * 1000, () =>
+      services.gameServers.sweep().then(
+        (gone) => {
+          if (gone.length > 0) logger.warn({ servers: gone.map((g) => ({ id: g.id, address: g.address, region: g.region })) }, "game servers stopped beating: taken out");
+        },
+        (err) => logger.warn({ err }, "game server sweep failed; will retry"),
+      ),
+    ),
     // Matcher ticks, one after another; each takes or renews this process' queues.
     chained(config.matchmaking.tickMs, () =>
       matchmaking.tick().then(

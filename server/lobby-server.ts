@@ -234,6 +234,8 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
     profiles: services.profiles,
     joinTickets: services.joinTickets,
     fleetKeys: services.fleetKeys,
+    gameServers: services.gameServers,
+    ticketIssuer: config.jwt.issuer,
     friends,
     notifications,
     chat,
@@ -250,6 +252,8 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       chatHistory: limiterStore.create({ name: "chat_history_account", points: 120, durationSeconds: 60 }),
       // An export reads everything the account owns (up to 10,000 rows per list): a few an hour.
       accountExport: limiterStore.create({ name: "account_export", points: config.accountExportsPerHour, durationSeconds: 3600 }),
+      // A game server beats every few seconds and reports per match: 600 calls a minute per fleet key, on every process together.
+      fleet: limiterStore.create({ name: "fleet_key", points: 600, durationSeconds: 60 }),
     },
     health: {
       pingDatabase: () => db.ping(),

@@ -64,6 +64,8 @@ import { JoinTicketSigner } from "./modules/fleet/join-tickets";
 import { TicketKeyRing } from "./modules/fleet/ticket-keys";
 import { FleetKeysService } from "./modules/fleet/fleet-keys.service";
 import { FleetKeysRepo } from "./modules/fleet/fleet-keys.repo";
+import { GameServersService } from "./modules/fleet/game-servers.service";
+import { GameServersRepo } from "./modules/fleet/game-servers.repo";
 
 export interface Services {
   /** This process' id in shared presence (connection registry). */
@@ -97,6 +99,8 @@ export interface Services {
   joinSnapshots: JoinSnapshotSource;
   /** The keys dedicated game servers authenticate with. */
   fleetKeys: FleetKeysService;
+  /** The registered dedicated game servers. */
+  gameServers: GameServersService;
   /** Signs dedicated game servers' join tickets; absent in production without JOIN_TICKET_KEY_FILES. */
   joinTickets?: JoinTicketSigner;
 }
@@ -312,6 +316,14 @@ export function createServices(i: ServiceInputs): Services {
     regions: config.matchmaking.regions,
     clock,
   });
+  const gameServers = new GameServersService({
+    repo: new GameServersRepo(db.prisma),
+    audit: adminRepo,
+    modes: config.matchmaking.modes.map((m) => m.id),
+    regions: config.matchmaking.regions,
+    heartbeatSeconds: config.fleetHeartbeatSeconds,
+    clock,
+  });
   const admin = new AdminService({
     repo: adminRepo,
     hasher: gatedHasher,
@@ -361,7 +373,7 @@ export function createServices(i: ServiceInputs): Services {
     logger,
   });
   const joinTickets = joinTicketSigner(config, clock);
-  return { processId, auth, sessions, deviceAuth, accountExport, emailRecovery, accounts, profiles, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, backfill, gameLobbies, ratings, admin, joinSnapshots, fleetKeys, joinTickets };
+  return { processId, auth, sessions, deviceAuth, accountExport, emailRecovery, accounts, profiles, friends, presence, notifications, chat, parties, partyCodes, partyJoins, spectating, matchmaking, backfill, gameLobbies, ratings, admin, joinSnapshots, fleetKeys, gameServers, joinTickets };
 }
 
 function joinTicketSigner(config: Config, clock: Clock): JoinTicketSigner | undefined {

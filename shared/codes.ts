@@ -98,6 +98,8 @@ export const ErrorCode = {
   /** No such game lobby, a private one asked for by id, or a block between the player and a member (not revealed). */
   GameLobbyNotFound: "game_lobby_not_found",
   FleetKeyNotFound: "fleet_key_not_found",
+  /** The game server is not registered (any more): register again. */
+  GameServerNotFound: "game_server_not_found",
   GameLobbyPasswordWrong: "game_lobby_password_wrong",
   GameLobbyFull: "game_lobby_full",
   GameLobbySlotTaken: "game_lobby_slot_taken",

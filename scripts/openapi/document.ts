@@ -107,6 +107,7 @@ export const securitySchemes = {
     ),
   },
   metricsToken: { type: "http", scheme: "bearer", description: "The value of METRICS_TOKEN." },
+  fleetKey: { type: "http", scheme: "bearer", description: "A fleet key (`fk_…`, made by an admin: POST /admin/api/fleet/keys). Missing: 401 `unauthorized`; unknown or revoked: 401 `invalid_token`." },
   operatorAuth: {
     type: "http",
     scheme: "bearer",

@@ -7,6 +7,7 @@ export const md = (...lines: string[]): string => `${lines.join("\n")}\n`;
 
 export const player = [{ bearerAuth: [] }];
 export const operator = [{ operatorAuth: [] }];
+export const fleetKey = [{ fleetKey: [] }];
 /** Explicitly public (no security requirement). */
 export const publicRoute: Array<Record<string, string[]>> = [];
 

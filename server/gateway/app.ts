@@ -9,6 +9,7 @@ import type { AccountsService } from "../modules/accounts/accounts.service";
 import type { ProfileService } from "../modules/accounts/profile.service";
 import type { JoinTicketSigner } from "../modules/fleet/join-tickets";
 import type { FleetKeysService } from "../modules/fleet/fleet-keys.service";
+import type { GameServersService } from "../modules/fleet/game-servers.service";
 import { fleetRoutes } from "./routes/fleet.routes";
 import type { AuthService } from "../modules/auth/auth.service";
 import type { SessionsService } from "../modules/auth/sessions.service";
@@ -57,6 +58,9 @@ export interface GatewayDeps {
   /** Join tickets for dedicated game servers (their public keys at /.well-known/jwks.json). */
   joinTickets?: JoinTicketSigner;
   fleetKeys: FleetKeysService;
+  gameServers: GameServersService;
+  /** The `iss` of join tickets (JWT_ISSUER). */
+  ticketIssuer: string;
   friends: FriendsService;
   notifications: NotificationsService;
   chat: ChatService;
@@ -67,7 +71,7 @@ export interface GatewayDeps {
   admin?: AdminService;
   /** Development tools (@colyseus/playground at /playground): true only outside production. */
   devTools?: boolean;
-  limiters: { register: Limiter; token: Limiter; socialWrite: Limiter; chatHistory: Limiter; accountExport: Limiter };
+  limiters: { register: Limiter; token: Limiter; socialWrite: Limiter; chatHistory: Limiter; accountExport: Limiter; fleet: Limiter };
   health: Omit<HealthDeps, "metrics">;
 }
 
@@ -93,7 +97,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use(refuseNulCharacters);
 
   app.use(healthRoutes({ ...deps.health, metrics: deps.metrics }));
-  app.use(fleetRoutes({ joinTickets: deps.joinTickets }));
+  app.use(fleetRoutes({ joinTickets: deps.joinTickets, fleetKeys: deps.fleetKeys, gameServers: deps.gameServers, limiter: deps.limiters.fleet, ticketIssuer: deps.ticketIssuer }));
   app.use("/auth", authRoutes({ auth: deps.auth, deviceAuth: deps.deviceAuth, emailRecovery: deps.emailRecovery, registerLimiter: deps.limiters.register, tokenLimiter: deps.limiters.token }));
   app.use("/me/settings", settingsRoutes({ auth: deps.auth, chat: deps.chat, partyJoins: deps.partyJoins }));
   app.use("/me", meRoutes({ auth: deps.auth, sessions: deps.sessions, deviceAuth: deps.deviceAuth, accounts: deps.accounts, profiles: deps.profiles, accountExport: deps.accountExport, exportLimiter: deps.limiters.accountExport, emailRecovery: deps.emailRecovery, emailLimiter: deps.limiters.token }));
@@ -108,7 +112,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
 
   // POST /admin/api/monitor-ticket and the cookie-gated @colyseus/monitor at /admin/monitor.
   if (deps.admin) app.use("/admin", adminMonitorRoutes({ admin: deps.admin, auth: deps.auth }));
-  if (deps.admin) app.use("/admin/api", adminRoutes({ admin: deps.admin, auth: deps.auth, fleetKeys: deps.fleetKeys, loginLimiter: deps.limiters.token, gameLobbies: deps.gameLobbies }));
+  if (deps.admin) app.use("/admin/api", adminRoutes({ admin: deps.admin, auth: deps.auth, fleetKeys: deps.fleetKeys, gameServers: deps.gameServers, loginLimiter: deps.limiters.token, gameLobbies: deps.gameLobbies }));
   // The operator console's static page (GET /admin), under a strict CSP.
   app.use("/admin", adminPageRoutes());
   // The player web client (GET /play), under the same CSP.

@@ -66,6 +66,7 @@ const DEFAULT_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.MatchNotFound]: 404,
   [ErrorCode.GameLobbyNotFound]: 404,
   [ErrorCode.FleetKeyNotFound]: 404,
+  [ErrorCode.GameServerNotFound]: 404,
   [ErrorCode.GameLobbyPasswordWrong]: 403,
   [ErrorCode.GameLobbyFull]: 409,
   [ErrorCode.GameLobbySlotTaken]: 409,

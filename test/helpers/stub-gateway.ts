@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { createGatewayApp, type GatewayDeps } from "../../server/gateway/app";
 import { createMetrics } from "../../server/lib/metrics";
 import { memoryLimiterStore } from "../../server/lib/rate-limit/flexible-limiter-store";
+import type { GameServersService } from "../../server/modules/fleet/game-servers.service";
 import type { FleetKeysService } from "../../server/modules/fleet/fleet-keys.service";
 import type { ProfileService } from "../../server/modules/accounts/profile.service";
 import type { AccountsService } from "../../server/modules/accounts/accounts.service";
@@ -47,6 +48,8 @@ export async function startStubGateway(stubs: { auth?: Partial<AuthService>; acc
     accounts: Object.assign(notStubbed("accounts"), stubs.accounts) as AccountsService,
     profiles: notStubbed("profiles") as ProfileService,
     fleetKeys: notStubbed("fleetKeys") as FleetKeysService,
+    gameServers: notStubbed("gameServers") as GameServersService,
+    ticketIssuer: "lobby",
     friends: notStubbed("friends") as FriendsService,
     notifications: notStubbed("notifications") as NotificationsService,
     chat: notStubbed("chat") as ChatService,
@@ -59,6 +62,7 @@ export async function startStubGateway(stubs: { auth?: Partial<AuthService>; acc
       socialWrite: limiters.create({ name: "social", points: 1000, durationSeconds: 60 }),
       chatHistory: limiters.create({ name: "chat_history", points: 1000, durationSeconds: 60 }),
       accountExport: limiters.create({ name: "account_export", points: 1000, durationSeconds: 60 }),
+      fleet: limiters.create({ name: "fleet", points: 1000, durationSeconds: 60 }),
     },
     health: { pingDatabase: async () => undefined, isDraining: () => false, metricsToken: undefined },
   };

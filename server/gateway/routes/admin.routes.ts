@@ -21,7 +21,8 @@ import { AdminGameLobbyQuerySchema } from "../../../shared/schemas/game-lobby";
 import type { GameLobbiesService } from "../../modules/game-lobbies/game-lobbies.service";
 import type { AuthService } from "../../modules/auth/auth.service";
 import type { FleetKeysService, FleetKeyView } from "../../modules/fleet/fleet-keys.service";
-import { CreateFleetKeyRequestSchema, type CreateFleetKeyResponse, type FleetKey, type FleetKeyListResponse } from "../../../shared/schemas/fleet";
+import type { GameServersService, GameServerView } from "../../modules/fleet/game-servers.service";
+import { CreateFleetKeyRequestSchema, type CreateFleetKeyResponse, type FleetKey, type FleetKeyListResponse, type GameServer, type GameServerListResponse } from "../../../shared/schemas/fleet";
 import { operatorOf, requireOperator } from "../middleware/admin-auth";
 import { clientIp } from "../middleware/client-ip";
 import { parseParams, parseQuery } from "../middleware/parse";
@@ -35,6 +36,8 @@ export interface AdminRoutesDeps {
   loginLimiter: Limiter;
   /** The keys dedicated game servers authenticate with (admins make and revoke them). */
   fleetKeys: FleetKeysService;
+  /** The registered dedicated game servers (moderators drain them). */
+  gameServers: GameServersService;
   /** Custom game lobbies, listed for operators (private ones too). */
   gameLobbies: Pick<GameLobbiesService, "browser">;
   /** Live rooms on every process (Colyseus' room listing); replaceable for tests of the router alone. */
@@ -53,6 +56,14 @@ const LobbyParams = z.object({ lobbyId: z.uuid() });
 const MessageParams = z.object({ messageId: z.string().regex(/^\d{1,19}$/, "must be a message id") });
 const ReportParams = z.object({ reportId: z.uuid() });
 const FleetKeyParams = z.object({ keyId: z.uuid() });
+const GameServerParams = z.object({ serverId: z.uuid() });
+
+const gameServerView = (s: GameServerView): GameServer => ({
+  ...s,
+  state: s.state === "ACTIVE" ? "active" : "draining",
+  registeredAt: s.registeredAt.toISOString(),
+  lastHeartbeatAt: s.lastHeartbeatAt.toISOString(),
+});
 
 const fleetKeyView = (k: FleetKeyView): FleetKey => ({
   id: k.id,
@@ -161,6 +172,16 @@ export function adminRoutes(deps: AdminRoutesDeps): Router {
   router.post("/fleet/keys/:keyId/revoke", adminOnly, validateBody(ReasonRequestSchema), async (req, res) => {
     const key = await deps.fleetKeys.revoke(operatorOf(res), parseParams(FleetKeyParams, req).keyId, bodyOf(ReasonRequestSchema, req.body).reason);
     res.json(fleetKeyView(key));
+  });
+
+  router.get("/fleet/servers", viewer, async (_req, res) => {
+    const body: GameServerListResponse = { items: (await deps.gameServers.list()).map(gameServerView) };
+    res.json(body);
+  });
+
+  router.post("/fleet/servers/:serverId/drain", moderator, validateBody(ReasonRequestSchema), async (req, res) => {
+    const server = await deps.gameServers.drainByOperator(operatorOf(res), parseParams(GameServerParams, req).serverId, bodyOf(ReasonRequestSchema, req.body).reason);
+    res.json(gameServerView(server));
   });
 
   const accountId = (req: Request) => parseParams(AccountParams, req).id;

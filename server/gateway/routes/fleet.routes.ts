@@ -1,12 +1,37 @@
 import { Router } from "express";
-import type { JwksResponse } from "../../../shared/schemas/fleet";
+import { z } from "zod";
+import {
+  GameServerHeartbeatRequestSchema,
+  RegisterGameServerRequestSchema,
+  type JwksResponse,
+  type RegisterGameServerResponse,
+} from "../../../shared/schemas/fleet";
+import type { Limiter } from "../../lib/rate-limit/limiter";
+import type { FleetKeysService } from "../../modules/fleet/fleet-keys.service";
+import type { GameServersService } from "../../modules/fleet/game-servers.service";
+import { fleetKeyOf, requireFleetKey } from "../middleware/fleet-auth";
+import { parseParams } from "../middleware/parse";
+import { rateLimit } from "../middleware/rate-limit";
+import { bodyOf, validateBody } from "../middleware/validate";
 
 export interface FleetRoutesDeps {
   /** Absent when join tickets are off (production without JOIN_TICKET_KEY_FILES). */
   joinTickets?: { jwks(): JwksResponse };
+  fleetKeys: FleetKeysService;
+  gameServers: GameServersService;
+  /** Requests per fleet key. */
+  limiter: Limiter;
+  /** The `iss` of join tickets (JWT_ISSUER). */
+  ticketIssuer: string;
 }
 
-/** Public: what dedicated game servers fetch to verify join tickets offline. */
+const ServerParams = z.object({ serverId: z.uuid() });
+const stateOf = (s: "ACTIVE" | "DRAINING") => (s === "ACTIVE" ? "active" : "draining");
+
+/**
+ * What dedicated game servers call: the public key set (no auth), and, with a fleet key, their
+ * registration, heartbeat, drain and deregistration (docs/game-servers.md).
+ */
 export function fleetRoutes(d: FleetRoutesDeps): Router {
   const router = Router();
   router.get("/.well-known/jwks.json", (_req, res) => {
@@ -14,6 +39,28 @@ export function fleetRoutes(d: FleetRoutesDeps): Router {
     // Game servers may cache it: a new key is published before it signs (see docs/game-servers.md).
     res.setHeader("Cache-Control", "public, max-age=300");
     res.json(body);
+  });
+
+  const server = [requireFleetKey(d.fleetKeys), rateLimit(d.limiter, (_req, res) => fleetKeyOf(res.locals).id)];
+  router.post("/fleet/servers", ...server, validateBody(RegisterGameServerRequestSchema), async (req, res) => {
+    const row = await d.gameServers.register(fleetKeyOf(res.locals), bodyOf(RegisterGameServerRequestSchema, req.body));
+    const body: RegisterGameServerResponse = { serverId: row.id, heartbeatSeconds: d.gameServers.heartbeatSeconds, ticketIssuer: d.ticketIssuer, jwksPath: "/.well-known/jwks.json" };
+    res.status(201).json(body);
+  });
+
+  router.post("/fleet/servers/:serverId/heartbeat", ...server, validateBody(GameServerHeartbeatRequestSchema), async (req, res) => {
+    const row = await d.gameServers.heartbeat(fleetKeyOf(res.locals), parseParams(ServerParams, req).serverId, bodyOf(GameServerHeartbeatRequestSchema, req.body).load);
+    res.json({ state: stateOf(row.state) });
+  });
+
+  router.post("/fleet/servers/:serverId/drain", ...server, async (req, res) => {
+    const row = await d.gameServers.drain(fleetKeyOf(res.locals), parseParams(ServerParams, req).serverId);
+    res.json({ state: stateOf(row.state) });
+  });
+
+  router.delete("/fleet/servers/:serverId", ...server, async (req, res) => {
+    await d.gameServers.deregister(fleetKeyOf(res.locals), parseParams(ServerParams, req).serverId);
+    res.status(204).end();
   });
   return router;
 }

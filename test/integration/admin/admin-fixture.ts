@@ -47,6 +47,7 @@ export function buildAdminRouter(t: TestServer): Router {
     admin: t.server.services.admin,
     auth: t.server.services.auth,
     fleetKeys: t.server.services.fleetKeys,
+    gameServers: t.server.services.gameServers,
     gameLobbies: t.server.services.gameLobbies,
     loginLimiter: memoryLimiterStore().create({ name: "probe", points: 1, durationSeconds: 1 }),
   });

@@ -32,7 +32,10 @@ beforeAll(async () => {
   const lobby = await t.server.services.gameLobbies.create({ accountId: target.id, username: target.username, displayName: target.username }, { name: "Route test lobby", mode: "duel", region: "eu" });
   params.lobbyId = lobby.id;
   params.reportId = (reports.body as { items: { id: string }[] }).items[0]!.id;
-  params.keyId = ((await api.post("/admin/api/fleet/keys", { name: "route test" }, { token: ops.admin })).body as { key: { id: string } }).key.id;
+  const fleet = (await api.post("/admin/api/fleet/keys", { name: "route test" }, { token: ops.admin })).body as { key: { id: string }; secret: string };
+  const registered = await api.post("/fleet/servers", { address: "gs.example.com:7777", region: "eu", modes: ["duel"], capacity: 1, version: "1" }, { token: fleet.secret });
+  params.serverId = (registered.body as { serverId: string }).serverId;
+  params.keyId = fleet.key.id;
 });
 
 afterAll(async () => {
@@ -75,6 +78,7 @@ test("the router has the documented routes, and every route but login has a role
   expect(all.filter((r) => r.requiredRole === "moderator").map((r) => r.path).sort()).toEqual(
     [
       "/chat/messages/:messageId/delete",
+      "/fleet/servers/:serverId/drain",
       "/lobbies/:lobbyId/close",
       "/players/:id/ban",
       "/players/:id/kick",
