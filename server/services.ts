@@ -309,15 +309,17 @@ export function createServices(i: ServiceInputs): Services {
     onMatchFormed: i.onMatchFormed,
   });
   const adminRepo = new AdminRepo(db.prisma);
+  const gameServersRepo = new GameServersRepo(db.prisma);
   const fleetKeys = new FleetKeysService({
     repo: new FleetKeysRepo(db.prisma),
     audit: adminRepo,
+    servers: gameServersRepo,
     modes: config.matchmaking.modes.map((m) => m.id),
     regions: config.matchmaking.regions,
     clock,
   });
   const gameServers = new GameServersService({
-    repo: new GameServersRepo(db.prisma),
+    repo: gameServersRepo,
     audit: adminRepo,
     modes: config.matchmaking.modes.map((m) => m.id),
     regions: config.matchmaking.regions,

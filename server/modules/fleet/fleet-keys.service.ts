@@ -8,6 +8,8 @@ import type { FleetKeyListRow, FleetKeyRow, FleetKeysRepo } from "./fleet-keys.r
 export interface FleetKeysServiceDeps {
   repo: FleetKeysRepo;
   audit: { audit(entry: AuditEntry): Promise<void> };
+  /** A revoked key's servers leave the fleet with it. */
+  servers: { removeOfKey(keyId: string): Promise<number> };
   /** What a key may be scoped to: GAME_MODES and MATCH_REGIONS. */
   modes: readonly string[];
   regions: readonly string[];
@@ -62,11 +64,12 @@ export class FleetKeysService {
     return this.d.repo.list(limit);
   }
 
-  /** Idempotent; audited every time. Game servers using the key are refused from now on. */
+  /** Idempotent; audited every time. Game servers using the key are refused and out of the fleet from now on. */
   async revoke(op: FleetKeyOperator, id: string, reason: string): Promise<FleetKeyView> {
     const row = await this.d.repo.revoke(id, new Date(this.d.clock.now()));
     if (!row) throw new AppError(ErrorCode.FleetKeyNotFound, "No such fleet key.");
-    await this.audit(op, "revoke_fleet_key", id, reason);
+    const servers = await this.d.servers.removeOfKey(id);
+    await this.audit(op, "revoke_fleet_key", id, reason, { servers });
     return row;
   }
 

@@ -92,6 +92,7 @@ test("a server answers only to its own key; a revoked key is refused at once", a
   expect((await beat(mine.secret, id)).status).toBe(200);
   await api.post(`/admin/api/fleet/keys/${mine.id}/revoke`, { reason: "leaked" }, { token: ops.admin });
   expect(failure(await beat(mine.secret, id))).toEqual([401, "invalid_token"]);
+  expect(await listed(id)).toBeUndefined();
 });
 
 test("drain by the server or by a moderator (audited): heartbeats answer draining; deregistered, it is gone", async () => {
