@@ -35,7 +35,8 @@ beforeAll(async () => {
   const fleet = (await api.post("/admin/api/fleet/keys", { name: "route test" }, { token: ops.admin })).body as { key: { id: string }; secret: string };
   const registered = await api.post("/fleet/servers", { address: "gs.example.com:7777", region: "eu", modes: ["duel"], capacity: 1, version: "1" }, { token: fleet.secret });
   params.serverId = (registered.body as { serverId: string }).serverId;
-  params.keyId = fleet.key.id;
+  // Another key to revoke: revoking a key takes its servers out of the fleet.
+  params.keyId = ((await api.post("/admin/api/fleet/keys", { name: "route test, revoked" }, { token: ops.admin })).body as { key: { id: string } }).key.id;
 });
 
 afterAll(async () => {
