@@ -112,7 +112,7 @@ test("every ES module of the page is served as JavaScript under the CSP, and not
   const graph = await moduleGraph(entry);
   // The entry, the shared helpers and one module per view at least.
   expect(graph.size).toBeGreaterThanOrEqual(10);
-  for (const view of ["overview", "players", "player", "rooms", "chat", "reports", "audit", "login"]) {
+  for (const view of ["overview", "players", "player", "rooms", "fleet", "chat", "reports", "audit", "login"]) {
     expect([...graph.keys()]).toContain(`${server.url}/admin/js/views/${view}.js`);
   }
   for (const [url, res] of graph) {
@@ -259,4 +259,41 @@ test("the Colyseus monitor needs a single-use ticket from an operator, then a sc
   const monitorCookie = (await context.cookies()).find((c) => c.name === "lobby_admin_monitor");
   expect(monitorCookie).toEqual(expect.objectContaining({ httpOnly: true, sameSite: "Strict", path: "/admin/monitor" }));
   await tab.close();
+});
+
+test("game servers: an admin makes a fleet key (its secret shown once), a server registered with it shows live, is drained, and leaves when the key is revoked", async () => {
+  await page.goto(`${server.url}/admin#/fleet`);
+  if (await page.locator("#login-username").isVisible()) {
+    await page.fill("#login-username", ADMIN_USERNAME);
+    await page.fill("#login-password", ADMIN_PASSWORD);
+    await page.click("#login-submit");
+  }
+  await page.locator('#main[data-view="fleet"]').waitFor();
+  await page.fill("#fleet-key-name", "Browser <b>fleet</b>");
+  await page.fill("#fleet-key-regions", "eu");
+  await page.click('#fleet-key-form button[type="submit"]');
+  const secret = (await page.locator("#fleet-key-secret").textContent())!;
+  expect(secret).toMatch(/^fk_[A-Za-z0-9_-]{43}$/);
+  const keyRow = page.locator("#key-table tbody tr", { hasText: "Browser <b>fleet</b>" });
+  await expect(keyRow.textContent()).resolves.toContain(`fk_${secret.slice(3, 11)}…`);
+  await expect(keyRow.textContent()).resolves.not.toContain(secret);
+
+  const registered = await request(server.url, "POST", "/fleet/servers", { token: secret, json: { address: "gs-browser.example.com:7777", region: "eu", modes: ["duel"], capacity: 4, version: "2.0.0" } });
+  expect(registered.status).toBe(201);
+  const serverRow = page.locator(`#server-table tbody tr[data-id="${(registered.body as { serverId: string }).serverId}"]`);
+  await serverRow.filter({ hasText: "gs-browser.example.com:7777" }).filter({ hasText: "s ago" }).waitFor();
+  await expect(serverRow.textContent()).resolves.toContain("0/4");
+
+  await serverRow.locator(".drain-server").click();
+  await page.fill("#action-reason", "Bad build (browser test)");
+  await page.click("#action-confirm");
+  await serverRow.filter({ hasText: "draining" }).waitFor();
+  await shot("admin-fleet.png");
+
+  await keyRow.locator(".revoke-key").click();
+  await page.fill("#action-reason", "Retired (browser test)");
+  await page.click("#action-confirm");
+  await serverRow.waitFor({ state: "detached" });
+  await keyRow.locator(".revoke-key").waitFor({ state: "detached" });
+  expect(problems).toEqual([]);
 });

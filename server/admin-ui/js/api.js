@@ -19,6 +19,11 @@ import { session } from "./session.js";
 /** @typedef {Infer<Admin["AdminActionResponseSchema"]>} AdminActionResponse */
 /** @typedef {import("../../../shared/schemas/admin").MonitorTicket} MonitorTicket */
 /** @typedef {import("../../../shared/schemas/admin").AccountRole} AccountRole */
+/** @typedef {import("../../../shared/schemas/fleet").FleetKeyListResponse} FleetKeyListResponse */
+/** @typedef {import("../../../shared/schemas/fleet").FleetKey} FleetKey */
+/** @typedef {import("../../../shared/schemas/fleet").CreateFleetKeyResponse} CreateFleetKeyResponse */
+/** @typedef {import("../../../shared/schemas/fleet").GameServerListResponse} GameServerListResponse */
+/** @typedef {import("../../../shared/schemas/fleet").GameServer} GameServer */
 /** @typedef {"kick" | "end-sessions" | "mute" | "ban" | "unban" | "enable" | "disable" | "role"} PlayerAction */
 
 /** Fired on window when the API refuses the stored token (401): the page returns to the login. */
@@ -163,6 +168,32 @@ export const resolveReport = (reportId, reason) => call("POST", `/admin/api/repo
  * @returns {Promise<AdminAuditResponse>}
  */
 export const getAudit = (cursor) => call("GET", `/admin/api/audit?limit=50${cursor ? `&cursor=${enc(cursor)}` : ""}`);
+
+/** @returns {Promise<GameServerListResponse>} */
+export const getGameServers = () => call("GET", "/admin/api/fleet/servers");
+
+/**
+ * @param {string} serverId
+ * @param {string} reason
+ * @returns {Promise<GameServer>}
+ */
+export const drainGameServer = (serverId, reason) => call("POST", `/admin/api/fleet/servers/${enc(serverId)}/drain`, { reason });
+
+/** @returns {Promise<FleetKeyListResponse>} */
+export const getFleetKeys = () => call("GET", "/admin/api/fleet/keys");
+
+/**
+ * @param {{ name: string, modes: string[], regions: string[] }} body
+ * @returns {Promise<CreateFleetKeyResponse>}
+ */
+export const createFleetKey = (body) => call("POST", "/admin/api/fleet/keys", body);
+
+/**
+ * @param {string} keyId
+ * @param {string} reason
+ * @returns {Promise<FleetKey>}
+ */
+export const revokeFleetKey = (keyId, reason) => call("POST", `/admin/api/fleet/keys/${enc(keyId)}/revoke`, { reason });
 
 /** @returns {Promise<MonitorTicket>} */
 export const monitorTicket = () => call("POST", "/admin/api/monitor-ticket");

@@ -1,7 +1,7 @@
 // Operator console for the lobby backend: native ES modules, no build step, checked by
 // `npm run typecheck` (server/admin-ui/tsconfig.json). The page runs under a strict
 // Content-Security-Policy (script only from this origin, no inline script or style).
-// Hash routes: #/overview, #/players, #/players/<id>, #/rooms, #/chat, #/audit.
+// Hash routes: #/overview, #/players, #/players/<id>, #/rooms, #/fleet, #/chat, #/audit.
 import { SESSION_ENDED } from "./api.js";
 import { $, $as, clear, hideFlash } from "./dom.js";
 import { stopView } from "./lifecycle.js";
@@ -14,6 +14,7 @@ import { overviewView } from "./views/overview.js";
 import { playerView } from "./views/player.js";
 import { playersView } from "./views/players.js";
 import { roomsView } from "./views/rooms.js";
+import { fleetView } from "./views/fleet.js";
 
 function route() {
   if (!session.token) return showLogin();
@@ -31,6 +32,8 @@ function route() {
       return rest[0] ? playerView(main, decodeURIComponent(rest[0])) : playersView(main);
     case "rooms":
       return roomsView(main);
+    case "fleet":
+      return fleetView(main);
     case "chat":
       return chatView(main);
     case "audit":

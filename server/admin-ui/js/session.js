@@ -40,6 +40,10 @@ export function clearSession() {
   sessionStorage.removeItem(OPERATOR_KEY);
 }
 
+export function isAdmin() {
+  return session.operator?.role === "admin";
+}
+
 /** Admins can do everything moderators can (and also manage operators, through the API). */
 export function isModerator() {
   const role = session.operator?.role;
