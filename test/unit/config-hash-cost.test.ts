@@ -1,28 +1,7 @@
-import crypto from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { ConfigError, loadConfig } from "../../server/config";
+import { loadConfig } from "../../server/config";
+import { problemsOf, productionEnv as production, tempDataDir as tempDir } from "../helpers/config-env";
 
-const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), "lobby-config-"));
-const production = (extra: Record<string, string> = {}): Record<string, string> => ({
-  NODE_ENV: "production",
-  DATA_DIR: tempDir(),
-  DATABASE_URL: "postgres://lobby@db.internal:5432/lobby",
-  JWT_SECRET: crypto.randomBytes(48).toString("base64url"),
-  ...extra,
-});
 const cost = (memoryKib: number, iterations: number) => ({ PASSWORD_HASH_MEMORY_KIB: String(memoryKib), PASSWORD_HASH_ITERATIONS: String(iterations) });
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error("expected loadConfig to refuse this configuration");
-}
 
 describe("password hash cost (PASSWORD_HASH_MEMORY_KIB, PASSWORD_HASH_ITERATIONS)", () => {
   test("defaults to OWASP's baseline: 19456 KiB, 2 passes, in production and elsewhere", () => {

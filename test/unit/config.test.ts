@@ -3,20 +3,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ConfigError, loadConfig, secretProblem } from "../../server/config";
+import { problemsOf } from "../helpers/config-env";
 
 const strongSecret = (): string => crypto.randomBytes(48).toString("base64url");
 const tempDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), "lobby-config-"));
-
-/** The problems loadConfig reports for `env`; fails the test if it accepted it. */
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error("expected loadConfig to refuse this configuration");
-}
 
 const production = (extra: Record<string, string> = {}): Record<string, string> => ({
   NODE_ENV: "production",

@@ -2,7 +2,8 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ConfigError, loadConfig } from "../../../server/config";
+import { loadConfig } from "../../../server/config";
+import { problemsOf, productionEnv } from "../../helpers/config-env";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ticket-config-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -12,16 +13,7 @@ const write = (name: string, text: string) => {
   return file;
 };
 const pem = (curve: string) => crypto.generateKeyPairSync("ec", { namedCurve: curve }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
-const production = (extra: Record<string, string> = {}) => ({ NODE_ENV: "production", DATA_DIR: dir, DATABASE_URL: "postgres://lobby@db.internal:5432/lobby", JWT_SECRET: crypto.randomBytes(48).toString("base64url"), ...extra });
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error("expected a refusal");
-}
+const production = (extra: Record<string, string> = {}) => productionEnv({ DATA_DIR: dir, ...extra });
 
 test("JOIN_TICKET_KEY_FILES: every file must be readable and an EC P-256 private key; the first signs", () => {
   const [a, b] = [write("a.pem", pem("P-256")), write("b.pem", pem("P-256"))];
