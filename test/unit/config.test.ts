@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ConfigError, loadConfig, secretProblem } from "../../server/config";
+import { loadConfig, secretProblem } from "../../server/config";
 import { problemsOf } from "../helpers/config-env";
 
 const strongSecret = (): string => crypto.randomBytes(48).toString("base64url");
