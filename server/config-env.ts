@@ -82,6 +82,7 @@ export const EnvSchema = z.object({
   JOIN_TICKET_KEY_FILES: list().optional(),
   JOIN_TICKET_TTL_SECONDS: int(10, 600).default(60),
   FLEET_HEARTBEAT_SECONDS: int(1, 60).default(5),
+  FLEET_REQUESTS_PER_IP_PER_MINUTE: int(10, 1_000_000).default(6000),
   SMTP_URL: urlOf(["smtp:", "smtps:"], "smtp:// or smtps://").optional(),
   MAIL_FROM: z.string().min(3).max(200).default("Lobby <no-reply@localhost>"),
   EMAIL_LINK_BASE_URL: urlOf(["http:", "https:"], "http:// or https://").default("http://localhost:2567"),

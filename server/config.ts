@@ -44,6 +44,8 @@ export interface Config {
   joinTickets: { keyFiles: string[] | "development" | undefined; ttlSeconds: number };
   /** Dedicated game servers beat this often; three missed beats and the server is gone (FLEET_HEARTBEAT_SECONDS). */
   fleetHeartbeatSeconds: number;
+  /** Game-server calls per client IP per minute, before the fleet key is checked (FLEET_REQUESTS_PER_IP_PER_MINUTE). */
+  fleetRequestsPerIpPerMinute: number;
   /** Recovery mail (SMTP_URL unset: off). Links in mails go to `${linkBase}/verify-email` and `/reset-password`. */
   mail: { smtpUrl: string | undefined; from: string; linkBase: string };
   trustProxy: boolean | number | string;
@@ -247,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     accountExportsPerHour: e.ACCOUNT_EXPORTS_PER_HOUR,
     displayNameChangesPerHour: e.DISPLAY_NAME_CHANGES_PER_HOUR,
     fleetHeartbeatSeconds: e.FLEET_HEARTBEAT_SECONDS,
+    fleetRequestsPerIpPerMinute: e.FLEET_REQUESTS_PER_IP_PER_MINUTE,
     joinTickets: { keyFiles: e.JOIN_TICKET_KEY_FILES ?? (production ? undefined : "development"), ttlSeconds: e.JOIN_TICKET_TTL_SECONDS },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, linkBase: e.EMAIL_LINK_BASE_URL.replace(/\/+$/, "") },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),

@@ -254,6 +254,8 @@ export async function startLobbyServer(config: Config, opts: StartOptions = {}):
       accountExport: limiterStore.create({ name: "account_export", points: config.accountExportsPerHour, durationSeconds: 3600 }),
       // A game server beats every few seconds and reports per match: 600 calls a minute per fleet key, on every process together.
       fleet: limiterStore.create({ name: "fleet_key", points: 600, durationSeconds: 60 }),
+      // Before the key is looked up; a whole fleet may sit behind one NAT address.
+      fleetIp: limiterStore.create({ name: "fleet_ip", points: config.fleetRequestsPerIpPerMinute, durationSeconds: 60 }),
     },
     health: {
       pingDatabase: () => db.ping(),

@@ -71,7 +71,7 @@ export interface GatewayDeps {
   admin?: AdminService;
   /** Development tools (@colyseus/playground at /playground): true only outside production. */
   devTools?: boolean;
-  limiters: { register: Limiter; token: Limiter; socialWrite: Limiter; chatHistory: Limiter; accountExport: Limiter; fleet: Limiter };
+  limiters: { register: Limiter; token: Limiter; socialWrite: Limiter; chatHistory: Limiter; accountExport: Limiter; fleet: Limiter; fleetIp: Limiter };
   health: Omit<HealthDeps, "metrics">;
 }
 
@@ -97,7 +97,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use(refuseNulCharacters);
 
   app.use(healthRoutes({ ...deps.health, metrics: deps.metrics }));
-  app.use(fleetRoutes({ joinTickets: deps.joinTickets, fleetKeys: deps.fleetKeys, gameServers: deps.gameServers, limiter: deps.limiters.fleet, ticketIssuer: deps.ticketIssuer }));
+  app.use(fleetRoutes({ joinTickets: deps.joinTickets, fleetKeys: deps.fleetKeys, gameServers: deps.gameServers, limiter: deps.limiters.fleet, ipLimiter: deps.limiters.fleetIp, ticketIssuer: deps.ticketIssuer }));
   app.use("/auth", authRoutes({ auth: deps.auth, deviceAuth: deps.deviceAuth, emailRecovery: deps.emailRecovery, registerLimiter: deps.limiters.register, tokenLimiter: deps.limiters.token }));
   app.use("/me/settings", settingsRoutes({ auth: deps.auth, chat: deps.chat, partyJoins: deps.partyJoins }));
   app.use("/me", meRoutes({ auth: deps.auth, sessions: deps.sessions, deviceAuth: deps.deviceAuth, accounts: deps.accounts, profiles: deps.profiles, accountExport: deps.accountExport, exportLimiter: deps.limiters.accountExport, emailRecovery: deps.emailRecovery, emailLimiter: deps.limiters.token }));

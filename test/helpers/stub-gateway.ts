@@ -63,6 +63,7 @@ export async function startStubGateway(stubs: { auth?: Partial<AuthService>; acc
       chatHistory: limiters.create({ name: "chat_history", points: 1000, durationSeconds: 60 }),
       accountExport: limiters.create({ name: "account_export", points: 1000, durationSeconds: 60 }),
       fleet: limiters.create({ name: "fleet", points: 1000, durationSeconds: 60 }),
+      fleetIp: limiters.create({ name: "fleet_ip", points: 1000, durationSeconds: 60 }),
     },
     health: { pingDatabase: async () => undefined, isDraining: () => false, metricsToken: undefined },
   };

@@ -15,7 +15,7 @@ const serverId = pathParam("serverId", z.uuid(), "The id registration answered."
 const fleetErrors = {
   401: error("`unauthorized` (no fleet key) or `invalid_token` (unknown or revoked key)."),
   413: "PayloadTooLarge",
-  429: error("`rate_limited`: more than 600 calls a minute with this fleet key.", { headers: retryAfter }),
+  429: error("`rate_limited`: more than 600 calls a minute with this fleet key, or more than `FLEET_REQUESTS_PER_IP_PER_MINUTE` from this IP.", { headers: retryAfter }),
   503: "ServiceUnavailable",
 } as const;
 const notRegistered = error("`game_server_not_found`: no such server for this fleet key (taken out after missed heartbeats, deregistered, or another key's): register again.");

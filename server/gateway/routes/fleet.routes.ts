@@ -9,6 +9,7 @@ import {
 import type { Limiter } from "../../lib/rate-limit/limiter";
 import type { FleetKeysService } from "../../modules/fleet/fleet-keys.service";
 import type { GameServersService } from "../../modules/fleet/game-servers.service";
+import { clientIp } from "../middleware/client-ip";
 import { fleetKeyOf, requireFleetKey } from "../middleware/fleet-auth";
 import { parseParams } from "../middleware/parse";
 import { rateLimit } from "../middleware/rate-limit";
@@ -21,6 +22,8 @@ export interface FleetRoutesDeps {
   gameServers: GameServersService;
   /** Requests per fleet key. */
   limiter: Limiter;
+  /** Requests per client IP, checked before the key is (a flood of made-up keys costs no lookups past it). */
+  ipLimiter: Limiter;
   /** The `iss` of join tickets (JWT_ISSUER). */
   ticketIssuer: string;
 }
@@ -41,7 +44,7 @@ export function fleetRoutes(d: FleetRoutesDeps): Router {
     res.json(body);
   });
 
-  const server = [requireFleetKey(d.fleetKeys), rateLimit(d.limiter, (_req, res) => fleetKeyOf(res.locals).id)];
+  const server = [rateLimit(d.ipLimiter, clientIp), requireFleetKey(d.fleetKeys), rateLimit(d.limiter, (_req, res) => fleetKeyOf(res.locals).id)];
   router.post("/fleet/servers", ...server, validateBody(RegisterGameServerRequestSchema), async (req, res) => {
     const row = await d.gameServers.register(fleetKeyOf(res.locals), bodyOf(RegisterGameServerRequestSchema, req.body));
     const body: RegisterGameServerResponse = { serverId: row.id, heartbeatSeconds: d.gameServers.heartbeatSeconds, ticketIssuer: d.ticketIssuer, jwksPath: "/.well-known/jwks.json" };

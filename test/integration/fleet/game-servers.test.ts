@@ -18,12 +18,13 @@ import { ADMIN_TEST_ENV, operators, type Operators } from "../admin/admin-fixtur
 // Long enough that the background sweep (every heartbeat period, in real time) never runs during
 // the file: the sweep test drives it on the injected clock.
 const HEARTBEAT_SECONDS = 60;
+const PER_IP = 200;
 const clock = new ManualClock(Date.now());
 let t: TestServer;
 let api: Api;
 let ops: Operators;
 beforeAll(async () => {
-  t = await startTestServer({ ...ADMIN_TEST_ENV, FLEET_HEARTBEAT_SECONDS: String(HEARTBEAT_SECONDS), JWT_ISSUER: "lobby-fleet-test" }, { clock });
+  t = await startTestServer({ ...ADMIN_TEST_ENV, FLEET_HEARTBEAT_SECONDS: String(HEARTBEAT_SECONDS), FLEET_REQUESTS_PER_IP_PER_MINUTE: String(PER_IP), JWT_ISSUER: "lobby-fleet-test" }, { clock });
   api = new Api(t.url);
   ops = await operators(t);
 });
@@ -129,5 +130,17 @@ test("three missed heartbeats: not live; the sweep takes it out and it must regi
   expect(swept.map((s) => s.id)).toContain(silent);
   expect(swept.map((s) => s.id)).not.toContain(beating);
   expect(failure(await beat(key.secret, silent))).toEqual([404, "game_server_not_found"]);
+  expect((await register(key.secret)).status).toBe(201);
+});
+
+test("made-up keys from one address are cut off before any lookup once past the per-IP limit; other addresses go on", async () => {
+  const flooder = api.from("127.0.0.9");
+  const answers: number[] = [];
+  for (let i = 0; i < PER_IP; i++) answers.push((await flooder.post("/fleet/servers", registration, { token: `fk_guess${i}` })).status);
+  expect(new Set(answers)).toEqual(new Set([401]));
+  const cut = await flooder.post("/fleet/servers", registration, { token: "fk_one-more" });
+  expect(failure(cut)).toEqual([429, "rate_limited"]);
+  expect(Number(cut.headers["retry-after"])).toBeGreaterThan(0);
+  const key = await newKey();
   expect((await register(key.secret)).status).toBe(201);
 });
