@@ -20,9 +20,19 @@ async function main(): Promise<void> {
   if (process.env.UV_THREADPOOL_SIZE !== String(config.passwordHashThreads)) {
     logger.warn({ passwordHashThreads: config.passwordHashThreads, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE }, "thread pool size differs from PASSWORD_HASH_THREADS");
   }
-  const server = await startLobbyServer(config, { logger });
-
+  // Signals are handled from before the start: one that arrives while the server is starting
+  // (the listening log is written before startLobbyServer returns) stops it once it has started,
+  // instead of Node's default of dying on the spot.
+  let server: Awaited<ReturnType<typeof startLobbyServer>> | undefined;
   let stopping = false;
+  const close = (s: NonNullable<typeof server>) =>
+    s.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -32,16 +42,12 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs + 5_000);
     force.unref();
-    server.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, "shutdown failed");
-        process.exit(1);
-      },
-    );
+    if (server) void close(server);
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  server = await startLobbyServer(config, { logger });
+  if (stopping) void close(server);
   process.on("unhandledRejection", (err) => logger.error({ err }, "unhandled promise rejection"));
 }
 
