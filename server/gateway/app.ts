@@ -10,7 +10,7 @@ import type { ProfileService } from "../modules/accounts/profile.service";
 import type { JoinTicketSigner } from "../modules/fleet/join-tickets";
 import type { FleetKeysService } from "../modules/fleet/fleet-keys.service";
 import type { GameServersService } from "../modules/fleet/game-servers.service";
-import { fleetRoutes } from "./routes/fleet.routes";
+import { fleetRoutes, jwksHandler } from "./routes/fleet.routes";
 import type { AuthService } from "../modules/auth/auth.service";
 import type { SessionsService } from "../modules/auth/sessions.service";
 import type { DeviceAuthService } from "../modules/auth/device-auth.service";
@@ -97,7 +97,8 @@ export function createGatewayApp(deps: GatewayDeps): Express {
   app.use(refuseNulCharacters);
 
   app.use(healthRoutes({ ...deps.health, metrics: deps.metrics }));
-  app.use(fleetRoutes({ joinTickets: deps.joinTickets, fleetKeys: deps.fleetKeys, gameServers: deps.gameServers, limiter: deps.limiters.fleet, ipLimiter: deps.limiters.fleetIp, ticketIssuer: deps.ticketIssuer }));
+  app.get("/.well-known/jwks.json", jwksHandler(deps.joinTickets));
+  app.use("/fleet", fleetRoutes({ fleetKeys: deps.fleetKeys, gameServers: deps.gameServers, limiter: deps.limiters.fleet, ipLimiter: deps.limiters.fleetIp, ticketIssuer: deps.ticketIssuer }));
   app.use("/auth", authRoutes({ auth: deps.auth, deviceAuth: deps.deviceAuth, emailRecovery: deps.emailRecovery, registerLimiter: deps.limiters.register, tokenLimiter: deps.limiters.token }));
   app.use("/me/settings", settingsRoutes({ auth: deps.auth, chat: deps.chat, partyJoins: deps.partyJoins }));
   app.use("/me", meRoutes({ auth: deps.auth, sessions: deps.sessions, deviceAuth: deps.deviceAuth, accounts: deps.accounts, profiles: deps.profiles, accountExport: deps.accountExport, exportLimiter: deps.limiters.accountExport, emailRecovery: deps.emailRecovery, emailLimiter: deps.limiters.token }));

@@ -1,3 +1,5 @@
+import type { PublicAccount } from "../../shared/schemas/social";
+
 /** A player as every module names them: the account, its login handle and the name others see. */
 export interface Identity {
   accountId: string;
@@ -6,10 +8,9 @@ export interface Identity {
 }
 
 /** A player as the wire shows them to others (PublicAccountSchema). */
-export interface PublicAccount {
-  id: string;
-  username: string;
-  displayName: string;
-}
+export type { PublicAccount };
 
 export const publicAccountOf = (who: Identity): PublicAccount => ({ id: who.accountId, username: who.username, displayName: who.displayName });
+
+/** Just the identity of a member row, a session or the like (nothing else it carries). */
+export const identityOf = (x: Identity): Identity => ({ accountId: x.accountId, username: x.username, displayName: x.displayName });

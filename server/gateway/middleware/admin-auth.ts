@@ -5,8 +5,7 @@ import type { AdminService, OperatorContext } from "../../modules/admin/admin.se
 import { hasRole } from "../../modules/admin/operator-roles";
 import type { AuthService } from "../../modules/auth/auth.service";
 
-const BEARER_SCHEME = /^Bearer +(.*)$/is;
-const B64TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
+import { B64TOKEN, bearerCredential } from "./bearer";
 
 /** A guard that names the least role a route needs (read by the route-auth test). */
 export type RoleGuard = RequestHandler & { requiredRole: OperatorRole };
@@ -19,8 +18,7 @@ export type RoleGuard = RequestHandler & { requiredRole: OperatorRole };
  */
 export function requireOperator(admin: AdminService, auth: AuthService, role: OperatorRole): RoleGuard {
   const guard: RequestHandler = async (req, res, next) => {
-    const header = req.get("authorization");
-    const credential = header ? BEARER_SCHEME.exec(header)?.[1]?.trim() : undefined;
+    const credential = bearerCredential(req);
     if (!credential) {
       res.setHeader("WWW-Authenticate", 'Bearer realm="admin"');
       next(new AppError(ErrorCode.Unauthorized, "An operator token is required."));

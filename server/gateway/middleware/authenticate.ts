@@ -2,10 +2,7 @@ import type { RequestHandler } from "express";
 import { AppError, ErrorCode } from "../../lib/errors";
 import type { AuthService } from "../../modules/auth/auth.service";
 
-/** The auth scheme is case-insensitive (RFC 7235); the credential is whatever follows it. */
-const BEARER_SCHEME = /^Bearer +(.*)$/is;
-/** RFC 6750 b64token: anything else cannot be a token this server issued. */
-const B64TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
+import { B64TOKEN, bearerCredential } from "./bearer";
 
 /**
  * Requires `Authorization: Bearer <access token>` of a live session; sets res.locals.auth.
@@ -14,8 +11,7 @@ const B64TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
  */
 export function requireAuth(auth: AuthService): RequestHandler {
   return async (req, res, next) => {
-    const header = req.get("authorization");
-    const credential = header ? BEARER_SCHEME.exec(header)?.[1]?.trim() : undefined;
+    const credential = bearerCredential(req);
     if (!credential) {
       res.setHeader("WWW-Authenticate", 'Bearer realm="lobby"');
       next(new AppError(ErrorCode.Unauthorized, "An access token is required."));

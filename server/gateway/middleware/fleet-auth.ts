@@ -2,13 +2,12 @@ import type { RequestHandler } from "express";
 import { AppError, ErrorCode } from "../../lib/errors";
 import type { FleetKeyRow } from "../../modules/fleet/fleet-keys.repo";
 
-const BEARER_SCHEME = /^Bearer +(.*)$/is;
+import { bearerCredential } from "./bearer";
 
 /** Requires `Authorization: Bearer fk_…` of a live fleet key; sets res.locals.fleetKey. */
 export function requireFleetKey(keys: { authenticate(secret: string): Promise<FleetKeyRow | null> }): RequestHandler {
   return async (req, res, next) => {
-    const header = req.get("authorization");
-    const credential = header ? BEARER_SCHEME.exec(header)?.[1]?.trim() : undefined;
+    const credential = bearerCredential(req);
     if (!credential) {
       res.setHeader("WWW-Authenticate", 'Bearer realm="fleet"');
       next(new AppError(ErrorCode.Unauthorized, "A fleet key is required."));

@@ -8,6 +8,7 @@ import { authOf, requireAuth } from "../middleware/authenticate";
 import { parseParams, parseQuery } from "../middleware/parse";
 import { rateLimit } from "../middleware/rate-limit";
 import { bodyOf, validateBody } from "../middleware/validate";
+import { identityOf } from "../../modules/identity";
 
 const ChannelParamSchema = z.object({ channelId: z.string().min(3).max(96) });
 const MessageParamSchema = z.object({ messageId: z.string().regex(/^\d{1,19}$/, "is not a message id") });
@@ -19,7 +20,7 @@ const HistoryQuerySchema = ChatHistoryQuerySchema.refine((q) => q.cursor === und
 
 const who = (locals: Parameters<typeof authOf>[0]) => {
   const a = authOf(locals);
-  return { accountId: a.accountId, username: a.username, displayName: a.displayName };
+  return identityOf(a);
 };
 
 export function chatRoutes({ auth, chat, historyLimiter }: { auth: AuthService; chat: ChatService; historyLimiter: Limiter }): Router {

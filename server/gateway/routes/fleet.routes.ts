@@ -1,4 +1,4 @@
-import { Router } from "express";
+import { Router, type RequestHandler } from "express";
 import { z } from "zod";
 import {
   GameServerHeartbeatRequestSchema,
@@ -31,37 +31,41 @@ export interface FleetRoutesDeps {
 const ServerParams = z.object({ serverId: z.uuid() });
 const stateOf = (s: "ACTIVE" | "DRAINING") => (s === "ACTIVE" ? "active" : "draining");
 
-/**
- * What dedicated game servers call: the public key set (no auth), and, with a fleet key, their
- * registration, heartbeat, drain and deregistration (docs/game-servers.md).
- */
-export function fleetRoutes(d: FleetRoutesDeps): Router {
-  const router = Router();
-  router.get("/.well-known/jwks.json", (_req, res) => {
-    const body: JwksResponse = d.joinTickets?.jwks() ?? { keys: [] };
+/** GET /.well-known/jwks.json: the public key set game servers verify join tickets with (no auth). */
+export function jwksHandler(joinTickets: FleetRoutesDeps["joinTickets"]): RequestHandler {
+  return (_req, res) => {
+    const body: JwksResponse = joinTickets?.jwks() ?? { keys: [] };
     // Game servers may cache it: a new key is published before it signs (see docs/game-servers.md).
     res.setHeader("Cache-Control", "public, max-age=300");
     res.json(body);
-  });
+  };
+}
+
+/**
+ * What dedicated game servers call with a fleet key, mounted at /fleet: their registration,
+ * heartbeat, drain and deregistration (docs/game-servers.md).
+ */
+export function fleetRoutes(d: Omit<FleetRoutesDeps, "joinTickets">): Router {
+  const router = Router();
 
   const server = [rateLimit(d.ipLimiter, clientIp), requireFleetKey(d.fleetKeys), rateLimit(d.limiter, (_req, res) => fleetKeyOf(res.locals).id)];
-  router.post("/fleet/servers", ...server, validateBody(RegisterGameServerRequestSchema), async (req, res) => {
+  router.post("/servers", ...server, validateBody(RegisterGameServerRequestSchema), async (req, res) => {
     const row = await d.gameServers.register(fleetKeyOf(res.locals), bodyOf(RegisterGameServerRequestSchema, req.body));
     const body: RegisterGameServerResponse = { serverId: row.id, heartbeatSeconds: d.gameServers.heartbeatSeconds, ticketIssuer: d.ticketIssuer, jwksPath: "/.well-known/jwks.json" };
     res.status(201).json(body);
   });
 
-  router.post("/fleet/servers/:serverId/heartbeat", ...server, validateBody(GameServerHeartbeatRequestSchema), async (req, res) => {
+  router.post("/servers/:serverId/heartbeat", ...server, validateBody(GameServerHeartbeatRequestSchema), async (req, res) => {
     const row = await d.gameServers.heartbeat(fleetKeyOf(res.locals), parseParams(ServerParams, req).serverId, bodyOf(GameServerHeartbeatRequestSchema, req.body).load);
     res.json({ state: stateOf(row.state) });
   });
 
-  router.post("/fleet/servers/:serverId/drain", ...server, async (req, res) => {
+  router.post("/servers/:serverId/drain", ...server, async (req, res) => {
     const row = await d.gameServers.drain(fleetKeyOf(res.locals), parseParams(ServerParams, req).serverId);
     res.json({ state: stateOf(row.state) });
   });
 
-  router.delete("/fleet/servers/:serverId", ...server, async (req, res) => {
+  router.delete("/servers/:serverId", ...server, async (req, res) => {
     await d.gameServers.deregister(fleetKeyOf(res.locals), parseParams(ServerParams, req).serverId);
     res.status(204).end();
   });

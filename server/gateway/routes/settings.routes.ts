@@ -5,6 +5,7 @@ import type { ChatService } from "../../modules/chat/chat.service";
 import type { PartyJoinRequestsService } from "../../modules/parties/party-join-requests.service";
 import { authOf, requireAuth } from "../middleware/authenticate";
 import { bodyOf, validateBody } from "../middleware/validate";
+import { identityOf } from "../../modules/identity";
 
 /** The player's own privacy settings (GET/PATCH /me/settings). */
 export function settingsRoutes({ auth, chat, partyJoins }: { auth: AuthService; chat: ChatService; partyJoins: PartyJoinRequestsService }): Router {
@@ -24,7 +25,7 @@ export function settingsRoutes({ auth, chat, partyJoins }: { auth: AuthService; 
     const who = authOf(res.locals);
     const patch = bodyOf(AccountSettingsPatchSchema, req.body);
     if (patch.allowDirectMessagesFrom) await chat.setDirectMessagePolicy(who.accountId, patch.allowDirectMessagesFrom);
-    if (patch.joinPolicy) await partyJoins.setJoinPolicy({ accountId: who.accountId, username: who.username, displayName: who.displayName }, patch.joinPolicy);
+    if (patch.joinPolicy) await partyJoins.setJoinPolicy(identityOf(who), patch.joinPolicy);
     res.json(await current(who.accountId));
   });
 

@@ -15,7 +15,7 @@ import { randomJoinCode } from "../../lib/random-code";
 import { rateLimitedError, type Limiter } from "../../lib/rate-limit/limiter";
 import type { PasswordHasher } from "../auth/password-hasher";
 import type { AccountEventBus } from "../events/account-events";
-import type { Identity } from "../identity";
+import { identityOf, type Identity } from "../identity";
 import type { FormedMatch, MatchHandoff } from "../matchmaking/matchmaking.service";
 import type { GameMode } from "../matchmaking/matchmaking-config";
 import { freeSlot, seatIsFree, startProblem, viewOf } from "./game-lobby-rules";
@@ -280,7 +280,7 @@ export class GameLobbiesService {
       mode: this.modes.get(started.mode) ?? { id: started.mode, teamSize: started.teamSize, teamCount: started.teamCount },
       region: started.region,
       quality: 0,
-      teams: teams.map((t) => t.map((m) => ({ accountId: m.accountId, username: m.username, displayName: m.displayName }))),
+      teams: teams.map((t) => t.map(identityOf)),
       deadline: this.d.clock.now() + this.d.config.joinDeadlineSeconds * 1000,
       settings: started.settings,
     };
@@ -336,7 +336,7 @@ export class GameLobbiesService {
           await tx.setReady(staying[0]!.accountId, true);
         }
       }
-      return { leaving: leaving.map((m) => ({ accountId: m.accountId, username: m.username, displayName: m.displayName })), closed: staying.length === 0 || closeAll };
+      return { leaving: leaving.map(identityOf), closed: staying.length === 0 || closeAll };
     });
     const gone = out.result.leaving.map((m) => ({ ...m, reason }));
     if (out.result.closed) {

@@ -3,7 +3,7 @@ import { LobbyServerMessage } from "../../../shared/schemas/lobby";
 import type { GameLobbyActivity } from "../../../shared/schemas/presence";
 import type { Logger } from "../../lib/logger";
 import { deliver, type AccountEventBus } from "../events/account-events";
-import type { Identity } from "../identity";
+import { identityOf, type Identity } from "../identity";
 import { activityOf, listingOf, viewOf } from "./game-lobby-rules";
 import type { GameLobbyListings } from "./game-lobby-listings";
 import type { GameLobbyRow } from "./game-lobby.repo";
@@ -37,7 +37,7 @@ export class GameLobbyPublisher {
     await this.gone(lobby.id, lobby.version, gone);
     await this.listings.changed(lobby.id, listingOf(lobby));
     const activity = activityOf(lobby);
-    await Promise.all(lobby.members.map((m) => this.showActivity({ accountId: m.accountId, username: m.username, displayName: m.displayName }, activity)));
+    await Promise.all(lobby.members.map((m) => this.showActivity(identityOf(m), activity)));
     return view;
   }
 

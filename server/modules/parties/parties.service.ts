@@ -6,7 +6,7 @@ import { newId } from "../../lib/ids";
 import type { Logger } from "../../lib/logger";
 import type { ChatService } from "../chat/chat.service";
 import type { AccountEventBus } from "../events/account-events";
-import { publicAccountOf, type Identity } from "../identity";
+import { identityOf, publicAccountOf, type Identity } from "../identity";
 import type { PartyConfig } from "../matchmaking/matchmaking-config";
 import { BlockPolicy } from "../social/block-policy";
 import type { FriendGraph } from "../social/friend-graph";
@@ -308,7 +308,7 @@ export class PartiesService {
           await tx.setReady(staying[0]!.accountId, true);
         }
       }
-      return { leaving: leaving.map((m) => ({ accountId: m.accountId, username: m.username, displayName: m.displayName })), disbanded: staying.length === 0, hadTicket, requesters };
+      return { leaving: leaving.map(identityOf), disbanded: staying.length === 0, hadTicket, requesters };
     });
     const { leaving, disbanded, hadTicket, requesters } = out.result;
     if (hadTicket) await this.d.queue.cancelPartyTicket(partyId, "member_left");

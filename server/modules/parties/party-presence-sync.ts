@@ -1,6 +1,6 @@
 import type { PartyActivity, VisibleStatus } from "../../../shared/schemas/presence";
 import type { Logger } from "../../lib/logger";
-import type { Identity } from "../identity";
+import { identityOf, type Identity } from "../identity";
 import { partyActivityOf } from "./party-activity";
 import type { PartyRow } from "./party.repo";
 
@@ -35,7 +35,7 @@ export class PartyPresenceSync {
     await Promise.all(
       party.members.map((m) =>
         this.presence
-          .setPartyActivity({ accountId: m.accountId, username: m.username, displayName: m.displayName }, partyActivityOf(party, m.accountId, this.maxSize), held(states, m.accountId))
+          .setPartyActivity(identityOf(m), partyActivityOf(party, m.accountId, this.maxSize), held(states, m.accountId))
           .catch((err) => this.logger.warn({ err, accountId: m.accountId }, "party activity update failed")),
       ),
     );

@@ -4,7 +4,7 @@ import type { Clock } from "../../lib/clock";
 import { forEachChunk } from "../../lib/chunked";
 import { KeyedSerializer } from "../../lib/keyed-serializer";
 import type { AccountEventBus } from "../events/account-events";
-import { publicAccountOf, type Identity } from "../identity";
+import { publicAccountOf, type Identity, type PublicAccount } from "../identity";
 import { UNKNOWN_NAMES } from "../accounts/account-names.repo";
 import type { NotificationsService } from "../notifications/notifications.service";
 import type { FriendGraph, FriendSummary } from "../social/friend-graph";
@@ -12,7 +12,6 @@ import type { PresencePatch, PresenceStore } from "./presence.store";
 import type { PresenceRepo } from "./presence.repo";
 import { visiblePresence } from "./presence-view";
 import type { ProcessRegistry } from "./process-registry";
-import type { PublicAccount } from "../identity";
 
 export type { Identity } from "../identity";
 

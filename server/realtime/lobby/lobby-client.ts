@@ -1,7 +1,7 @@
 import type { Client } from "@colyseus/core";
 import type { LobbyServerMessages } from "../../../shared/schemas/lobby-server-messages";
 import type { LobbyAuth } from "../room-auth";
-import type { Identity } from "../../modules/identity";
+import { identityOf, type Identity } from "../../modules/identity";
 
 /**
  * What the room keeps on each connection (client.userData). Made once at the join with every
@@ -30,7 +30,7 @@ export const authOf = (client: LobbyClient): LobbyAuth => client.auth as LobbyAu
 
 export const whoOf = (client: LobbyClient): LobbyIdentity => {
   const auth = authOf(client);
-  return { accountId: auth.accountId, username: auth.username, displayName: auth.displayName };
+  return identityOf(auth);
 };
 
 export const closedByServer = (client: LobbyClient): boolean => client.userData?.closedByServer === true;

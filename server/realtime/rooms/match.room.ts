@@ -9,7 +9,7 @@ import type { MatchRoomConfig } from "../../modules/matchmaking/matchmaking-conf
 import type { MatchmakingService } from "../../modules/matchmaking/matchmaking.service";
 import type { BackfillHold, BackfillService } from "../../modules/matchmaking/backfill.service";
 import { newId } from "../../lib/ids";
-import type { Identity } from "../../modules/identity";
+import { identityOf, type Identity } from "../../modules/identity";
 import { RaceGame } from "../../modules/matches/race-game";
 import type { RatingsService } from "../../modules/ratings/ratings.service";
 import { accountChannel, type AccountEvent } from "../../backplane/presence-account-event-bus";
@@ -183,7 +183,7 @@ export function createMatchRoom(deps: MatchRoomDeps) {
      */
     holdBackfill(requestId: string, who: Identity, deadline: number): BackfillHold {
       if (this.state.phase !== "playing" || this.ending || this.state.players.has(who.accountId)) return "closed";
-      return this.backfillSeats.hold(requestId, { accountId: who.accountId, username: who.username, displayName: who.displayName }, deadline, this.game.teamScores);
+      return this.backfillSeats.hold(requestId, identityOf(who), deadline, this.game.teamScores);
     }
 
     override async onBeforeShutdown(): Promise<void> {
